@@ -1,0 +1,77 @@
+//! The command line: argument types only (clap derive); no logic.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// guide: build and serve a practical, interactive guide to mending
+/// professional relationships from Markdown and script templates.
+#[derive(Debug, Parser)]
+#[command(name = "guide", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is happening.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to colour the output (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build(BuildArgs),
+    /// Check everything a build checks, and write nothing.
+    Check(CheckArgs),
+}
+
+/// Where the site is.
+#[derive(Debug, Args)]
+pub struct RootArg {
+    /// The site's folder (the one with site.toml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// `guide build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Where to write the site (default: `output_dir` of site.toml, or public/).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of site.toml's.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `guide check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Fail when there are warnings.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}

@@ -1,0 +1,407 @@
+//! `site.toml` → a validated [`Config`].
+//!
+//! Arguments and the file are merged here, once; every later stage takes a
+//! `&Config` and never looks at the file or the command line again.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::error::{line_column, unknown_field, unknown_key_help, Diagnostic, Error, Result};
+
+/// The name of the configuration file at the root of a site.
+pub const FILE_NAME: &str = "site.toml";
+
+/// A place a message is sent, and how long it may be there.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Channel {
+    pub id: String,
+    pub label: String,
+    pub limit: Option<usize>,
+    pub note: Option<String>,
+}
+
+/// A named group of scripts ("Owning a mistake") and, for relationships, who
+/// the other person was; both are declared so that typos are caught.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Label {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+}
+
+/// Markdown switches of `[markdown]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownOptions {
+    pub smart_punctuation: bool,
+    pub footnotes: bool,
+    pub tables: bool,
+    pub strikethrough: bool,
+    pub tasklists: bool,
+    /// Adds `rel="noopener" target="_blank"` to links that leave the site.
+    pub external_links_new_tab: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            smart_punctuation: true,
+            footnotes: true,
+            tables: true,
+            strikethrough: true,
+            tasklists: true,
+            external_links_new_tab: false,
+        }
+    }
+}
+
+/// What the command line may change in the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub output_dir: Option<PathBuf>,
+    pub drafts: bool,
+}
+
+/// The validated configuration of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's root folder, as the user named it.
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Absolute, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`: `/` or `/guide/`.
+    pub base_path: String,
+    pub language: String,
+    pub theme: Option<String>,
+    /// Where `build` writes, relative to the current folder.
+    pub output_dir: PathBuf,
+    pub markdown: MarkdownOptions,
+    pub channels: Vec<Channel>,
+    pub situations: Vec<Label>,
+    pub relationships: Vec<Label>,
+    pub extra: serde_json::Value,
+    pub drafts: bool,
+    pub feed_limit: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    theme: Option<String>,
+    #[serde(default = "default_output")]
+    output_dir: PathBuf,
+    #[serde(default)]
+    markdown: MarkdownOptions,
+    #[serde(default)]
+    channels: IndexMap<String, RawChannel>,
+    #[serde(default)]
+    situations: IndexMap<String, RawLabel>,
+    #[serde(default)]
+    relationships: IndexMap<String, RawLabel>,
+    #[serde(default)]
+    feed: RawFeed,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    label: String,
+    limit: Option<usize>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabel {
+    label: String,
+    description: Option<String>,
+    #[serde(default)]
+    weight: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawFeed {
+    limit: usize,
+}
+
+impl Default for RawFeed {
+    fn default() -> Self {
+        RawFeed { limit: 20 }
+    }
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_output() -> PathBuf {
+    PathBuf::from("public")
+}
+
+impl Config {
+    /// Reads `site.toml` under `root` and applies the command line's overrides.
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
+        let path = root.join(FILE_NAME);
+        if !path.is_file() {
+            return Err(Error::with_help(
+                format!(
+                    "no `{FILE_NAME}` in `{}`: this does not look like a guide site",
+                    crate::error::display_path(root)
+                ),
+                "run guide in the site's folder, pass --root DIR, or create a site with `guide init DIR`",
+            ));
+        }
+        let source = crate::fs::read_text(&path)?;
+        Config::parse(root, &path, &source, overrides)
+    }
+
+    /// Parses the text of a `site.toml` found at `path`.
+    pub fn parse(root: &Path, path: &Path, source: &str, overrides: &Overrides) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(source).map_err(|err| toml_error(path, source, &err))?;
+        let at_key = |key: &str, message: String| locate_key(path, source, key, message);
+
+        let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
+        let (base_url, base_path) =
+            normalize_base_url(&base_url).map_err(|message| at_key("base_url", message))?;
+        if raw.title.trim().is_empty() {
+            return Err(at_key("title", "`title` must not be empty".into()));
+        }
+        let mut errors = Vec::new();
+        let mut channels = Vec::new();
+        for (id, channel) in raw.channels {
+            if let Err(message) = check_id(&id) {
+                errors.push(at_key(&format!("[channels.{id}]"), message));
+            }
+            if channel.limit == Some(0) {
+                errors.push(at_key(
+                    "limit",
+                    format!("channel `{id}` has a limit of 0; leave `limit` out for no limit"),
+                ));
+            }
+            channels.push(Channel {
+                id,
+                label: channel.label,
+                limit: channel.limit,
+                note: channel.note,
+            });
+        }
+        let situations = labels(raw.situations, "situations", &mut errors, &at_key);
+        let relationships = labels(raw.relationships, "relationships", &mut errors, &at_key);
+        Error::collect(errors)?;
+
+        let extra = serde_json::to_value(&raw.extra).map_err(|e| Error::msg(e.to_string()))?;
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            base_path,
+            language: raw.language,
+            theme: raw.theme,
+            output_dir: overrides
+                .output_dir
+                .clone()
+                .unwrap_or_else(|| root.join(raw.output_dir)),
+            markdown: raw.markdown,
+            channels,
+            situations,
+            relationships,
+            extra,
+            drafts: overrides.drafts,
+            feed_limit: raw.feed.limit,
+        })
+    }
+
+    /// The folder of Markdown and scripts.
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    /// The channel with this id, if declared.
+    pub fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// The absolute URL of a root-relative path such as `/a/b/`.
+    pub fn permalink(&self, url: &str) -> String {
+        let origin_end = self.base_url.len() - self.base_path.len();
+        format!("{}{}", &self.base_url[..origin_end], url)
+    }
+}
+
+fn labels(
+    raw: IndexMap<String, RawLabel>,
+    table: &str,
+    errors: &mut Vec<Error>,
+    at_key: &impl Fn(&str, String) -> Error,
+) -> Vec<Label> {
+    let mut labelled: Vec<(i64, Label)> = raw
+        .into_iter()
+        .map(|(id, raw)| {
+            if let Err(message) = check_id(&id) {
+                errors.push(at_key(&format!("[{table}.{id}]"), message));
+            }
+            let label = Label {
+                id,
+                label: raw.label,
+                description: raw.description,
+            };
+            (raw.weight, label)
+        })
+        .collect();
+    labelled.sort_by_key(|(weight, _)| *weight);
+    labelled.into_iter().map(|(_, label)| label).collect()
+}
+
+fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{id}` is not a valid id: use lowercase letters, digits and `-`"
+        ))
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("`base_url` must start with http:// or https://, not `{url}`"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("`base_url` has no host: `{url}`"));
+    }
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    let origin = &url[..url.len() - rest.len() + rest.find('/').unwrap_or(rest.len())];
+    Ok((format!("{origin}{path}"), path))
+}
+
+/// Finds where `key` is written in the file, so that a semantic error (not a
+/// TOML syntax error) still points at a line.
+fn locate_key(path: &Path, source: &str, key: &str, message: String) -> Error {
+    let found = source.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let is_key = trimmed.starts_with(key)
+            && trimmed[key.len()..].trim_start().starts_with(['=', ']'])
+            || trimmed == key;
+        is_key.then(|| (i + 1, line.len() - trimmed.len() + 1))
+    });
+    match found {
+        Some((line, column)) => Diagnostic::at(path, source, line, column, message)
+            .width(key.chars().count())
+            .into(),
+        None => Diagnostic::file(path, message).into(),
+    }
+}
+
+fn toml_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
+    let message = err.message().trim().to_string();
+    let (line, column) = err
+        .span()
+        .map(|span| line_column(source, span.start))
+        .unwrap_or((1, 1));
+    let width = err
+        .span()
+        .map(|span| source.get(span).map_or(1, |s| s.chars().count().clamp(1, 40)))
+        .unwrap_or(1);
+    let diagnostic = if let Some((key, expected)) = unknown_field(&message) {
+        Diagnostic::at(path, source, line, column, format!("unknown key `{key}` in site.toml"))
+            .width(key.chars().count())
+            .help(unknown_key_help(&key, &expected))
+    } else if message.starts_with("missing field") {
+        let key = message.split('`').nth(1).unwrap_or_default().to_string();
+        Diagnostic::at(path, source, line, column, format!("site.toml is missing `{key}`"))
+            .help(format!("add a line such as `{key} = \"…\"`"))
+    } else {
+        Diagnostic::at(path, source, line, column, format!("invalid site.toml: {message}")).width(width)
+    };
+    diagnostic.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> Result<Config> {
+        Config::parse(Path::new("."), Path::new("site.toml"), source, &Overrides::default())
+    }
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.org/guide\"\n";
+
+    #[test]
+    fn base_url_gets_a_trailing_slash_and_a_path() {
+        let config = parse(MINIMAL).unwrap();
+        assert_eq!(config.base_url, "https://example.org/guide/");
+        assert_eq!(config.base_path, "/guide/");
+        assert_eq!(config.permalink("/guide/a/"), "https://example.org/guide/a/");
+        assert_eq!(config.language, "en");
+        assert!(config.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn channels_keep_their_order() {
+        let source = format!(
+            "{MINIMAL}[channels.zeta]\nlabel = \"Z\"\nlimit = 3\n[channels.alpha]\nlabel = \"A\"\n"
+        );
+        let config = parse(&source).unwrap();
+        let ids: Vec<_> = config.channels.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["zeta", "alpha"]);
+        assert_eq!(config.channel("zeta").unwrap().limit, Some(3));
+    }
+
+    #[test]
+    fn an_unknown_key_is_located_with_a_suggestion() {
+        let err = parse("title = \"T\"\nbase_url = \"https://x.org\"\ntheem = \"a\"\n").unwrap_err();
+        let d = err.diagnostic().unwrap();
+        assert_eq!(d.message, "unknown key `theem` in site.toml");
+        assert_eq!(d.position, Some((3, 1)));
+        assert!(d.help.as_ref().unwrap().starts_with("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn a_wrong_type_is_located() {
+        let err = parse("title = [1]\nbase_url = \"https://x.org\"\n").unwrap_err();
+        let d = err.diagnostic().unwrap();
+        assert_eq!(d.position, Some((1, 9)));
+        assert!(d.message.starts_with("invalid site.toml: invalid type: sequence"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_zero_limit_is_refused() {
+        let err = parse(&format!("{MINIMAL}[channels.x]\nlabel = \"X\"\nlimit = 0\n")).unwrap_err();
+        let d = err.diagnostic().unwrap();
+        assert_eq!(d.message, "channel `x` has a limit of 0; leave `limit` out for no limit");
+        assert_eq!(d.position, Some((5, 1)));
+    }
+
+    #[test]
+    fn a_base_url_without_scheme_is_refused() {
+        let err = parse("title = \"T\"\nbase_url = \"example.org\"\n").unwrap_err();
+        assert_eq!(
+            err.diagnostic().unwrap().message,
+            "`base_url` must start with http:// or https://, not `example.org`"
+        );
+    }
+}

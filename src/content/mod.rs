@@ -1,0 +1,322 @@
+//! Walking `content/` and parsing what is there: sections (`_index.md`),
+//! pages (any other `.md`), script sources (`scripts/*.yaml`, `scripts/*.md`)
+//! and assets (every other file, copied as-is).
+//!
+//! Files are found with walkdir and read and parsed in parallel; every bad
+//! file is reported, not just the first.
+
+pub mod frontmatter;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+use crate::slug::slugify;
+use frontmatter::Date;
+
+/// The folder under `content/` that holds scripts.
+pub const SCRIPTS_DIR: &str = "scripts";
+
+/// The front matter of a page or section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub slug: Option<Slug>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A slug given in front matter: one URL segment, never a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(pub String);
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text.contains('/') || text.contains('\\') {
+            return Err(D::Error::custom(format!(
+                "slug `{text}` must be one URL segment, without `/`"
+            )));
+        }
+        let slug = slugify(&text);
+        if slug.is_empty() {
+            return Err(D::Error::custom(format!(
+                "slug `{text}` has no letters or digits to make a URL from"
+            )));
+        }
+        Ok(Slug(slug))
+    }
+}
+
+/// Whether a document is a section (`_index.md`) or a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Section,
+    Page,
+}
+
+/// A parsed Markdown file of `content/`.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub kind: Kind,
+    /// The path under `content/`, with `/` separators: the key of `@/` links.
+    pub relative: String,
+    /// The path shown in messages (the site root joined with the file).
+    pub path: PathBuf,
+    /// The whole file, for showing the lines that errors point at.
+    pub source: String,
+    /// Where the Markdown body starts in `source`.
+    pub body_offset: usize,
+    pub meta: FrontMatter,
+    pub title: String,
+    /// The folder under `content/` this document belongs to: a section's own
+    /// folder, a page's parent folder (`""` for the root).
+    pub dir: String,
+    /// Root-relative URL with the base path (`/guide/a/b/`).
+    pub url: String,
+}
+
+impl Document {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_offset..]
+    }
+
+    /// A diagnostic at a byte offset of the body.
+    pub fn diagnostic_at(&self, body_offset: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = crate::error::line_column(&self.source, self.body_offset + body_offset);
+        Diagnostic::at(&self.path, &self.source, line, column, message)
+    }
+}
+
+/// A file of `content/scripts/`, left for the script module to parse.
+#[derive(Debug, Clone)]
+pub struct ScriptSource {
+    pub relative: String,
+    pub path: PathBuf,
+    pub source: String,
+}
+
+/// Any other file of `content/`, copied to the same place in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub relative: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything found in `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub documents: Vec<Document>,
+    pub scripts: Vec<ScriptSource>,
+    pub assets: Vec<Asset>,
+}
+
+enum Found {
+    Document(Document),
+    Script(ScriptSource),
+    Asset(Asset),
+    Draft,
+}
+
+/// Loads everything under the site's `content/` folder.
+pub fn load(config: &Config) -> Result<Content> {
+    let dir = config.content_dir();
+    if !dir.is_dir() {
+        return Err(Error::with_help(
+            format!("no `content` folder in `{}`", crate::error::display_path(&config.root)),
+            "create content/_index.md for the home page",
+        ));
+    }
+    let (files, mut errors) = walk(&dir, &config.root)?;
+    let found: Vec<Result<Found>> = files
+        .par_iter()
+        .map(|relative| load_file(config, &dir, relative))
+        .collect();
+    let mut content = Content::default();
+    for result in found {
+        match result {
+            Ok(Found::Document(d)) => content.documents.push(d),
+            Ok(Found::Script(s)) => content.scripts.push(s),
+            Ok(Found::Asset(a)) => content.assets.push(a),
+            Ok(Found::Draft) => {}
+            Err(e) => errors.extend(e.flatten()),
+        }
+    }
+    Error::collect(errors)?;
+    Ok(content)
+}
+
+/// Whether a file name is one guide never reads: hidden files and the
+/// leftovers of editors (`.#x`, `x~`, `x.swp`, `#x#`).
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Lists the files under `dir` as `/`-separated relative paths, sorted.
+/// Symlinks are followed only while they stay inside the site.
+fn walk(dir: &Path, root: &Path) -> Result<(Vec<String>, Vec<Error>)> {
+    let real_root = crate::fs::canonicalize(root)?;
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                let message = if err.loop_ancestor().is_some() {
+                    "symlink loop: this link points at a folder that contains it".to_string()
+                } else {
+                    err.io_error().map_or(err.to_string(), |e| e.to_string())
+                };
+                errors.push(Diagnostic::file(path, message).into());
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let target = crate::fs::canonicalize(entry.path())?;
+            if !target.starts_with(&real_root) {
+                errors.push(
+                    Diagnostic::file(
+                        entry.path(),
+                        format!("symlink points outside the site, to `{}`", target.display()),
+                    )
+                    .help("copy the file into the site instead of linking to it")
+                    .into(),
+                );
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let Some(relative) = relative.to_str() else {
+            errors.push(Diagnostic::file(entry.path(), "file name is not valid UTF-8").into());
+            continue;
+        };
+        files.push(relative.replace('\\', "/"));
+    }
+    Ok((files, errors))
+}
+
+fn load_file(config: &Config, dir: &Path, relative: &str) -> Result<Found> {
+    let path = config.root.join("content").join(relative);
+    let (parent, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let is_markdown = name.ends_with(".md");
+    let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    if parent == SCRIPTS_DIR && name != "_index.md" && (is_markdown || is_yaml) {
+        return Ok(Found::Script(ScriptSource {
+            relative: relative.to_string(),
+            source: crate::fs::read_text(&dir.join(relative))?,
+            path,
+        }));
+    }
+    if !is_markdown {
+        return Ok(Found::Asset(Asset {
+            relative: relative.to_string(),
+            bytes: crate::fs::read(&dir.join(relative))?,
+        }));
+    }
+    let source = crate::fs::read_text(&dir.join(relative))?;
+    let document = parse_document(config, path, relative, source)?;
+    if document.meta.draft && !config.drafts {
+        return Ok(Found::Draft);
+    }
+    Ok(Found::Document(document))
+}
+
+/// Parses one Markdown file of `content/` (the text already read).
+pub fn parse_document(config: &Config, path: PathBuf, relative: &str, source: String) -> Result<Document> {
+    let (parent, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let split = frontmatter::split(&source)
+        .map_err(|(message, help)| Diagnostic::at(&path, &source, 1, 1, message).help(help))?;
+    let meta: FrontMatter = frontmatter::parse(&path, &source, &split)?;
+    let body_offset = split.body_offset;
+    let kind = if name == "_index.md" { Kind::Section } else { Kind::Page };
+    let dir_url = dir_url(config, parent);
+    let (title, url) = match kind {
+        Kind::Section => {
+            let title = meta.title.clone().unwrap_or_else(|| match parent {
+                "" => config.title.clone(),
+                _ => humanize(parent.rsplit('/').next().unwrap_or(parent)),
+            });
+            (title, dir_url)
+        }
+        Kind::Page => {
+            let Some(title) = meta.title.clone() else {
+                return Err(Diagnostic::at(&path, &source, 2, 1, "missing front-matter key `title`")
+                    .help("add a line such as `title: My page` between the `---` lines")
+                    .into());
+            };
+            let stem = name.trim_end_matches(".md");
+            let slug = match &meta.slug {
+                Some(Slug(slug)) => slug.clone(),
+                None => slugify(stem),
+            };
+            if slug.is_empty() {
+                return Err(Diagnostic::file(&path, format!("cannot make a URL from the file name `{name}`"))
+                    .help("rename the file, or set `slug:` in the front matter")
+                    .into());
+            }
+            (title, format!("{dir_url}{slug}/"))
+        }
+    };
+    Ok(Document {
+        kind,
+        relative: relative.to_string(),
+        path,
+        source,
+        body_offset,
+        meta,
+        title,
+        dir: parent.to_string(),
+        url,
+    })
+}
+
+/// The URL of a folder under `content/`: each segment slugified.
+pub fn dir_url(config: &Config, dir: &str) -> String {
+    let mut url = config.base_path.clone();
+    for segment in dir.split('/').filter(|s| !s.is_empty()) {
+        url.push_str(&slugify(segment));
+        url.push('/');
+    }
+    url
+}
+
+/// `"before-you-reach-out"` → `"Before you reach out"`.
+pub fn humanize(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

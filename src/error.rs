@@ -1,0 +1,304 @@
+//! The one error type of guide, and the one way it is shown.
+//!
+//! Every failure a user can cause is either a [`Diagnostic`] (a problem at a
+//! place in a file: path, line, column, the offending line with a caret, a
+//! hint) or a plain message. A build collects all of them before failing, so
+//! [`Error::Many`] carries a whole build's worth.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A place in a source file, counted from the top of the file (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A problem at a known place, shown the way rustc and `just` show theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub path: PathBuf,
+    /// 1-based line and column; `None` when only the file is known.
+    pub position: Option<(usize, usize)>,
+    /// The text of the offending line, shown under the location.
+    pub line_text: Option<String>,
+    /// How many characters the caret underlines (at least one).
+    pub width: usize,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file.
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            path: path.into(),
+            position: None,
+            line_text: None,
+            width: 1,
+            help: None,
+        }
+    }
+
+    /// A problem at `line`:`column` of `path`, whose text is `source` (the
+    /// whole file, used to show the offending line).
+    pub fn at(
+        path: impl Into<PathBuf>,
+        source: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let line = line.max(1);
+        let line_text = source
+            .lines()
+            .nth(line - 1)
+            .map(|text| text.trim_end_matches('\r').to_string());
+        Diagnostic {
+            message: message.into(),
+            path: path.into(),
+            position: Some((line, column.max(1))),
+            line_text,
+            width: 1,
+            help: None,
+        }
+    }
+
+    /// Sets how many characters the caret underlines.
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = width.max(1);
+        self
+    }
+
+    /// Adds a hint on what to do.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The `path:line:column` this diagnostic points at.
+    pub fn location(&self) -> Location {
+        let (line, column) = self.position.unwrap_or((0, 0));
+        Location {
+            path: self.path.clone(),
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", self.message)?;
+        let path = display_path(&self.path);
+        let Some((line, column)) = self.position else {
+            write!(f, " --> {path}")?;
+            if let Some(help) = &self.help {
+                write!(f, "\n  = help: {help}")?;
+            }
+            return Ok(());
+        };
+        let gutter = line.to_string().len();
+        let pad = " ".repeat(gutter);
+        write!(f, "{pad}--> {path}:{line}:{column}")?;
+        if let Some(text) = &self.line_text {
+            let before: String = text
+                .chars()
+                .take(column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let caret = "^".repeat(self.width);
+            write!(f, "\n{pad} |\n{line} | {text}\n{pad} | {before}{caret}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n{pad} = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Shows a path the way a user typed it: without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    shown.display().to_string()
+}
+
+/// Everything that can go wrong in guide.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A problem at a place in a file.
+    #[error("{0}")]
+    Located(Box<Diagnostic>),
+    /// A file-system call failed; the path says where.
+    #[error("cannot {action} `{}`: {source}", display_path(path))]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Anything else, said in a sentence (with a hint where one helps).
+    #[error("{message}{}", help.as_ref().map(|h| format!("\n  = help: {h}")).unwrap_or_default())]
+    Message {
+        message: String,
+        help: Option<String>,
+    },
+    /// All the errors of one build, reported together.
+    #[error("{}", many(.0))]
+    Many(Vec<Error>),
+}
+
+fn many(errors: &[Error]) -> String {
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    shown.join("\n\nerror: ")
+}
+
+impl Error {
+    /// A plain error message.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Error::Message {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A plain error message with a hint on what to do.
+    pub fn with_help(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Error::Message {
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+
+    /// Folds a list of errors into one: nothing, the one, or [`Error::Many`].
+    pub fn collect(mut errors: Vec<Error>) -> Result<()> {
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(errors.remove(0)),
+            _ => Err(Error::Many(errors)),
+        }
+    }
+
+    /// The individual errors inside, flattened.
+    pub fn flatten(self) -> Vec<Error> {
+        match self {
+            Error::Many(errors) => errors.into_iter().flat_map(Error::flatten).collect(),
+            other => vec![other],
+        }
+    }
+
+    /// The diagnostic, when this error is located in a file.
+    pub fn diagnostic(&self) -> Option<&Diagnostic> {
+        match self {
+            Error::Located(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Error::Located(Box::new(diagnostic))
+    }
+}
+
+/// The result type of guide.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A non-fatal problem: printed, counted, and fatal under `--deny-warnings`.
+pub type Warning = Diagnostic;
+
+/// Turns a byte offset in `source` into a 1-based line and column (the column
+/// counted in characters).
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..floor_char_boundary(source, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(s: &str, mut index: usize) -> usize {
+    while !s.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_shows_the_line_and_a_caret() {
+        let source = "---\ntitel: Hi\n---\n";
+        let d = Diagnostic::at("content/a.md", source, 2, 1, "unknown key `titel`")
+            .width(5)
+            .help("did you mean `title`?");
+        assert_eq!(
+            d.to_string(),
+            "unknown key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hi\n  | ^^^^^\n  = help: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        let source = "ab\nçd€x\n";
+        assert_eq!(line_column(source, 0), (1, 1));
+        assert_eq!(line_column(source, 3), (2, 1));
+        let x = source.find('x').unwrap();
+        assert_eq!(line_column(source, x), (2, 4));
+    }
+}
+
+/// The closest of `candidates` to a mistyped `word`, when one is close enough
+/// to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Reads serde's "unknown field `x`, expected one of `a`, `b`" message back
+/// into the key and the expected keys, so that we can say it our way.
+pub fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((key.to_string(), expected))
+}
+
+/// The help line for an unknown key: a likely intended key, then the list.
+pub fn unknown_key_help(key: &str, expected: &[String]) -> String {
+    let list = expected.join(", ");
+    match did_you_mean(key, expected.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `{near}`? Allowed keys: {list}"),
+        None => format!("allowed keys: {list}"),
+    }
+}

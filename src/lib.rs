@@ -1,0 +1,91 @@
+//! guide: a static-site generator for a practical, interactive guide to
+//! mending professional relationships.
+//!
+//! The modules, in pipeline order: `config` reads site.toml; `content`
+//! walks content/; `markdown` renders Markdown; `site` builds the model;
+//! `render` applies the templates; `output` holds and writes the result;
+//! `build` runs them in order; `cli` and `run` face the user. `error`,
+//! `fs` and `slug` are leaves every stage may use.
+
+pub mod error;
+pub mod fs;
+pub mod slug;
+
+pub mod config;
+pub mod content;
+pub mod markdown;
+pub mod site;
+pub mod render;
+pub mod output;
+pub mod build;
+pub mod cli;
+
+use cli::{Cli, Command};
+use config::{Config, Overrides};
+use error::{Error, Result};
+
+/// How much to print, and whether in colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    pub quiet: bool,
+    pub verbose: bool,
+    pub color: bool,
+}
+
+impl Terminal {
+    /// Paints `text` (an ANSI style number) when colour is on.
+    pub fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{style}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Prints a warning to standard error.
+    pub fn warn(&self, warning: &error::Warning) {
+        eprintln!("{} {warning}\n", self.paint("1;33", "warning:"));
+    }
+
+    /// Prints a status line unless quiet.
+    pub fn say(&self, line: &str) {
+        if !self.quiet {
+            println!("{line}");
+        }
+    }
+}
+
+/// Runs one command line; the error is printed by `main`.
+pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
+    match cli.command {
+        Command::Build(args) => {
+            let overrides = Overrides {
+                base_url: args.base_url,
+                output_dir: args.output,
+                drafts: args.drafts,
+            };
+            let config = Config::load(&args.root.root, &overrides)?;
+            let built = build::build(&config)?;
+            built.warnings.iter().for_each(|w| terminal.warn(w));
+            terminal.say(&built.summary("Built"));
+            Ok(())
+        }
+        Command::Check(args) => {
+            let overrides = Overrides {
+                drafts: args.drafts,
+                ..Overrides::default()
+            };
+            let config = Config::load(&args.root.root, &overrides)?;
+            let built = build::render_site(&config)?;
+            built.warnings.iter().for_each(|w| terminal.warn(w));
+            if args.deny_warnings && !built.warnings.is_empty() {
+                return Err(Error::msg(format!(
+                    "{} warnings, and --deny-warnings makes them errors",
+                    built.warnings.len()
+                )));
+            }
+            terminal.say(&built.summary("Checked"));
+            Ok(())
+        }
+    }
+}

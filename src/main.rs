@@ -1,0 +1,39 @@
+//! The `guide` binary: parse arguments, run, print any error, exit.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use guide::cli::{Cli, Color};
+
+use guide::Terminal;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+    };
+    let terminal = Terminal {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        color,
+    };
+    match guide::run(cli, terminal) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let errors = err.flatten();
+            for error in &errors {
+                eprintln!("{} {error}\n", terminal.paint("1;31", "error:"));
+            }
+            if errors.len() > 1 {
+                eprintln!("{} {} errors; nothing was written", terminal.paint("1;31", "error:"), errors.len());
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+
+

@@ -1,0 +1,359 @@
+//! Markdown → HTML with pulldown-cmark: stable heading ids, a table of
+//! contents, and internal links (`@/path.md#anchor`, relative `.md` links)
+//! rewritten to URLs.
+//!
+//! Rendering needs no file system: the caller says how a content path maps
+//! to a URL. Links that do not resolve are returned, with their offsets, for
+//! the site to report; anchors are checked by the site once every document's
+//! ids are known.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::config::MarkdownOptions;
+use crate::slug::slugify;
+
+/// One entry of a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// An internal link found in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The path under `content/` it points at (`a/b.md`); empty for a link to
+    /// an anchor of the same document.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the Markdown text.
+    pub offset: usize,
+    /// The link as written.
+    pub written: String,
+    /// Whether the target exists (anchors are checked later).
+    pub resolved: bool,
+}
+
+/// What rendering a document produced.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// Every heading id, in order.
+    pub ids: Vec<String>,
+    pub word_count: usize,
+    pub links: Vec<Link>,
+}
+
+/// How internal links are resolved for one document.
+pub struct Links<'a> {
+    /// The folder under `content/` of the document being rendered.
+    pub dir: &'a str,
+    /// Maps a path under `content/` to its URL, if it exists.
+    pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+fn parser_options(options: &MarkdownOptions) -> Options {
+    let mut flags = Options::ENABLE_HEADING_ATTRIBUTES;
+    let switches = [
+        (options.tables, Options::ENABLE_TABLES),
+        (options.footnotes, Options::ENABLE_FOOTNOTES),
+        (options.strikethrough, Options::ENABLE_STRIKETHROUGH),
+        (options.tasklists, Options::ENABLE_TASKLISTS),
+        (options.smart_punctuation, Options::ENABLE_SMART_PUNCTUATION),
+    ];
+    for (on, flag) in switches {
+        if on {
+            flags |= flag;
+        }
+    }
+    flags
+}
+
+/// Whether a fenced block's info string marks a script message, which
+/// Markdown scripts pull out of their prose.
+pub fn is_message_fence(info: &str) -> bool {
+    info.split_whitespace().next() == Some("message")
+}
+
+/// Renders `markdown`; `message` fences are left out of the HTML.
+pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> Rendered {
+    let mut out = Rendered::default();
+    let mut ids = Ids::default();
+    let mut flat: Vec<(u8, String, String)> = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<(usize, HeadingLevel, Option<CowStr<'_>>, Vec<CowStr<'_>>)> = None;
+    let mut heading_text = String::new();
+    let mut skipping_message = false;
+
+    for (event, range) in Parser::new_ext(markdown, parser_options(options)).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
+                if is_message_fence(info) =>
+            {
+                skipping_message = true;
+            }
+            Event::End(TagEnd::CodeBlock) if skipping_message => skipping_message = false,
+            _ if skipping_message => {}
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                heading = Some((events.len(), level, id, classes));
+                heading_text.clear();
+                events.push(Event::Text("".into()));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let (start, _, custom, classes) = heading.take().expect("heading start precedes its end");
+                let id = ids.claim(custom.as_deref(), &heading_text);
+                flat.push((level as u8, id.clone(), heading_text.trim().to_string()));
+                events[start] = Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs: Vec::new(),
+                });
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                out.word_count += text.split_whitespace().count();
+                if heading.is_some() {
+                    heading_text.push_str(text);
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite_link(&dest_url, range.start, links, options, &mut out.links);
+                let external = options.external_links_new_tab && is_external(&dest_url);
+                if external {
+                    let title_attr = if title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" title=\"{}\"", escape_attr(&title))
+                    };
+                    events.push(Event::InlineHtml(
+                        format!(
+                            "<a href=\"{}\"{title_attr} rel=\"noopener\" target=\"_blank\">",
+                            escape_attr(&dest_url)
+                        )
+                        .into(),
+                    ));
+                } else {
+                    events.push(Event::Start(Tag::Link { link_type, dest_url: dest_url.into(), title, id }));
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.ids = ids.order;
+    out.toc = nest(flat);
+    out
+}
+
+/// Rewrites an internal link to its URL, recording it; other links pass.
+fn rewrite_link(
+    dest: &str,
+    offset: usize,
+    links: &Links<'_>,
+    _options: &MarkdownOptions,
+    found: &mut Vec<Link>,
+) -> String {
+    let (path, anchor) = match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor.to_string())),
+        None => (dest, None),
+    };
+    let target = if let Some(target) = path.strip_prefix("@/") {
+        normalize(target)
+    } else if path.is_empty() && anchor.is_some() {
+        Some(String::new())
+    } else if is_relative_content_link(path) {
+        normalize(&format!("{}/{}", links.dir, path))
+    } else {
+        return dest.to_string();
+    };
+    let Some(target) = target else {
+        found.push(Link {
+            target: path.to_string(),
+            anchor,
+            offset,
+            written: dest.to_string(),
+            resolved: false,
+        });
+        return dest.to_string();
+    };
+    let url = if target.is_empty() {
+        Some(String::new())
+    } else {
+        (links.resolve)(&target)
+    };
+    let rewritten = match (&url, &anchor) {
+        (Some(url), Some(anchor)) => format!("{url}#{anchor}"),
+        (Some(url), None) => url.clone(),
+        (None, _) => dest.to_string(),
+    };
+    found.push(Link {
+        target,
+        anchor,
+        offset,
+        written: dest.to_string(),
+        resolved: url.is_some(),
+    });
+    rewritten
+}
+
+fn is_relative_content_link(path: &str) -> bool {
+    let has_scheme = path.split('/').next().is_some_and(|first| first.contains(':'));
+    !has_scheme && !path.starts_with('/') && (path.ends_with(".md") || path.ends_with(".yaml"))
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// Resolves `.` and `..` in a `/`-separated path; `None` if it leaves the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn escape_attr(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+}
+
+/// Hands out unique heading ids: the second "Intro" is `intro-1`.
+#[derive(Default)]
+struct Ids {
+    counts: HashMap<String, usize>,
+    order: Vec<String>,
+}
+
+impl Ids {
+    fn claim(&mut self, custom: Option<&str>, text: &str) -> String {
+        let base = match custom {
+            Some(id) => id.to_string(),
+            None => {
+                let slug = slugify(text);
+                if slug.is_empty() {
+                    "section".to_string()
+                } else {
+                    slug
+                }
+            }
+        };
+        let mut id = base.clone();
+        while let Some(count) = self.counts.get_mut(&id) {
+            *count += 1;
+            id = format!("{base}-{count}");
+        }
+        self.counts.insert(id.clone(), 0);
+        self.counts.entry(base).or_insert(0);
+        self.order.push(id.clone());
+        id
+    }
+}
+
+/// Nests a flat list of headings by level.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for (level, id, title) in flat {
+        let heading = Heading {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        };
+        insert(&mut roots, heading);
+    }
+    roots
+}
+
+fn insert(list: &mut Vec<Heading>, heading: Heading) {
+    match list.last_mut() {
+        Some(last) if last.level < heading.level => insert(&mut last.children, heading),
+        _ => list.push(heading),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_with(markdown: &str, known: &'static [(&'static str, &'static str)]) -> Rendered {
+        let resolve = |path: &str| {
+            known
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, url)| url.to_string())
+        };
+        let links = Links { dir: "guide", resolve: &resolve };
+        render(markdown, &MarkdownOptions::default(), &links)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_nested_toc() {
+        let r = render_with("# Intro\n## Why\n## Why\n### Détails\n# Intro {#custom}\n", &[]);
+        assert_eq!(r.ids, ["intro", "why", "why-1", "details", "custom"]);
+        assert!(r.html.contains("<h2 id=\"why-1\">Why</h2>"), "{}", r.html);
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children.len(), 2);
+        assert_eq!(r.toc[0].children[1].children[0].title, "Détails");
+    }
+
+    #[test]
+    fn a_heading_named_like_a_suffixed_id_stays_unique() {
+        let r = render_with("## A\n## A-1\n## A\n", &[]);
+        assert_eq!(r.ids, ["a", "a-1", "a-2"]);
+    }
+
+    #[test]
+    fn internal_links_become_urls() {
+        let r = render_with(
+            "[x](@/a/b.md#part) [y](other.md) [z](../top.md) [w](https://e.org) [v](#here)",
+            &[("a/b.md", "/a/b/"), ("guide/other.md", "/guide/other/"), ("top.md", "/top/")],
+        );
+        assert!(r.html.contains("href=\"/a/b/#part\""));
+        assert!(r.html.contains("href=\"/guide/other/\""));
+        assert!(r.html.contains("href=\"/top/\""));
+        assert!(r.html.contains("href=\"https://e.org\""));
+        assert!(r.html.contains("href=\"#here\""));
+        let targets: Vec<_> = r.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["a/b.md", "guide/other.md", "top.md", ""]);
+        assert!(r.links.iter().all(|l| l.resolved));
+    }
+
+    #[test]
+    fn a_missing_target_is_reported_with_its_offset() {
+        let r = render_with("Text\n\nSee [it](@/missing.md).", &[]);
+        assert_eq!(r.links.len(), 1);
+        assert!(!r.links[0].resolved);
+        assert_eq!(r.links[0].offset, 10);
+    }
+
+    #[test]
+    fn message_fences_are_left_out() {
+        let r = render_with("Before\n\n```message hi email\nHello {{name}}\n```\n\nAfter\n", &[]);
+        assert!(!r.html.contains("Hello"));
+        assert!(r.html.contains("After"));
+    }
+
+    #[test]
+    fn extensions_and_smart_punctuation_work() {
+        let r = render_with("| a |\n|---|\n| b |\n\n~~old~~ \"quoted\" - [ ] task[^1]\n\n[^1]: Note.\n", &[]);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("“quoted”"));
+        assert!(r.html.contains("footnote"));
+    }
+}

@@ -1,0 +1,208 @@
+//! What templates see: borrowed views of the Site model, serialized into
+//! Tera contexts. Built per render call from references; nothing of the whole
+//! site is cloned into a page's context.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::content::{Document, Kind};
+use crate::markdown::Heading;
+use crate::site::Site;
+
+/// `config` in every template.
+#[derive(Serialize)]
+pub struct ConfigView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub extra: &'a Value,
+}
+
+impl<'a> ConfigView<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        ConfigView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
+            extra: &config.extra,
+        }
+    }
+}
+
+/// A link with a title: menus, breadcrumbs, previous and next.
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+}
+
+/// A tag on a page.
+#[derive(Serialize)]
+pub struct TagView<'a> {
+    pub name: &'a str,
+    pub slug: String,
+    pub url: String,
+}
+
+/// A section as seen from one of its pages or its parent.
+#[derive(Serialize)]
+pub struct SectionRef<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: &'a str,
+    pub permalink: String,
+}
+
+/// `page` in `page.html`, and each entry of `section.pages`.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub updated: Option<&'a str>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub tags: Vec<TagView<'a>>,
+    pub slug: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toc: Option<&'a [Heading]>,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub previous: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
+    pub extra: &'a serde_json::Map<String, Value>,
+    pub section: Option<SectionRef<'a>>,
+}
+
+/// `section` in `index.html` and `section.html`.
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: &'a str,
+    pub permalink: String,
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    pub extra: &'a serde_json::Map<String, Value>,
+    pub pages: Vec<PageView<'a>>,
+    pub subsections: Vec<SectionRef<'a>>,
+}
+
+/// Builds views over one site.
+pub struct Views<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+}
+
+/// Minutes to read `words` at 200 words a minute, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+impl<'a> Views<'a> {
+    fn link(&self, index: usize) -> LinkView<'a> {
+        let d = &self.site.documents[index];
+        LinkView { title: &d.title, url: &d.url }
+    }
+
+    /// The section document with this section index, as a reference.
+    pub fn section_ref(&self, section: usize) -> SectionRef<'a> {
+        let d = &self.site.documents[self.site.sections[section].document];
+        SectionRef {
+            title: &d.title,
+            description: d.meta.description.as_deref(),
+            url: &d.url,
+            permalink: self.config.permalink(&d.url),
+        }
+    }
+
+    /// A page; with its content and table of contents when `full`.
+    pub fn page(&self, index: usize, full: bool) -> PageView<'a> {
+        let site = self.site;
+        let d = &site.documents[index];
+        let rendered = &site.rendered[index];
+        let (previous, next) = site.neighbours[index];
+        PageView {
+            title: &d.title,
+            description: d.meta.description.as_deref(),
+            date: d.meta.date.as_ref().map(|date| date.text.as_str()),
+            updated: d.meta.updated.as_ref().map(|date| date.text.as_str()),
+            draft: d.meta.draft,
+            weight: d.meta.weight,
+            tags: self.tags(d),
+            slug: d.url.trim_end_matches('/').rsplit('/').next().unwrap_or_default(),
+            url: &d.url,
+            permalink: self.config.permalink(&d.url),
+            content: full.then_some(rendered.html.as_str()),
+            toc: full.then_some(rendered.toc.as_slice()),
+            word_count: rendered.word_count,
+            reading_time: reading_time(rendered.word_count),
+            previous: previous.map(|p| self.link(p)),
+            next: next.map(|n| self.link(n)),
+            extra: &d.meta.extra,
+            section: site.section_of[index].map(|s| self.section_ref(s)),
+        }
+    }
+
+    fn tags(&self, d: &'a Document) -> Vec<TagView<'a>> {
+        d.meta
+            .tags
+            .iter()
+            .map(|name| {
+                let slug = crate::slug::slugify(name);
+                let url = format!("{}tags/{slug}/", self.config.base_path);
+                TagView { name, slug, url }
+            })
+            .collect()
+    }
+
+    /// A section with its pages and subsections.
+    pub fn section(&self, section: usize) -> SectionView<'a> {
+        let site = self.site;
+        let s = &site.sections[section];
+        let d = &site.documents[s.document];
+        let rendered = &site.rendered[s.document];
+        SectionView {
+            title: &d.title,
+            description: d.meta.description.as_deref(),
+            url: &d.url,
+            permalink: self.config.permalink(&d.url),
+            content: &rendered.html,
+            toc: &rendered.toc,
+            extra: &d.meta.extra,
+            pages: s.pages.iter().map(|&p| self.page(p, false)).collect(),
+            subsections: s.subsections.iter().map(|&sub| self.section_ref(sub)).collect(),
+        }
+    }
+
+    /// The top-level sections, for the site's menu.
+    pub fn menu(&self) -> Vec<LinkView<'a>> {
+        let root = self.site.root();
+        root.subsections
+            .iter()
+            .map(|&s| self.link(self.site.sections[s].document))
+            .collect()
+    }
+
+    /// The sections from the home page down to the document's parent.
+    pub fn breadcrumbs(&self, index: usize) -> Vec<LinkView<'a>> {
+        let site = self.site;
+        let mut chain = Vec::new();
+        let mut current = site.section_of[index];
+        while let Some(s) = current {
+            chain.push(self.link(site.sections[s].document));
+            current = site.sections[s].parent;
+        }
+        if site.documents[index].kind == Kind::Page || site.section_of[index].is_some() {
+            chain.reverse();
+        }
+        chain
+    }
+}

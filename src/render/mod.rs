@@ -1,0 +1,104 @@
+//! Rendering the Site model with Tera into an [`Output`], in parallel.
+//!
+//! Every document, the 404 page, static files and content assets end up as
+//! `path → bytes` in memory; nothing is read from or written to disk here.
+
+pub mod context;
+pub mod templates;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::Kind;
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::Output;
+use crate::site::Site;
+use context::{ConfigView, Views};
+pub use templates::Templates;
+
+/// Renders every page of the site; all template errors are reported together.
+pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Output> {
+    let views = Views { config, site };
+    let mut tera = templates.tera.clone();
+    let global = tera.global_context();
+    global.insert("config", &ConfigView::new(config));
+    global.insert("menu", &views.menu());
+    let tera = &tera;
+
+    let results: Vec<Result<(String, Vec<u8>)>> = (0..site.documents.len())
+        .into_par_iter()
+        .map(|index| render_document(&views, tera, templates, index))
+        .collect();
+    let mut output = Output::default();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok((path, bytes)) => output.insert(path, bytes),
+            Err(err) => errors.push(err),
+        }
+    }
+    if templates.has("404.html") {
+        let mut context = Context::new();
+        context.insert("current_url", &config.permalink(&format!("{}404.html", config.base_path)));
+        context.insert("current_path", "/404.html");
+        context.insert("breadcrumbs", &Vec::<()>::new());
+        match tera.render("404.html", &context) {
+            Ok(html) => output.insert("404.html".into(), html.into_bytes()),
+            Err(err) => errors.push(templates::template_error(&err, None)),
+        }
+    }
+    Error::collect(errors)?;
+    for (path, bytes) in &templates.statics {
+        output.insert(path.clone(), bytes.clone());
+    }
+    for asset in &site.assets {
+        output.insert(asset.relative.clone(), asset.bytes.clone());
+    }
+    Ok(output)
+}
+
+/// The output path of a URL: `/guide/a/b/` → `a/b/index.html`.
+pub fn output_path(config: &Config, url: &str) -> String {
+    let relative = url.strip_prefix(config.base_path.as_str()).unwrap_or(url);
+    format!("{relative}index.html")
+}
+
+fn render_document(
+    views: &Views<'_>,
+    tera: &tera::Tera,
+    templates: &Templates,
+    index: usize,
+) -> Result<(String, Vec<u8>)> {
+    let site = views.site;
+    let document = &site.documents[index];
+    let default = match (document.kind, site.section_index[index]) {
+        (Kind::Page, _) => "page.html",
+        (Kind::Section, Some(0)) => "index.html",
+        (Kind::Section, _) => "section.html",
+    };
+    let template = document.meta.template.as_deref().unwrap_or(default);
+    if !templates.has(template) {
+        let message = format!("no template `{template}` in the site's templates/ or the theme");
+        let mut diagnostic = Diagnostic::file(&document.path, message);
+        if let Some(line) = document.source.lines().position(|l| l.starts_with("template:")) {
+            diagnostic = Diagnostic::at(&document.path, &document.source, line + 1, 11, diagnostic.message);
+        }
+        return Err(diagnostic.help("create the template, or fix the `template:` key").into());
+    }
+    let mut context = Context::new();
+    context.insert("current_url", &views.config.permalink(&document.url));
+    context.insert("current_path", &document.url);
+    context.insert("breadcrumbs", &views.breadcrumbs(index));
+    match document.kind {
+        Kind::Page => context.insert("page", &views.page(index, true)),
+        Kind::Section => {
+            let section = site.section_index[index].expect("a section document has a section");
+            context.insert("section", &views.section(section));
+        }
+    }
+    let html = tera
+        .render(template, &context)
+        .map_err(|err| templates::template_error(&err, Some(&document.path)))?;
+    Ok((output_path(views.config, &document.url), html.into_bytes()))
+}

@@ -43,9 +43,9 @@ pub fn render_site(config: &Config) -> Result<Built> {
     let site = Site::build(config, content)?;
     let output = crate::render::render(config, &site, &templates)?;
     Ok(Built {
+        warnings: site.warnings.clone(),
         site,
         output,
-        warnings: Vec::new(),
         elapsed: started.elapsed(),
     })
 }

@@ -13,6 +13,7 @@ pub mod slug;
 
 pub mod config;
 pub mod content;
+pub mod script;
 pub mod markdown;
 pub mod site;
 pub mod render;

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{dir_url, humanize, Asset, Content, Document, FrontMatter, Kind};
-use crate::error::{did_you_mean, Diagnostic, Error, Result};
+use crate::error::{did_you_mean, Diagnostic, Error, Result, Warning};
+use crate::script::Script;
 use crate::markdown::{self, Links, Rendered};
 use crate::slug::slugify;
 
@@ -47,31 +48,88 @@ pub struct Site {
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
     pub tags: Vec<Term>,
     pub assets: Vec<Asset>,
+    /// Every script, in index order (situation, weight, title).
+    pub scripts: Vec<Script>,
+    /// The rendered guidance of each script (same index).
+    pub script_notes: Vec<Rendered>,
+    /// For each document, the scripts it links to (indices into `scripts`).
+    pub linked_scripts: Vec<Vec<usize>>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Warning>,
 }
 
 impl Site {
     /// Builds the model from loaded content, reporting every broken link,
     /// missing anchor and URL collision together.
     pub fn build(config: &Config, content: Content) -> Result<Site> {
-        let Content { mut documents, assets, .. } = content;
+        let Content { mut documents, assets, scripts } = content;
+        let scripts = crate::script::load(config, &scripts);
         add_implicit_sections(config, &mut documents);
         documents.sort_by(|a, b| a.relative.cmp(&b.relative));
+        let (scripts, warnings) = scripts?;
 
-        let mut errors = check_urls(&documents);
+        let mut errors = check_urls(&documents, &scripts);
         let urls: HashMap<&str, &str> = documents
             .iter()
             .map(|d| (d.relative.as_str(), d.url.as_str()))
+            .chain(scripts.iter().map(|s| (s.relative.as_str(), s.url.as_str())))
             .collect();
         let resolve = |path: &str| urls.get(path).map(|url| url.to_string());
-        let rendered: Vec<Rendered> = documents
-            .par_iter()
-            .map(|d| {
-                let links = Links { dir: &d.dir, resolve: &resolve };
-                markdown::render(d.body(), &config.markdown, &links)
+        let (rendered, script_notes): (Vec<Rendered>, Vec<Rendered>) = rayon::join(
+            || {
+                documents
+                    .par_iter()
+                    .map(|d| {
+                        let links = Links { dir: &d.dir, resolve: &resolve };
+                        markdown::render(d.body(), &config.markdown, &links)
+                    })
+                    .collect()
+            },
+            || {
+                let links = Links { dir: crate::content::SCRIPTS_DIR, resolve: &resolve };
+                scripts
+                    .par_iter()
+                    .map(|s| markdown::render(&s.notes, &config.markdown, &links))
+                    .collect()
+            },
+        );
+        let nodes: Vec<Node<'_>> = documents
+            .iter()
+            .zip(&rendered)
+            .map(|(d, r)| Node {
+                relative: &d.relative,
+                rendered: r,
+                at: Box::new(move |offset, message| d.diagnostic_at(offset, message)),
+            })
+            .chain(scripts.iter().zip(&script_notes).map(|(s, r)| Node {
+                relative: &s.relative,
+                rendered: r,
+                at: Box::new(move |offset, message| {
+                    let (line, column) = crate::error::line_column(&s.notes, offset);
+                    let (line, column) = s.notes_origin.place(line, column);
+                    Diagnostic::at(&s.path, &s.source, line, column, message)
+                }),
+            }))
+            .collect();
+        errors.extend(check_links(&nodes));
+        drop(nodes);
+        Error::collect(errors)?;
+        let script_index: HashMap<&str, usize> =
+            scripts.iter().enumerate().map(|(i, s)| (s.relative.as_str(), i)).collect();
+        let linked_scripts = rendered
+            .iter()
+            .map(|r| {
+                let mut linked: Vec<usize> = Vec::new();
+                for link in &r.links {
+                    if let Some(&i) = script_index.get(link.target.as_str()) {
+                        if !linked.contains(&i) {
+                            linked.push(i);
+                        }
+                    }
+                }
+                linked
             })
             .collect();
-        errors.extend(check_links(&documents, &rendered));
-        Error::collect(errors)?;
 
         let (sections, section_of, section_index) = place(&documents);
         let neighbours = neighbours(&documents, &sections);
@@ -85,6 +143,10 @@ impl Site {
             neighbours,
             tags,
             assets,
+            scripts,
+            script_notes,
+            linked_scripts,
+            warnings,
         })
     }
 
@@ -141,19 +203,22 @@ fn add_implicit_sections(config: &Config, documents: &mut Vec<Document>) {
     }
 }
 
-fn check_urls(documents: &[Document]) -> Vec<Error> {
-    let mut seen: HashMap<&str, &Document> = HashMap::new();
+fn check_urls(documents: &[Document], scripts: &[Script]) -> Vec<Error> {
+    let mut seen: HashMap<&str, &std::path::Path> = HashMap::new();
     let mut errors = Vec::new();
-    for document in documents {
-        if let Some(first) = seen.insert(&document.url, document) {
+    let sources = documents
+        .iter()
+        .map(|d| (d.url.as_str(), d.path.as_path()))
+        .chain(scripts.iter().map(|s| (s.url.as_str(), s.path.as_path())));
+    for (url, path) in sources {
+        if let Some(first) = seen.insert(url, path) {
             errors.push(
                 Diagnostic::file(
-                    &document.path,
+                    path,
                     format!(
-                        "`{}` and `{}` would both be published at {}",
-                        crate::error::display_path(&first.path),
-                        crate::error::display_path(&document.path),
-                        document.url
+                        "`{}` and `{}` would both be published at {url}",
+                        crate::error::display_path(first),
+                        crate::error::display_path(path),
                     ),
                 )
                 .help("rename one of the files, or give one a different `slug:`")
@@ -164,42 +229,44 @@ fn check_urls(documents: &[Document]) -> Vec<Error> {
     errors
 }
 
-fn check_links(documents: &[Document], rendered: &[Rendered]) -> Vec<Error> {
-    let index: HashMap<&str, usize> = documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.relative.as_str(), i))
-        .collect();
+/// Something whose rendered Markdown has links to check.
+struct Node<'a> {
+    relative: &'a str,
+    rendered: &'a Rendered,
+    /// A diagnostic at a byte offset of the rendered Markdown.
+    at: Box<dyn Fn(usize, String) -> Diagnostic + 'a>,
+}
+
+fn check_links(nodes: &[Node<'_>]) -> Vec<Error> {
+    let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.relative, i)).collect();
     let mut errors = Vec::new();
-    for (i, (document, output)) in documents.iter().zip(rendered).enumerate() {
-        for link in &output.links {
+    for node in nodes {
+        for link in &node.rendered.links {
             if !link.resolved {
                 let help = match did_you_mean(&link.target, index.keys().copied()) {
                     Some(near) => format!("did you mean `@/{near}`?"),
                     None => "internal links are written `@/path/from/content.md#anchor`".into(),
                 };
                 let message = format!("broken link `{}`: there is no `content/{}`", link.written, link.target);
-                errors.push(document.diagnostic_at(link.offset, message).help(help).into());
+                errors.push((node.at)(link.offset, message).help(help).into());
                 continue;
             }
             let Some(anchor) = &link.anchor else { continue };
-            let (target, ids) = match index.get(link.target.as_str()) {
-                Some(&t) => (t, &rendered[t].ids),
-                None => (i, &output.ids),
-            };
+            let target = index.get(link.target.as_str()).map_or(node, |&t| &nodes[t]);
+            let ids = &target.rendered.ids;
             if ids.iter().any(|id| id == anchor) {
                 continue;
             }
             let help = match did_you_mean(anchor, ids.iter().map(String::as_str)) {
                 Some(near) => format!("did you mean `#{near}`?"),
                 None if ids.is_empty() => "that page has no headings".to_string(),
-                None => format!("its headings are: {}", ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "its headings are: {}",
+                    ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
+                ),
             };
-            let message = format!(
-                "broken link `{}`: `{}` has no heading `#{anchor}`",
-                link.written, documents[target].relative
-            );
-            errors.push(document.diagnostic_at(link.offset, message).help(help).into());
+            let message = format!("broken link `{}`: `{}` has no heading `#{anchor}`", link.written, target.relative);
+            errors.push((node.at)(link.offset, message).help(help).into());
         }
     }
     errors

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::content::{Document, Kind};
 use crate::markdown::Heading;
 use crate::site::Site;
+use super::scripts::ScriptCard;
 
 /// `config` in every template.
 #[derive(Serialize)]
@@ -78,6 +79,7 @@ pub struct PageView<'a> {
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
     pub extra: &'a serde_json::Map<String, Value>,
+    pub scripts: Vec<ScriptCard<'a>>,
     pub section: Option<SectionRef<'a>>,
 }
 
@@ -93,6 +95,7 @@ pub struct SectionView<'a> {
     pub extra: &'a serde_json::Map<String, Value>,
     pub pages: Vec<PageView<'a>>,
     pub subsections: Vec<SectionRef<'a>>,
+    pub scripts: Vec<ScriptCard<'a>>,
 }
 
 /// Builds views over one site.
@@ -147,6 +150,7 @@ impl<'a> Views<'a> {
             previous: previous.map(|p| self.link(p)),
             next: next.map(|n| self.link(n)),
             extra: &d.meta.extra,
+            scripts: if full { self.linked_scripts(&[index]) } else { Vec::new() },
             section: site.section_of[index].map(|s| self.section_ref(s)),
         }
     }
@@ -179,7 +183,21 @@ impl<'a> Views<'a> {
             extra: &d.meta.extra,
             pages: s.pages.iter().map(|&p| self.page(p, false)).collect(),
             subsections: s.subsections.iter().map(|&sub| self.section_ref(sub)).collect(),
+            scripts: self.linked_scripts(&[&[s.document][..], &s.pages].concat()),
         }
+    }
+
+    /// The scripts these documents link to, each once, in order of first link.
+    fn linked_scripts(&self, documents: &[usize]) -> Vec<ScriptCard<'a>> {
+        let mut seen = Vec::new();
+        for &d in documents {
+            for &script in &self.site.linked_scripts[d] {
+                if !seen.contains(&script) {
+                    seen.push(script);
+                }
+            }
+        }
+        seen.into_iter().map(|i| self.script_card(i)).collect()
     }
 
     /// The top-level sections, for the site's menu.

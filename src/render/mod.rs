@@ -4,6 +4,7 @@
 //! `path → bytes` in memory; nothing is read from or written to disk here.
 
 pub mod context;
+pub mod scripts;
 pub mod templates;
 
 use rayon::prelude::*;
@@ -30,9 +31,13 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
         .into_par_iter()
         .map(|index| render_document(&views, tera, templates, index))
         .collect();
+    let script_results: Vec<Result<(String, Vec<u8>)>> = (0..site.scripts.len())
+        .into_par_iter()
+        .map(|index| render_script(&views, tera, index))
+        .collect();
     let mut output = Output::default();
     let mut errors = Vec::new();
-    for result in results {
+    for result in results.into_iter().chain(script_results) {
         match result {
             Ok((path, bytes)) => output.insert(path, bytes),
             Err(err) => errors.push(err),
@@ -72,9 +77,11 @@ fn render_document(
 ) -> Result<(String, Vec<u8>)> {
     let site = views.site;
     let document = &site.documents[index];
+    let is_scripts_index = document.kind == Kind::Section && document.dir == crate::content::SCRIPTS_DIR;
     let default = match (document.kind, site.section_index[index]) {
         (Kind::Page, _) => "page.html",
         (Kind::Section, Some(0)) => "index.html",
+        (Kind::Section, _) if is_scripts_index && templates.has("scripts.html") => "scripts.html",
         (Kind::Section, _) => "section.html",
     };
     let template = document.meta.template.as_deref().unwrap_or(default);
@@ -95,10 +102,34 @@ fn render_document(
         Kind::Section => {
             let section = site.section_index[index].expect("a section document has a section");
             context.insert("section", &views.section(section));
+            if is_scripts_index {
+                views.insert_index(&mut context);
+            }
         }
     }
     let html = tera
         .render(template, &context)
         .map_err(|err| templates::template_error(&err, Some(&document.path)))?;
     Ok((output_path(views.config, &document.url), html.into_bytes()))
+}
+
+fn render_script(views: &Views<'_>, tera: &tera::Tera, index: usize) -> Result<(String, Vec<u8>)> {
+    let script = &views.site.scripts[index];
+    let mut context = Context::new();
+    context.insert("current_url", &views.config.permalink(&script.url));
+    context.insert("current_path", &script.url);
+    let scripts_section = views.site.sections.iter().position(|s| {
+        views.site.documents[s.document].dir == crate::content::SCRIPTS_DIR
+    });
+    let mut breadcrumbs = vec![context::LinkView { title: &views.site.documents[views.site.root().document].title, url: &views.site.documents[views.site.root().document].url }];
+    if let Some(s) = scripts_section {
+        let d = &views.site.documents[views.site.sections[s].document];
+        breadcrumbs.push(context::LinkView { title: &d.title, url: &d.url });
+    }
+    context.insert("breadcrumbs", &breadcrumbs);
+    context.insert("script", &views.script(index));
+    let html = tera
+        .render("script.html", &context)
+        .map_err(|err| templates::template_error(&err, Some(&script.path)))?;
+    Ok((output_path(views.config, &script.url), html.into_bytes()))
 }

@@ -1,0 +1,225 @@
+//! The views and pages of scripts: one interactive page per script and the
+//! scripts index at `/scripts/`.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::context::Views;
+use crate::config::{Channel, Label};
+use crate::script::{self, Field, Format, Message, Script};
+
+/// `{ id, label, description }` of a situation.
+#[derive(Serialize)]
+pub struct LabelView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub description: Option<&'a str>,
+}
+
+impl<'a> From<&'a Label> for LabelView<'a> {
+    fn from(label: &'a Label) -> Self {
+        LabelView { id: &label.id, label: &label.label, description: label.description.as_deref() }
+    }
+}
+
+/// A message as the script page shows it.
+#[derive(Serialize)]
+pub struct MessageView<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub channel: &'a Channel,
+    pub body: &'a str,
+    pub subject: Option<String>,
+    pub example: String,
+    pub example_length: usize,
+    pub over_limit: bool,
+    pub blanks_html: String,
+}
+
+/// `script` in `script.html`.
+#[derive(Serialize)]
+pub struct ScriptView<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    pub source: Format,
+    pub situation: Option<LabelView<'a>>,
+    pub relationship: Vec<LabelView<'a>>,
+    pub fields: &'a [Field],
+    pub messages: Vec<MessageView<'a>>,
+    pub notes: &'a str,
+    pub toc: &'a [crate::markdown::Heading],
+    pub tags: &'a [String],
+    pub data_json: String,
+}
+
+/// A script in lists: the index, "scripts for this situation" boxes.
+#[derive(Serialize)]
+pub struct ScriptCard<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: &'a str,
+    pub situation: Option<LabelView<'a>>,
+    pub relationship: Vec<LabelView<'a>>,
+    pub channels: Vec<LabelView<'a>>,
+}
+
+/// One situation of the index with its scripts.
+#[derive(Serialize)]
+pub struct SituationGroup<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub description: Option<&'a str>,
+    pub scripts: Vec<ScriptCard<'a>>,
+}
+
+#[derive(Serialize)]
+struct DataMessage<'a> {
+    name: &'a str,
+    label: &'a str,
+    body: &'a str,
+    subject: Option<&'a str>,
+    channel: &'a Channel,
+}
+
+#[derive(Serialize)]
+struct Data<'a> {
+    slug: &'a str,
+    fields: &'a [Field],
+    messages: Vec<DataMessage<'a>>,
+}
+
+/// JSON that is safe inside `<script type="application/json">`: nothing in
+/// it can close the element or start a comment.
+pub fn embeddable_json(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).expect("script data serializes");
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+impl<'a> Views<'a> {
+    fn situation(&self, id: &str) -> Option<LabelView<'a>> {
+        self.config.situations.iter().find(|s| s.id == id).map(LabelView::from)
+    }
+
+    fn relationships(&self, ids: &[String]) -> Vec<LabelView<'a>> {
+        ids.iter()
+            .filter_map(|id| self.config.relationships.iter().find(|r| &r.id == id))
+            .map(LabelView::from)
+            .collect()
+    }
+
+    fn channel(&self, id: &str) -> &'a Channel {
+        self.config.channel(id).expect("channels are checked when scripts load")
+    }
+
+    fn message(&self, script: &'a Script, message: &'a Message) -> MessageView<'a> {
+        let channel = self.channel(&message.channel);
+        let example = script.example(message);
+        let (subject, body) = script::split_subject(&example);
+        let example_length = script::length(body);
+        let blanks = |name: &str| script.field(name).map_or_else(|| name.to_string(), |f| f.label.clone());
+        MessageView {
+            name: &message.name,
+            label: &message.label,
+            channel,
+            body: &message.body,
+            subject: subject.map(str::to_string),
+            over_limit: channel.limit.is_some_and(|limit| example_length > limit),
+            example_length,
+            blanks_html: message.template.render_html_blanks(blanks),
+            example,
+        }
+    }
+
+    /// The full view of one script.
+    pub fn script(&self, index: usize) -> ScriptView<'a> {
+        let script = &self.site.scripts[index];
+        let notes = &self.site.script_notes[index];
+        let data = Data {
+            slug: &script.slug,
+            fields: &script.fields,
+            messages: script
+                .messages
+                .iter()
+                .map(|m| DataMessage {
+                    name: &m.name,
+                    label: &m.label,
+                    body: &m.body,
+                    subject: script::split_subject(&m.body).0,
+                    channel: self.channel(&m.channel),
+                })
+                .collect(),
+        };
+        ScriptView {
+            title: &script.title,
+            summary: &script.summary,
+            url: &script.url,
+            permalink: self.config.permalink(&script.url),
+            source: script.format,
+            situation: self.situation(&script.situation),
+            relationship: self.relationships(&script.relationship),
+            fields: &script.fields,
+            messages: script.messages.iter().map(|m| self.message(script, m)).collect(),
+            notes: &notes.html,
+            toc: &notes.toc,
+            tags: &script.tags,
+            data_json: embeddable_json(&data),
+        }
+    }
+
+    /// A script as a card in lists.
+    pub fn script_card(&self, index: usize) -> ScriptCard<'a> {
+        let script = &self.site.scripts[index];
+        let mut channels: Vec<LabelView<'a>> = Vec::new();
+        for message in &script.messages {
+            let channel = self.channel(&message.channel);
+            if !channels.iter().any(|c| c.id == channel.id) {
+                channels.push(LabelView { id: &channel.id, label: &channel.label, description: None });
+            }
+        }
+        ScriptCard {
+            title: &script.title,
+            summary: &script.summary,
+            url: &script.url,
+            situation: self.situation(&script.situation),
+            relationship: self.relationships(&script.relationship),
+            channels,
+        }
+    }
+
+    /// Adds what `scripts.html` needs to a context.
+    pub fn insert_index(&self, context: &mut Context) {
+        let cards: Vec<ScriptCard<'_>> = (0..self.site.scripts.len()).map(|i| self.script_card(i)).collect();
+        let groups: Vec<SituationGroup<'_>> = self
+            .config
+            .situations
+            .iter()
+            .map(|s| SituationGroup {
+                id: &s.id,
+                label: &s.label,
+                description: s.description.as_deref(),
+                scripts: (0..self.site.scripts.len())
+                    .filter(|&i| self.site.scripts[i].situation == s.id)
+                    .map(|i| self.script_card(i))
+                    .collect(),
+            })
+            .filter(|group| !group.scripts.is_empty())
+            .collect();
+        let relationships: Vec<LabelView<'_>> = self.config.relationships.iter().map(LabelView::from).collect();
+        let channels: Vec<LabelView<'_>> = self
+            .config
+            .channels
+            .iter()
+            .map(|c| LabelView { id: &c.id, label: &c.label, description: None })
+            .collect();
+        context.insert("scripts", &cards);
+        context.insert("situations", &groups);
+        context.insert("relationships", &relationships);
+        context.insert("channels", &channels);
+    }
+}

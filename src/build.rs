@@ -24,7 +24,8 @@ impl Built {
     pub fn summary(&self, verb: &str) -> String {
         let (pages, sections) = self.site.counts();
         format!(
-            "{verb} {pages} pages, {sections} sections, {} files in {} ms",
+            "{verb} {pages} pages, {sections} sections, {} scripts, {} files in {} ms",
+            self.site.scripts.len(),
             self.output.len(),
             self.elapsed.as_millis()
         )
@@ -34,10 +35,15 @@ impl Built {
 /// Loads and renders the whole site into memory.
 pub fn render_site(config: &Config) -> Result<Built> {
     let started = Instant::now();
-    let (content, templates) = rayon::join(|| crate::content::load(config), || Templates::load(config));
+    let (content, templates) =
+        rayon::join(|| crate::content::load(config), || Templates::load(config));
     let (content, templates) = match (content, templates) {
         (Ok(c), Ok(t)) => (c, t),
-        (Err(a), Err(b)) => return Err(crate::error::Error::Many(a.flatten().into_iter().chain(b.flatten()).collect())),
+        (Err(a), Err(b)) => {
+            return Err(crate::error::Error::Many(
+                a.flatten().into_iter().chain(b.flatten()).collect(),
+            ))
+        }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
     let site = Site::build(config, content)?;

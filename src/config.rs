@@ -171,7 +171,8 @@ impl Config {
 
     /// Parses the text of a `site.toml` found at `path`.
     pub fn parse(root: &Path, path: &Path, source: &str, overrides: &Overrides) -> Result<Config> {
-        let raw: RawConfig = toml::from_str(source).map_err(|err| toml_error(path, source, &err))?;
+        let raw: RawConfig =
+            toml::from_str(source).map_err(|err| toml_error(path, source, &err))?;
         let at_key = |key: &str, message: String| locate_key(path, source, key, message);
 
         let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
@@ -324,18 +325,41 @@ fn toml_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
         .unwrap_or((1, 1));
     let width = err
         .span()
-        .map(|span| source.get(span).map_or(1, |s| s.chars().count().clamp(1, 40)))
+        .map(|span| {
+            source
+                .get(span)
+                .map_or(1, |s| s.chars().count().clamp(1, 40))
+        })
         .unwrap_or(1);
     let diagnostic = if let Some((key, expected)) = unknown_field(&message) {
-        Diagnostic::at(path, source, line, column, format!("unknown key `{key}` in site.toml"))
-            .width(key.chars().count())
-            .help(unknown_key_help(&key, &expected))
+        Diagnostic::at(
+            path,
+            source,
+            line,
+            column,
+            format!("unknown key `{key}` in site.toml"),
+        )
+        .width(key.chars().count())
+        .help(unknown_key_help(&key, &expected))
     } else if message.starts_with("missing field") {
         let key = message.split('`').nth(1).unwrap_or_default().to_string();
-        Diagnostic::at(path, source, line, column, format!("site.toml is missing `{key}`"))
-            .help(format!("add a line such as `{key} = \"…\"`"))
+        Diagnostic::at(
+            path,
+            source,
+            line,
+            column,
+            format!("site.toml is missing `{key}`"),
+        )
+        .help(format!("add a line such as `{key} = \"…\"`"))
     } else {
-        Diagnostic::at(path, source, line, column, format!("invalid site.toml: {message}")).width(width)
+        Diagnostic::at(
+            path,
+            source,
+            line,
+            column,
+            format!("invalid site.toml: {message}"),
+        )
+        .width(width)
     };
     diagnostic.into()
 }
@@ -345,7 +369,12 @@ mod tests {
     use super::*;
 
     fn parse(source: &str) -> Result<Config> {
-        Config::parse(Path::new("."), Path::new("site.toml"), source, &Overrides::default())
+        Config::parse(
+            Path::new("."),
+            Path::new("site.toml"),
+            source,
+            &Overrides::default(),
+        )
     }
 
     const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.org/guide\"\n";
@@ -355,7 +384,10 @@ mod tests {
         let config = parse(MINIMAL).unwrap();
         assert_eq!(config.base_url, "https://example.org/guide/");
         assert_eq!(config.base_path, "/guide/");
-        assert_eq!(config.permalink("/guide/a/"), "https://example.org/guide/a/");
+        assert_eq!(
+            config.permalink("/guide/a/"),
+            "https://example.org/guide/a/"
+        );
         assert_eq!(config.language, "en");
         assert!(config.markdown.smart_punctuation);
     }
@@ -373,11 +405,16 @@ mod tests {
 
     #[test]
     fn an_unknown_key_is_located_with_a_suggestion() {
-        let err = parse("title = \"T\"\nbase_url = \"https://x.org\"\ntheem = \"a\"\n").unwrap_err();
+        let err =
+            parse("title = \"T\"\nbase_url = \"https://x.org\"\ntheem = \"a\"\n").unwrap_err();
         let d = err.diagnostic().unwrap();
         assert_eq!(d.message, "unknown key `theem` in site.toml");
         assert_eq!(d.position, Some((3, 1)));
-        assert!(d.help.as_ref().unwrap().starts_with("did you mean `theme`?"));
+        assert!(d
+            .help
+            .as_ref()
+            .unwrap()
+            .starts_with("did you mean `theme`?"));
     }
 
     #[test]
@@ -385,14 +422,25 @@ mod tests {
         let err = parse("title = [1]\nbase_url = \"https://x.org\"\n").unwrap_err();
         let d = err.diagnostic().unwrap();
         assert_eq!(d.position, Some((1, 9)));
-        assert!(d.message.starts_with("invalid site.toml: invalid type: sequence"), "{}", d.message);
+        assert!(
+            d.message
+                .starts_with("invalid site.toml: invalid type: sequence"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]
     fn a_zero_limit_is_refused() {
-        let err = parse(&format!("{MINIMAL}[channels.x]\nlabel = \"X\"\nlimit = 0\n")).unwrap_err();
+        let err = parse(&format!(
+            "{MINIMAL}[channels.x]\nlabel = \"X\"\nlimit = 0\n"
+        ))
+        .unwrap_err();
         let d = err.diagnostic().unwrap();
-        assert_eq!(d.message, "channel `x` has a limit of 0; leave `limit` out for no limit");
+        assert_eq!(
+            d.message,
+            "channel `x` has a limit of 0; leave `limit` out for no limit"
+        );
         assert_eq!(d.position, Some((5, 1)));
     }
 

@@ -123,6 +123,9 @@ impl fmt::Display for Diagnostic {
 /// Shows a path the way a user typed it: without a leading `./`.
 pub fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
+    if shown.as_os_str().is_empty() {
+        return ".".to_string();
+    }
     shown.display().to_string()
 }
 
@@ -229,35 +232,12 @@ fn floor_char_boundary(s: &str, mut index: usize) -> usize {
     index
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_diagnostic_shows_the_line_and_a_caret() {
-        let source = "---\ntitel: Hi\n---\n";
-        let d = Diagnostic::at("content/a.md", source, 2, 1, "unknown key `titel`")
-            .width(5)
-            .help("did you mean `title`?");
-        assert_eq!(
-            d.to_string(),
-            "unknown key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hi\n  | ^^^^^\n  = help: did you mean `title`?"
-        );
-    }
-
-    #[test]
-    fn line_column_counts_characters() {
-        let source = "ab\nçd€x\n";
-        assert_eq!(line_column(source, 0), (1, 1));
-        assert_eq!(line_column(source, 3), (2, 1));
-        let x = source.find('x').unwrap();
-        assert_eq!(line_column(source, x), (2, 4));
-    }
-}
-
 /// The closest of `candidates` to a mistyped `word`, when one is close enough
 /// to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (edit_distance(word, candidate), candidate))
@@ -300,5 +280,31 @@ pub fn unknown_key_help(key: &str, expected: &[String]) -> String {
     match did_you_mean(key, expected.iter().map(String::as_str)) {
         Some(near) => format!("did you mean `{near}`? Allowed keys: {list}"),
         None => format!("allowed keys: {list}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diagnostic_shows_the_line_and_a_caret() {
+        let source = "---\ntitel: Hi\n---\n";
+        let d = Diagnostic::at("content/a.md", source, 2, 1, "unknown key `titel`")
+            .width(5)
+            .help("did you mean `title`?");
+        assert_eq!(
+            d.to_string(),
+            "unknown key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hi\n  | ^^^^^\n  = help: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        let source = "ab\nçd€x\n";
+        assert_eq!(line_column(source, 0), (1, 1));
+        assert_eq!(line_column(source, 3), (2, 1));
+        let x = source.find('x').unwrap();
+        assert_eq!(line_column(source, x), (2, 4));
     }
 }

@@ -11,15 +11,15 @@ pub mod error;
 pub mod fs;
 pub mod slug;
 
-pub mod config;
-pub mod content;
-pub mod script;
-pub mod markdown;
-pub mod site;
-pub mod render;
-pub mod output;
 pub mod build;
 pub mod cli;
+pub mod config;
+pub mod content;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod script;
+pub mod site;
 
 use cli::{Cli, Command};
 use config::{Config, Overrides};

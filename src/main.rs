@@ -13,7 +13,10 @@ fn main() -> ExitCode {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
     };
     let terminal = Terminal {
         quiet: cli.quiet,
@@ -28,12 +31,13 @@ fn main() -> ExitCode {
                 eprintln!("{} {error}\n", terminal.paint("1;31", "error:"));
             }
             if errors.len() > 1 {
-                eprintln!("{} {} errors; nothing was written", terminal.paint("1;31", "error:"), errors.len());
+                eprintln!(
+                    "{} {} errors; nothing was written",
+                    terminal.paint("1;31", "error:"),
+                    errors.len()
+                );
             }
             ExitCode::FAILURE
         }
     }
 }
-
-
-

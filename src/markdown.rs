@@ -100,13 +100,16 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
             }
             Event::End(TagEnd::CodeBlock) if skipping_message => skipping_message = false,
             _ if skipping_message => {}
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 heading = Some((events.len(), level, id, classes));
                 heading_text.clear();
                 events.push(Event::Text("".into()));
             }
             Event::End(TagEnd::Heading(level)) => {
-                let (start, _, custom, classes) = heading.take().expect("heading start precedes its end");
+                let (start, _, custom, classes) =
+                    heading.take().expect("heading start precedes its end");
                 let id = ids.claim(custom.as_deref(), &heading_text);
                 flat.push((level as u8, id.clone(), heading_text.trim().to_string()));
                 events[start] = Event::Start(Tag::Heading {
@@ -124,7 +127,12 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
                 }
                 events.push(event);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = rewrite_link(&dest_url, range.start, links, options, &mut out.links);
                 let external = options.external_links_new_tab && is_external(&dest_url);
                 if external {
@@ -141,7 +149,12 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
                         .into(),
                     ));
                 } else {
-                    events.push(Event::Start(Tag::Link { link_type, dest_url: dest_url.into(), title, id }));
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest_url.into(),
+                        title,
+                        id,
+                    }));
                 }
             }
             other => events.push(other),
@@ -205,7 +218,10 @@ fn rewrite_link(
 }
 
 fn is_relative_content_link(path: &str) -> bool {
-    let has_scheme = path.split('/').next().is_some_and(|first| first.contains(':'));
+    let has_scheme = path
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains(':'));
     !has_scheme && !path.starts_with('/') && (path.ends_with(".md") || path.ends_with(".yaml"))
 }
 
@@ -229,7 +245,9 @@ fn normalize(path: &str) -> Option<String> {
 }
 
 fn escape_attr(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }
 
 /// Hands out unique heading ids: the second "Intro" is `intro-1`.
@@ -297,13 +315,19 @@ mod tests {
                 .find(|(p, _)| *p == path)
                 .map(|(_, url)| url.to_string())
         };
-        let links = Links { dir: "guide", resolve: &resolve };
+        let links = Links {
+            dir: "guide",
+            resolve: &resolve,
+        };
         render(markdown, &MarkdownOptions::default(), &links)
     }
 
     #[test]
     fn headings_get_unique_ids_and_a_nested_toc() {
-        let r = render_with("# Intro\n## Why\n## Why\n### Détails\n# Intro {#custom}\n", &[]);
+        let r = render_with(
+            "# Intro\n## Why\n## Why\n### Détails\n# Intro {#custom}\n",
+            &[],
+        );
         assert_eq!(r.ids, ["intro", "why", "why-1", "details", "custom"]);
         assert!(r.html.contains("<h2 id=\"why-1\">Why</h2>"), "{}", r.html);
         assert_eq!(r.toc.len(), 2);
@@ -321,7 +345,11 @@ mod tests {
     fn internal_links_become_urls() {
         let r = render_with(
             "[x](@/a/b.md#part) [y](other.md) [z](../top.md) [w](https://e.org) [v](#here)",
-            &[("a/b.md", "/a/b/"), ("guide/other.md", "/guide/other/"), ("top.md", "/top/")],
+            &[
+                ("a/b.md", "/a/b/"),
+                ("guide/other.md", "/guide/other/"),
+                ("top.md", "/top/"),
+            ],
         );
         assert!(r.html.contains("href=\"/a/b/#part\""));
         assert!(r.html.contains("href=\"/guide/other/\""));
@@ -343,14 +371,20 @@ mod tests {
 
     #[test]
     fn message_fences_are_left_out() {
-        let r = render_with("Before\n\n```message hi email\nHello {{name}}\n```\n\nAfter\n", &[]);
+        let r = render_with(
+            "Before\n\n```message hi email\nHello {{name}}\n```\n\nAfter\n",
+            &[],
+        );
         assert!(!r.html.contains("Hello"));
         assert!(r.html.contains("After"));
     }
 
     #[test]
     fn extensions_and_smart_punctuation_work() {
-        let r = render_with("| a |\n|---|\n| b |\n\n~~old~~ \"quoted\" - [ ] task[^1]\n\n[^1]: Note.\n", &[]);
+        let r = render_with(
+            "| a |\n|---|\n| b |\n\n~~old~~ \"quoted\" - [ ] task[^1]\n\n[^1]: Note.\n",
+            &[],
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("“quoted”"));

@@ -57,9 +57,15 @@ impl Output {
     /// then swapped with the old one in one rename, then the old one removed.
     pub fn write(&self, target: &Path, site_root: &Path) -> Result<()> {
         check_target(target, site_root)?;
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         crate::fs::create_dir_all(parent)?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let staging = parent.join(format!(".{name}.guide-new-{}", std::process::id()));
         if staging.exists() {
             crate::fs::remove_dir_all(&staging)?;
@@ -74,7 +80,10 @@ impl Output {
 
     fn write_into(&self, dir: &Path) -> Result<()> {
         crate::fs::create_dir_all(dir)?;
-        crate::fs::write(&dir.join(MARKER), b"This folder is written by guide and replaced on every build.\n")?;
+        crate::fs::write(
+            &dir.join(MARKER),
+            b"This folder is written by guide and replaced on every build.\n",
+        )?;
         let mut folders: Vec<PathBuf> = self
             .files
             .keys()
@@ -166,7 +175,11 @@ fn resolve(path: &Path) -> Result<PathBuf> {
         path.to_path_buf()
     } else {
         std::env::current_dir()
-            .map_err(|source| Error::Io { action: "find the current folder", path: ".".into(), source })?
+            .map_err(|source| Error::Io {
+                action: "find the current folder",
+                path: ".".into(),
+                source,
+            })?
             .join(path)
     };
     let mut existing = absolute.as_path();

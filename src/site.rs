@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{dir_url, humanize, Asset, Content, Document, FrontMatter, Kind};
 use crate::error::{did_you_mean, Diagnostic, Error, Result, Warning};
-use crate::script::Script;
 use crate::markdown::{self, Links, Rendered};
+use crate::script::Script;
 use crate::slug::slugify;
 
 /// A section's place in the tree.
@@ -62,7 +62,11 @@ impl Site {
     /// Builds the model from loaded content, reporting every broken link,
     /// missing anchor and URL collision together.
     pub fn build(config: &Config, content: Content) -> Result<Site> {
-        let Content { mut documents, assets, scripts } = content;
+        let Content {
+            mut documents,
+            assets,
+            scripts,
+        } = content;
         let scripts = crate::script::load(config, &scripts);
         add_implicit_sections(config, &mut documents);
         documents.sort_by(|a, b| a.relative.cmp(&b.relative));
@@ -72,7 +76,11 @@ impl Site {
         let urls: HashMap<&str, &str> = documents
             .iter()
             .map(|d| (d.relative.as_str(), d.url.as_str()))
-            .chain(scripts.iter().map(|s| (s.relative.as_str(), s.url.as_str())))
+            .chain(
+                scripts
+                    .iter()
+                    .map(|s| (s.relative.as_str(), s.url.as_str())),
+            )
             .collect();
         let resolve = |path: &str| urls.get(path).map(|url| url.to_string());
         let (rendered, script_notes): (Vec<Rendered>, Vec<Rendered>) = rayon::join(
@@ -80,13 +88,19 @@ impl Site {
                 documents
                     .par_iter()
                     .map(|d| {
-                        let links = Links { dir: &d.dir, resolve: &resolve };
+                        let links = Links {
+                            dir: &d.dir,
+                            resolve: &resolve,
+                        };
                         markdown::render(d.body(), &config.markdown, &links)
                     })
                     .collect()
             },
             || {
-                let links = Links { dir: crate::content::SCRIPTS_DIR, resolve: &resolve };
+                let links = Links {
+                    dir: crate::content::SCRIPTS_DIR,
+                    resolve: &resolve,
+                };
                 scripts
                     .par_iter()
                     .map(|s| markdown::render(&s.notes, &config.markdown, &links))
@@ -114,8 +128,11 @@ impl Site {
         errors.extend(check_links(&nodes));
         drop(nodes);
         Error::collect(errors)?;
-        let script_index: HashMap<&str, usize> =
-            scripts.iter().enumerate().map(|(i, s)| (s.relative.as_str(), i)).collect();
+        let script_index: HashMap<&str, usize> = scripts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.relative.as_str(), i))
+            .collect();
         let linked_scripts = rendered
             .iter()
             .map(|r| {
@@ -183,7 +200,11 @@ fn add_implicit_sections(config: &Config, documents: &mut Vec<Document>) {
         }
     }
     for dir in needed.difference(&existing) {
-        let relative = if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") };
+        let relative = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
         let title = if dir.is_empty() {
             config.title.clone()
         } else {
@@ -238,7 +259,11 @@ struct Node<'a> {
 }
 
 fn check_links(nodes: &[Node<'_>]) -> Vec<Error> {
-    let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.relative, i)).collect();
+    let index: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.relative, i))
+        .collect();
     let mut errors = Vec::new();
     for node in nodes {
         for link in &node.rendered.links {
@@ -247,7 +272,10 @@ fn check_links(nodes: &[Node<'_>]) -> Vec<Error> {
                     Some(near) => format!("did you mean `@/{near}`?"),
                     None => "internal links are written `@/path/from/content.md#anchor`".into(),
                 };
-                let message = format!("broken link `{}`: there is no `content/{}`", link.written, link.target);
+                let message = format!(
+                    "broken link `{}`: there is no `content/{}`",
+                    link.written, link.target
+                );
                 errors.push((node.at)(link.offset, message).help(help).into());
                 continue;
             }
@@ -262,10 +290,16 @@ fn check_links(nodes: &[Node<'_>]) -> Vec<Error> {
                 None if ids.is_empty() => "that page has no headings".to_string(),
                 None => format!(
                     "its headings are: {}",
-                    ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ")
+                    ids.iter()
+                        .map(|id| format!("#{id}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
-            let message = format!("broken link `{}`: `{}` has no heading `#{anchor}`", link.written, target.relative);
+            let message = format!(
+                "broken link `{}`: `{}` has no heading `#{anchor}`",
+                link.written, target.relative
+            );
             errors.push((node.at)(link.offset, message).help(help).into());
         }
     }
@@ -294,7 +328,10 @@ fn place(documents: &[Document]) -> (Vec<Section>, Vec<Option<usize>>, Vec<Optio
             parent: None,
         });
     }
-    let parent_dir = |dir: &str| -> String { dir.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string()) };
+    let parent_dir = |dir: &str| -> String {
+        dir.rsplit_once('/')
+            .map_or(String::new(), |(p, _)| p.to_string())
+    };
     let mut section_of = vec![None; documents.len()];
     for (i, document) in documents.iter().enumerate() {
         match document.kind {
@@ -318,7 +355,12 @@ fn place(documents: &[Document]) -> (Vec<Section>, Vec<Option<usize>>, Vec<Optio
         pages.sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
         sections[s].pages = pages;
         let mut subsections = std::mem::take(&mut sections[s].subsections);
-        subsections.sort_by(|&a, &b| reading_order(&documents[sections[a].document], &documents[sections[b].document]));
+        subsections.sort_by(|&a, &b| {
+            reading_order(
+                &documents[sections[a].document],
+                &documents[sections[b].document],
+            )
+        });
         sections[s].subsections = subsections;
     }
     (sections, section_of, section_index)
@@ -362,7 +404,8 @@ fn tags(documents: &[Document]) -> Vec<Term> {
     }
     let mut terms: Vec<Term> = terms.into_values().collect();
     for term in &mut terms {
-        term.pages.sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
+        term.pages
+            .sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
     }
     terms
 }

@@ -29,7 +29,10 @@ mod tests {
 
     #[test]
     fn folds_unicode_and_punctuation() {
-        assert_eq!(slugify("What success looks like"), "what-success-looks-like");
+        assert_eq!(
+            slugify("What success looks like"),
+            "what-success-looks-like"
+        );
         assert_eq!(slugify("Café & Co."), "cafe-co");
         assert_eq!(slugify("  --Hello,   World!-- "), "hello-world");
         assert_eq!(slugify("Ünïcödé Straße"), "unicode-strasse");

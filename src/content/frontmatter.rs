@@ -66,34 +66,80 @@ pub fn parse<T: DeserializeOwned + Default>(
     path: &Path,
     source: &str,
     split: &Split<'_>,
-) -> Result<T, Diagnostic> {
+) -> Result<T, crate::error::Error> {
     if split.yaml.trim().is_empty() {
         return Ok(T::default());
     }
-    serde_yaml::from_str(split.yaml).map_err(|err| yaml_error(path, source, split.yaml_line, &err))
+    serde_yaml::from_str(split.yaml)
+        .map_err(|err| yaml_error(path, source, split.yaml_line, &err).into())
 }
 
 /// Turns a serde_yaml error into a located diagnostic, `first_line` being the
 /// line of the file on which the YAML text starts.
-pub fn yaml_error(path: &Path, source: &str, first_line: usize, err: &serde_yaml::Error) -> Diagnostic {
+pub fn yaml_error(
+    path: &Path,
+    source: &str,
+    first_line: usize,
+    err: &serde_yaml::Error,
+) -> Diagnostic {
     let (line, column) = err
         .location()
         .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
     let message = strip_location(&err.to_string());
+    // Errors raised by our own checks (dates, slugs) come back located at the
+    // start of the mapping; point at the value they quote instead.
+    let (line, column) =
+        match quoted_value(&message).and_then(|v| find_value(source, first_line, v)) {
+            Some(found) if (line, column) == (first_line, 1) => found,
+            _ => (line, column),
+        };
     if let Some((key, expected)) = unknown_field(&message) {
-        return Diagnostic::at(path, source, line, column, format!("unknown front-matter key `{key}`"))
-            .width(key.chars().count())
-            .help(unknown_key_help(&key, &expected));
+        return Diagnostic::at(
+            path,
+            source,
+            line,
+            column,
+            format!("unknown front-matter key `{key}`"),
+        )
+        .width(key.chars().count())
+        .help(unknown_key_help(&key, &expected));
     }
-    if message.contains("repetition limit exceeded") || message.contains("recursion limit exceeded") {
-        return Diagnostic::at(path, source, line, column, "the front matter expands too far")
-            .help("YAML anchors and aliases may not be used to build huge values");
+    if message.contains("repetition limit exceeded") || message.contains("recursion limit exceeded")
+    {
+        return Diagnostic::at(
+            path,
+            source,
+            line,
+            column,
+            "the front matter expands too far",
+        )
+        .help("YAML anchors and aliases may not be used to build huge values");
     }
     let message = message
         .strip_prefix("missing field ")
         .map(|key| format!("missing front-matter key {key}"))
         .unwrap_or_else(|| format!("invalid front matter: {message}"));
     Diagnostic::at(path, source, line, column, message)
+}
+
+fn quoted_value(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(&message[start..end]).filter(|v| !v.is_empty())
+}
+
+/// The line and column where `value` is written after a key, from line
+/// `first_line` on.
+fn find_value(source: &str, first_line: usize, value: &str) -> Option<(usize, usize)> {
+    source
+        .lines()
+        .enumerate()
+        .skip(first_line - 1)
+        .find_map(|(i, line)| {
+            let colon = line.find(':')?;
+            let at = colon + line[colon..].find(value)?;
+            Some((i + 1, line[..at].chars().count() + 1))
+        })
 }
 
 fn strip_location(message: &str) -> String {
@@ -174,7 +220,10 @@ mod tests {
             split("title: A\n").unwrap_err().1,
             "front matter must start with `---` on the first line"
         );
-        assert_eq!(split("---\ntitle: A\n").unwrap_err().0, "the front matter is never closed");
+        assert_eq!(
+            split("---\ntitle: A\n").unwrap_err().0,
+            "the front matter is never closed"
+        );
         assert_eq!(split("").unwrap_err().0, "the file is empty");
     }
 

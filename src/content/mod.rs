@@ -100,7 +100,8 @@ impl Document {
 
     /// A diagnostic at a byte offset of the body.
     pub fn diagnostic_at(&self, body_offset: usize, message: impl Into<String>) -> Diagnostic {
-        let (line, column) = crate::error::line_column(&self.source, self.body_offset + body_offset);
+        let (line, column) =
+            crate::error::line_column(&self.source, self.body_offset + body_offset);
         Diagnostic::at(&self.path, &self.source, line, column, message)
     }
 }
@@ -129,7 +130,7 @@ pub struct Content {
 }
 
 enum Found {
-    Document(Document),
+    Document(Box<Document>),
     Script(ScriptSource),
     Asset(Asset),
     Draft,
@@ -140,7 +141,10 @@ pub fn load(config: &Config) -> Result<Content> {
     let dir = config.content_dir();
     if !dir.is_dir() {
         return Err(Error::with_help(
-            format!("no `content` folder in `{}`", crate::error::display_path(&config.root)),
+            format!(
+                "no `content` folder in `{}`",
+                crate::error::display_path(&config.root)
+            ),
             "create content/_index.md for the home page",
         ));
     }
@@ -152,7 +156,7 @@ pub fn load(config: &Config) -> Result<Content> {
     let mut content = Content::default();
     for result in found {
         match result {
-            Ok(Found::Document(d)) => content.documents.push(d),
+            Ok(Found::Document(d)) => content.documents.push(*d),
             Ok(Found::Script(s)) => content.scripts.push(s),
             Ok(Found::Asset(a)) => content.assets.push(a),
             Ok(Found::Draft) => {}
@@ -249,17 +253,26 @@ fn load_file(config: &Config, dir: &Path, relative: &str) -> Result<Found> {
     if document.meta.draft && !config.drafts {
         return Ok(Found::Draft);
     }
-    Ok(Found::Document(document))
+    Ok(Found::Document(Box::new(document)))
 }
 
 /// Parses one Markdown file of `content/` (the text already read).
-pub fn parse_document(config: &Config, path: PathBuf, relative: &str, source: String) -> Result<Document> {
+pub fn parse_document(
+    config: &Config,
+    path: PathBuf,
+    relative: &str,
+    source: String,
+) -> Result<Document> {
     let (parent, name) = relative.rsplit_once('/').unwrap_or(("", relative));
     let split = frontmatter::split(&source)
         .map_err(|(message, help)| Diagnostic::at(&path, &source, 1, 1, message).help(help))?;
     let meta: FrontMatter = frontmatter::parse(&path, &source, &split)?;
     let body_offset = split.body_offset;
-    let kind = if name == "_index.md" { Kind::Section } else { Kind::Page };
+    let kind = if name == "_index.md" {
+        Kind::Section
+    } else {
+        Kind::Page
+    };
     let dir_url = dir_url(config, parent);
     let (title, url) = match kind {
         Kind::Section => {
@@ -271,9 +284,15 @@ pub fn parse_document(config: &Config, path: PathBuf, relative: &str, source: St
         }
         Kind::Page => {
             let Some(title) = meta.title.clone() else {
-                return Err(Diagnostic::at(&path, &source, 2, 1, "missing front-matter key `title`")
-                    .help("add a line such as `title: My page` between the `---` lines")
-                    .into());
+                return Err(Diagnostic::at(
+                    &path,
+                    &source,
+                    2,
+                    1,
+                    "missing front-matter key `title`",
+                )
+                .help("add a line such as `title: My page` between the `---` lines")
+                .into());
             };
             let stem = name.trim_end_matches(".md");
             let slug = match &meta.slug {
@@ -281,9 +300,12 @@ pub fn parse_document(config: &Config, path: PathBuf, relative: &str, source: St
                 None => slugify(stem),
             };
             if slug.is_empty() {
-                return Err(Diagnostic::file(&path, format!("cannot make a URL from the file name `{name}`"))
-                    .help("rename the file, or set `slug:` in the front matter")
-                    .into());
+                return Err(Diagnostic::file(
+                    &path,
+                    format!("cannot make a URL from the file name `{name}`"),
+                )
+                .help("rename the file, or set `slug:` in the front matter")
+                .into());
             }
             (title, format!("{dir_url}{slug}/"))
         }

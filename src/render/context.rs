@@ -5,11 +5,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::scripts::ScriptCard;
 use crate::config::Config;
 use crate::content::{Document, Kind};
 use crate::markdown::Heading;
 use crate::site::Site;
-use super::scripts::ScriptCard;
 
 /// `config` in every template.
 #[derive(Serialize)]
@@ -112,7 +112,10 @@ pub fn reading_time(words: usize) -> usize {
 impl<'a> Views<'a> {
     fn link(&self, index: usize) -> LinkView<'a> {
         let d = &self.site.documents[index];
-        LinkView { title: &d.title, url: &d.url }
+        LinkView {
+            title: &d.title,
+            url: &d.url,
+        }
     }
 
     /// The section document with this section index, as a reference.
@@ -140,7 +143,12 @@ impl<'a> Views<'a> {
             draft: d.meta.draft,
             weight: d.meta.weight,
             tags: self.tags(d),
-            slug: d.url.trim_end_matches('/').rsplit('/').next().unwrap_or_default(),
+            slug: d
+                .url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default(),
             url: &d.url,
             permalink: self.config.permalink(&d.url),
             content: full.then_some(rendered.html.as_str()),
@@ -150,7 +158,11 @@ impl<'a> Views<'a> {
             previous: previous.map(|p| self.link(p)),
             next: next.map(|n| self.link(n)),
             extra: &d.meta.extra,
-            scripts: if full { self.linked_scripts(&[index]) } else { Vec::new() },
+            scripts: if full {
+                self.linked_scripts(&[index])
+            } else {
+                Vec::new()
+            },
             section: site.section_of[index].map(|s| self.section_ref(s)),
         }
     }
@@ -182,7 +194,11 @@ impl<'a> Views<'a> {
             toc: &rendered.toc,
             extra: &d.meta.extra,
             pages: s.pages.iter().map(|&p| self.page(p, false)).collect(),
-            subsections: s.subsections.iter().map(|&sub| self.section_ref(sub)).collect(),
+            subsections: s
+                .subsections
+                .iter()
+                .map(|&sub| self.section_ref(sub))
+                .collect(),
             scripts: self.linked_scripts(&[&[s.document][..], &s.pages].concat()),
         }
     }

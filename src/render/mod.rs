@@ -45,7 +45,10 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
     }
     if templates.has("404.html") {
         let mut context = Context::new();
-        context.insert("current_url", &config.permalink(&format!("{}404.html", config.base_path)));
+        context.insert(
+            "current_url",
+            &config.permalink(&format!("{}404.html", config.base_path)),
+        );
         context.insert("current_path", "/404.html");
         context.insert("breadcrumbs", &Vec::<()>::new());
         match tera.render("404.html", &context) {
@@ -77,7 +80,8 @@ fn render_document(
 ) -> Result<(String, Vec<u8>)> {
     let site = views.site;
     let document = &site.documents[index];
-    let is_scripts_index = document.kind == Kind::Section && document.dir == crate::content::SCRIPTS_DIR;
+    let is_scripts_index =
+        document.kind == Kind::Section && document.dir == crate::content::SCRIPTS_DIR;
     let default = match (document.kind, site.section_index[index]) {
         (Kind::Page, _) => "page.html",
         (Kind::Section, Some(0)) => "index.html",
@@ -88,10 +92,22 @@ fn render_document(
     if !templates.has(template) {
         let message = format!("no template `{template}` in the site's templates/ or the theme");
         let mut diagnostic = Diagnostic::file(&document.path, message);
-        if let Some(line) = document.source.lines().position(|l| l.starts_with("template:")) {
-            diagnostic = Diagnostic::at(&document.path, &document.source, line + 1, 11, diagnostic.message);
+        if let Some(line) = document
+            .source
+            .lines()
+            .position(|l| l.starts_with("template:"))
+        {
+            diagnostic = Diagnostic::at(
+                &document.path,
+                &document.source,
+                line + 1,
+                11,
+                diagnostic.message,
+            );
         }
-        return Err(diagnostic.help("create the template, or fix the `template:` key").into());
+        return Err(diagnostic
+            .help("create the template, or fix the `template:` key")
+            .into());
     }
     let mut context = Context::new();
     context.insert("current_url", &views.config.permalink(&document.url));
@@ -118,13 +134,21 @@ fn render_script(views: &Views<'_>, tera: &tera::Tera, index: usize) -> Result<(
     let mut context = Context::new();
     context.insert("current_url", &views.config.permalink(&script.url));
     context.insert("current_path", &script.url);
-    let scripts_section = views.site.sections.iter().position(|s| {
-        views.site.documents[s.document].dir == crate::content::SCRIPTS_DIR
-    });
-    let mut breadcrumbs = vec![context::LinkView { title: &views.site.documents[views.site.root().document].title, url: &views.site.documents[views.site.root().document].url }];
+    let scripts_section = views
+        .site
+        .sections
+        .iter()
+        .position(|s| views.site.documents[s.document].dir == crate::content::SCRIPTS_DIR);
+    let mut breadcrumbs = vec![context::LinkView {
+        title: &views.site.documents[views.site.root().document].title,
+        url: &views.site.documents[views.site.root().document].url,
+    }];
     if let Some(s) = scripts_section {
         let d = &views.site.documents[views.site.sections[s].document];
-        breadcrumbs.push(context::LinkView { title: &d.title, url: &d.url });
+        breadcrumbs.push(context::LinkView {
+            title: &d.title,
+            url: &d.url,
+        });
     }
     context.insert("breadcrumbs", &breadcrumbs);
     context.insert("script", &views.script(index));

@@ -18,7 +18,11 @@ pub struct LabelView<'a> {
 
 impl<'a> From<&'a Label> for LabelView<'a> {
     fn from(label: &'a Label) -> Self {
-        LabelView { id: &label.id, label: &label.label, description: label.description.as_deref() }
+        LabelView {
+            id: &label.id,
+            label: &label.label,
+            description: label.description.as_deref(),
+        }
     }
 }
 
@@ -103,7 +107,11 @@ pub fn embeddable_json(value: &impl Serialize) -> String {
 
 impl<'a> Views<'a> {
     fn situation(&self, id: &str) -> Option<LabelView<'a>> {
-        self.config.situations.iter().find(|s| s.id == id).map(LabelView::from)
+        self.config
+            .situations
+            .iter()
+            .find(|s| s.id == id)
+            .map(LabelView::from)
     }
 
     fn relationships(&self, ids: &[String]) -> Vec<LabelView<'a>> {
@@ -114,7 +122,9 @@ impl<'a> Views<'a> {
     }
 
     fn channel(&self, id: &str) -> &'a Channel {
-        self.config.channel(id).expect("channels are checked when scripts load")
+        self.config
+            .channel(id)
+            .expect("channels are checked when scripts load")
     }
 
     fn message(&self, script: &'a Script, message: &'a Message) -> MessageView<'a> {
@@ -122,7 +132,11 @@ impl<'a> Views<'a> {
         let example = script.example(message);
         let (subject, body) = script::split_subject(&example);
         let example_length = script::length(body);
-        let blanks = |name: &str| script.field(name).map_or_else(|| name.to_string(), |f| f.label.clone());
+        let blanks = |name: &str| {
+            script
+                .field(name)
+                .map_or_else(|| name.to_string(), |f| f.label.clone())
+        };
         MessageView {
             name: &message.name,
             label: &message.label,
@@ -164,7 +178,11 @@ impl<'a> Views<'a> {
             situation: self.situation(&script.situation),
             relationship: self.relationships(&script.relationship),
             fields: &script.fields,
-            messages: script.messages.iter().map(|m| self.message(script, m)).collect(),
+            messages: script
+                .messages
+                .iter()
+                .map(|m| self.message(script, m))
+                .collect(),
             notes: &notes.html,
             toc: &notes.toc,
             tags: &script.tags,
@@ -179,7 +197,11 @@ impl<'a> Views<'a> {
         for message in &script.messages {
             let channel = self.channel(&message.channel);
             if !channels.iter().any(|c| c.id == channel.id) {
-                channels.push(LabelView { id: &channel.id, label: &channel.label, description: None });
+                channels.push(LabelView {
+                    id: &channel.id,
+                    label: &channel.label,
+                    description: None,
+                });
             }
         }
         ScriptCard {
@@ -194,7 +216,9 @@ impl<'a> Views<'a> {
 
     /// Adds what `scripts.html` needs to a context.
     pub fn insert_index(&self, context: &mut Context) {
-        let cards: Vec<ScriptCard<'_>> = (0..self.site.scripts.len()).map(|i| self.script_card(i)).collect();
+        let cards: Vec<ScriptCard<'_>> = (0..self.site.scripts.len())
+            .map(|i| self.script_card(i))
+            .collect();
         let groups: Vec<SituationGroup<'_>> = self
             .config
             .situations
@@ -210,12 +234,21 @@ impl<'a> Views<'a> {
             })
             .filter(|group| !group.scripts.is_empty())
             .collect();
-        let relationships: Vec<LabelView<'_>> = self.config.relationships.iter().map(LabelView::from).collect();
+        let relationships: Vec<LabelView<'_>> = self
+            .config
+            .relationships
+            .iter()
+            .map(LabelView::from)
+            .collect();
         let channels: Vec<LabelView<'_>> = self
             .config
             .channels
             .iter()
-            .map(|c| LabelView { id: &c.id, label: &c.label, description: None })
+            .map(|c| LabelView {
+                id: &c.id,
+                label: &c.label,
+                description: None,
+            })
             .collect();
         context.insert("scripts", &cards);
         context.insert("situations", &groups);

@@ -31,7 +31,11 @@ impl Templates {
         let mut prefixes = vec!["templates/".to_string()];
         if let Some((name, dir)) = &theme_dir {
             prefixes.push(format!("themes/{name}/templates/"));
-            collect_templates(&dir.join("templates"), &format!("themes/{name}/templates"), &mut sources)?;
+            collect_templates(
+                &dir.join("templates"),
+                &format!("themes/{name}/templates"),
+                &mut sources,
+            )?;
         }
         collect_templates(&config.root.join("templates"), "templates", &mut sources)?;
 
@@ -92,7 +96,10 @@ fn collect_templates(dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) 
     for (relative, bytes) in files {
         if relative.ends_with(".html") || relative.ends_with(".xml") || relative.ends_with(".txt") {
             let path = dir.join(&relative);
-            out.push((format!("{prefix}/{relative}"), crate::fs::text_from_bytes(&path, bytes)?));
+            out.push((
+                format!("{prefix}/{relative}"),
+                crate::fs::text_from_bytes(&path, bytes)?,
+            ));
         }
     }
     Ok(())
@@ -103,8 +110,12 @@ fn collect_files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::msg(format!("cannot read `{}`: {e}", display_path(dir))))?;
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry =
+            entry.map_err(|e| Error::msg(format!("cannot read `{}`: {e}", display_path(dir))))?;
         let name = entry.file_name().to_string_lossy();
         if !entry.file_type().is_file() || crate::content::is_ignored_name(&name) {
             continue;
@@ -118,13 +129,16 @@ fn collect_files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
 
 fn register_functions(tera: &mut Tera, config: &Config) {
     let base_path = config.base_path.clone();
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: &str = kwargs.must_get("path")?;
-        if path.contains("://") {
-            return Ok(path.to_string());
-        }
-        Ok(format!("{base_path}{}", path.trim_start_matches('/')))
-    });
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            if path.contains("://") {
+                return Ok(path.to_string());
+            }
+            Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+        },
+    );
 }
 
 /// Shows a Tera error as ours: its report (template, line, column, caret),
@@ -136,11 +150,17 @@ pub fn template_error(err: &tera::Error, rendering: Option<&Path>) -> Error {
         report.push_str(&format!("\n  caused by: {cause}"));
         source = cause.source();
     }
-    let report = report.strip_prefix("error: ").unwrap_or(&report).to_string();
+    let report = report
+        .strip_prefix("error: ")
+        .unwrap_or(&report)
+        .to_string();
     match rendering {
         Some(page) => Error::Message {
             message: report,
-            help: Some(format!("this happened while rendering `{}`", display_path(page))),
+            help: Some(format!(
+                "this happened while rendering `{}`",
+                display_path(page)
+            )),
         },
         None => Error::msg(report),
     }

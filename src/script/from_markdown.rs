@@ -39,7 +39,7 @@ struct RawMarkdownScript {
 /// A parsed script file: complete, waiting for its `uses:` template, or a
 /// draft left out of this build.
 pub enum Parsed {
-    Complete(Script),
+    Complete(Box<Script>),
     Uses(Box<Partial>),
     Draft,
 }
@@ -60,31 +60,46 @@ pub fn is_message_fence(info: &str) -> bool {
 pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
     let text = &source.source;
     let path = &source.path;
-    let split = frontmatter::split(text).map_err(|(message, help)| Diagnostic::at(path, text, 1, 1, message).help(help))?;
+    let split = frontmatter::split(text)
+        .map_err(|(message, help)| Diagnostic::at(path, text, 1, 1, message).help(help))?;
     let raw: RawMarkdownScript = frontmatter::parse(path, text, &split)?;
     if raw.draft && !config.drafts {
         return Ok(Parsed::Draft);
     }
     if raw.title.trim().is_empty() {
-        return Err(Diagnostic::at(path, text, 2, 1, "missing front-matter key `title`")
-            .help("add a line such as `title: Reconnect after a long silence`")
-            .into());
+        return Err(
+            Diagnostic::at(path, text, 2, 1, "missing front-matter key `title`")
+                .help("add a line such as `title: Reconnect after a long silence`")
+                .into(),
+        );
     }
     let messages = messages(path, text, split.body_offset)?;
     let (notes_line, _) = line_column(text, split.body_offset);
     let slug = slug_of(&source.relative);
     let required = |value: Option<String>, key: &str| -> Result<String> {
         value.ok_or_else(|| {
-            Diagnostic::at(path, text, 2, 1, format!("missing front-matter key `{key}`"))
-                .help(format!("a script without `uses:` needs `{key}:`"))
-                .into()
+            Diagnostic::at(
+                path,
+                text,
+                2,
+                1,
+                format!("missing front-matter key `{key}`"),
+            )
+            .help(format!("a script without `uses:` needs `{key}:`"))
+            .into()
         })
     };
     let uses = raw.uses.clone();
     let (summary, situation) = if uses.is_some() {
-        (raw.summary.unwrap_or_default(), raw.situation.unwrap_or_default())
+        (
+            raw.summary.unwrap_or_default(),
+            raw.situation.unwrap_or_default(),
+        )
     } else {
-        (required(raw.summary, "summary")?, required(raw.situation, "situation")?)
+        (
+            required(raw.summary, "summary")?,
+            required(raw.situation, "situation")?,
+        )
     };
     let script = Script {
         url: url(config, &slug),
@@ -100,16 +115,23 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
         fields: raw.fields,
         messages,
         notes: text[split.body_offset..].to_string(),
-        notes_origin: Origin { line: notes_line, indent: 0 },
+        notes_origin: Origin {
+            line: notes_line,
+            indent: 0,
+        },
         uses: uses.clone(),
         weight: raw.weight,
         tags: raw.tags,
         draft: false,
     };
     if !raw.examples.is_empty() && uses.is_none() {
-        return Err(at_key(&script, "examples", "`examples:` only applies with `uses:`".into())
-            .help("set each field's `example:` instead")
-            .into());
+        return Err(at_key(
+            &script,
+            "examples",
+            "`examples:` only applies with `uses:`".into(),
+        )
+        .help("set each field's `example:` instead")
+        .into());
     }
     Ok(match uses {
         Some(uses) => Parsed::Uses(Box::new(Partial {
@@ -117,7 +139,7 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
             uses,
             examples: raw.examples,
         })),
-        None => Parsed::Complete(script),
+        None => Parsed::Complete(Box::new(script)),
     })
 }
 
@@ -137,7 +159,9 @@ fn messages(path: &std::path::Path, text: &str, body_offset: usize) -> Result<Ve
     let mut content = String::new();
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_message_fence(&info) => {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if is_message_fence(&info) =>
+            {
                 current = Some((info.to_string(), body_offset + range.start));
                 content.clear();
             }
@@ -157,16 +181,31 @@ fn messages(path: &std::path::Path, text: &str, body_offset: usize) -> Result<Ve
     Ok(found)
 }
 
-fn compile_fence(path: &std::path::Path, text: &str, info: &str, offset: usize, content: &str) -> Result<Message> {
+fn compile_fence(
+    path: &std::path::Path,
+    text: &str,
+    info: &str,
+    offset: usize,
+    content: &str,
+) -> Result<Message> {
     let (fence_line, fence_column) = line_column(text, offset);
     let mut words = info.split_whitespace().skip(1);
     let (Some(name), Some(channel)) = (words.next(), words.next()) else {
-        return Err(Diagnostic::at(path, text, fence_line, fence_column, "a message fence needs a name and a channel")
-            .help("write the fence as ```message NAME CHANNEL [Label]")
-            .into());
+        return Err(Diagnostic::at(
+            path,
+            text,
+            fence_line,
+            fence_column,
+            "a message fence needs a name and a channel",
+        )
+        .help("write the fence as ```message NAME CHANNEL [Label]")
+        .into());
     };
     let label: Vec<&str> = words.collect();
-    let origin = Origin { line: fence_line + 1, indent: fence_column - 1 };
+    let origin = Origin {
+        line: fence_line + 1,
+        indent: fence_column - 1,
+    };
     let body = content.trim_end_matches(['\n', '\r']).to_string();
     let template = message::parse(&body).map_err(|err| {
         let (line, column) = origin.place(err.line, err.column);
@@ -193,9 +232,15 @@ impl Partial {
     /// Takes the named template's fields and messages; the script's own
     /// examples, fields and messages are added on top.
     pub fn resolve(self, templates: &HashMap<String, Script>, all: &[Script]) -> Result<Script> {
-        let Partial { mut script, uses, examples } = self;
+        let Partial {
+            mut script,
+            uses,
+            examples,
+        } = self;
         let Some(template) = templates.get(&uses) else {
-            let is_markdown = all.iter().any(|s| s.slug == uses && s.format == Format::Markdown);
+            let is_markdown = all
+                .iter()
+                .any(|s| s.slug == uses && s.format == Format::Markdown);
             let names: Vec<&str> = templates.keys().map(String::as_str).collect();
             let help = if is_markdown {
                 format!("`{uses}` is a Markdown script; `uses:` takes a YAML template")
@@ -205,7 +250,13 @@ impl Partial {
                     None => format!("YAML templates: {}", sorted(names).join(", ")),
                 }
             };
-            return Err(at_key(&script, "uses", format!("unknown template `{uses}` in `uses:`")).help(help).into());
+            return Err(at_key(
+                &script,
+                "uses",
+                format!("unknown template `{uses}` in `uses:`"),
+            )
+            .help(help)
+            .into());
         };
         let mut fields = template.fields.clone();
         let mut errors = Vec::new();
@@ -213,9 +264,21 @@ impl Partial {
             match fields.iter_mut().find(|f| f.name == name) {
                 Some(field) => field.example = example,
                 None => errors.push(
-                    at_key(&script, &name, format!("`examples:` names `{name}`, which `{uses}` does not declare"))
-                        .help(format!("its fields: {}", template.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")))
-                        .into(),
+                    at_key(
+                        &script,
+                        &name,
+                        format!("`examples:` names `{name}`, which `{uses}` does not declare"),
+                    )
+                    .help(format!(
+                        "its fields: {}",
+                        template
+                            .fields
+                            .iter()
+                            .map(|f| f.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                    .into(),
                 ),
             }
         }

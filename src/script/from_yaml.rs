@@ -71,7 +71,10 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Script> {
     } else {
         serde_yaml::from_str(text).map_err(|err| {
             let mut d = crate::content::frontmatter::yaml_error(&source.path, text, 1, &err);
-            d.message = d.message.replace("front-matter key", "key").replace("invalid front matter", "invalid script");
+            d.message = d
+                .message
+                .replace("front-matter key", "key")
+                .replace("invalid front matter", "invalid script");
             d
         })?
     };
@@ -113,17 +116,26 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Script> {
 }
 
 /// Parses a message body, locating its errors in the file.
-pub fn compile(path: &std::path::Path, text: &str, raw: RawMessage, file: usize) -> Result<Message> {
+pub fn compile(
+    path: &std::path::Path,
+    text: &str,
+    raw: RawMessage,
+    file: usize,
+) -> Result<Message> {
     let origin = item_line(text, "messages", &raw.name)
         .and_then(|item| find_key(text, item - 1, "body"))
-        .map_or(Origin { line: 1, indent: 0 }, |(line, column)| value_origin(text, line, column));
+        .map_or(Origin { line: 1, indent: 0 }, |(line, column)| {
+            value_origin(text, line, column)
+        });
     let body = raw.body.trim_end_matches(['\n', '\r']).to_string();
     let template = message::parse(&body).map_err(|err| {
         let (line, column) = origin.place(err.line, err.column);
         Error::from(Diagnostic::at(path, text, line, column, err.message))
     })?;
     Ok(Message {
-        label: raw.label.unwrap_or_else(|| crate::content::humanize(&raw.name)),
+        label: raw
+            .label
+            .unwrap_or_else(|| crate::content::humanize(&raw.name)),
         name: raw.name,
         channel: raw.channel,
         body,
@@ -136,12 +148,18 @@ pub fn compile(path: &std::path::Path, text: &str, raw: RawMessage, file: usize)
 /// Where the value of a key written at `line`/`column` starts: the next line
 /// for a block scalar (`|`, `>`), the same place otherwise.
 fn value_origin(text: &str, line: usize, column: usize) -> Origin {
-    let value = text.lines().nth(line - 1).map_or("", |l| l[column - 1..].trim());
+    let value = text
+        .lines()
+        .nth(line - 1)
+        .map_or("", |l| l[column - 1..].trim());
     if value.starts_with('|') || value.starts_with('>') {
         block_origin(text, line)
     } else {
         let quoted = usize::from(value.starts_with('"') || value.starts_with('\''));
-        Origin { line, indent: column - 1 + quoted }
+        Origin {
+            line,
+            indent: column - 1 + quoted,
+        }
     }
 }
 
@@ -157,7 +175,10 @@ fn block_origin(text: &str, key_line: usize) -> Origin {
             line: i + 1,
             indent: line.len() - line.trim_start().len(),
         },
-        None => Origin { line: key_line.max(1), indent: 0 },
+        None => Origin {
+            line: key_line.max(1),
+            indent: 0,
+        },
     }
 }
 
@@ -167,14 +188,19 @@ pub fn item_line(text: &str, list: &str, name: &str) -> Option<usize> {
     let mut in_list = false;
     for (i, line) in text.lines().enumerate() {
         if !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
-            in_list = line.trim_end().strip_prefix(list).is_some_and(|r| r.starts_with(':'));
+            in_list = line
+                .trim_end()
+                .strip_prefix(list)
+                .is_some_and(|r| r.starts_with(':'));
             continue;
         }
         if !in_list {
             continue;
         }
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
-        let Some(value) = trimmed.strip_prefix("name:") else { continue };
+        let Some(value) = trimmed.strip_prefix("name:") else {
+            continue;
+        };
         if value.trim().trim_matches(['"', '\'']) == name {
             return Some(i + 1);
         }
@@ -192,6 +218,9 @@ mod tests {
         assert_eq!(item_line(text, "fields", "b"), Some(5));
         assert_eq!(item_line(text, "messages", "a"), Some(7));
         let (line, column) = find_key(text, 6, "body").unwrap();
-        assert_eq!(value_origin(text, line, column), Origin { line: 9, indent: 6 });
+        assert_eq!(
+            value_origin(text, line, column),
+            Origin { line: 9, indent: 6 }
+        );
     }
 }

@@ -122,7 +122,9 @@ impl Script {
 
     /// The message rendered with the fields' example values.
     pub fn example(&self, message: &Message) -> String {
-        message.template.render(|name| self.field(name).map(|f| f.example.as_str()))
+        message
+            .template
+            .render(|name| self.field(name).map(|f| f.example.as_str()))
     }
 }
 
@@ -140,7 +142,8 @@ pub fn load(config: &Config, sources: &[ScriptSource]) -> Result<(Vec<Script>, V
             if source.relative.ends_with(".md") {
                 from_markdown::parse(config, source)
             } else {
-                from_yaml::parse(config, source).map(from_markdown::Parsed::Complete)
+                from_yaml::parse(config, source)
+                    .map(|s| from_markdown::Parsed::Complete(Box::new(s)))
             }
         })
         .collect();
@@ -149,7 +152,7 @@ pub fn load(config: &Config, sources: &[ScriptSource]) -> Result<(Vec<Script>, V
     let mut pending = Vec::new();
     for result in parsed {
         match result {
-            Ok(from_markdown::Parsed::Complete(script)) => complete.push(script),
+            Ok(from_markdown::Parsed::Complete(script)) => complete.push(*script),
             Ok(from_markdown::Parsed::Uses(partial)) => pending.push(partial),
             Ok(from_markdown::Parsed::Draft) => {}
             Err(err) => errors.extend(err.flatten()),
@@ -178,21 +181,35 @@ pub fn load(config: &Config, sources: &[ScriptSource]) -> Result<(Vec<Script>, V
     for script in &mut complete {
         for message in &mut script.messages {
             if message.label.is_empty() {
-                message.label = config.channel(&message.channel).map_or_else(String::new, |c| c.label.clone());
+                message.label = config
+                    .channel(&message.channel)
+                    .map_or_else(String::new, |c| c.label.clone());
             }
         }
     }
     let position = |id: &str| config.situations.iter().position(|s| s.id == id);
     complete.sort_by(|a, b| {
-        (position(&a.situation), a.weight.unwrap_or(i64::MAX), &a.title)
-            .cmp(&(position(&b.situation), b.weight.unwrap_or(i64::MAX), &b.title))
+        (
+            position(&a.situation),
+            a.weight.unwrap_or(i64::MAX),
+            &a.title,
+        )
+            .cmp(&(
+                position(&b.situation),
+                b.weight.unwrap_or(i64::MAX),
+                &b.title,
+            ))
     });
     Ok((complete, warnings))
 }
 
 /// The URL of the script with this slug.
 pub fn url(config: &Config, slug: &str) -> String {
-    format!("{}{}/{slug}/", config.base_path, crate::content::SCRIPTS_DIR)
+    format!(
+        "{}{}/{slug}/",
+        config.base_path,
+        crate::content::SCRIPTS_DIR
+    )
 }
 
 /// The slug of a script file: its name without extension, slugified.
@@ -219,23 +236,39 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
     let mut errors: Vec<Error> = Vec::new();
     let at_key = |key: &str, message: String| -> Diagnostic {
         match find_key(&script.source, 0, key) {
-            Some((line, column)) => Diagnostic::at(&script.path, &script.source, line, column, message),
+            Some((line, column)) => {
+                Diagnostic::at(&script.path, &script.source, line, column, message)
+            }
             None => Diagnostic::file(&script.path, message),
         }
     };
     if !config.situations.iter().any(|s| s.id == script.situation) {
         errors.push(
-            at_key("situation", format!("unknown situation `{}`", script.situation))
-                .help(declared_help(&script.situation, &config.situations, "situations"))
-                .into(),
+            at_key(
+                "situation",
+                format!("unknown situation `{}`", script.situation),
+            )
+            .help(declared_help(
+                &script.situation,
+                &config.situations,
+                "situations",
+            ))
+            .into(),
         );
     }
     for relationship in &script.relationship {
         if !config.relationships.iter().any(|r| &r.id == relationship) {
             errors.push(
-                at_key("relationship", format!("unknown relationship `{relationship}`"))
-                    .help(declared_help(relationship, &config.relationships, "relationships"))
-                    .into(),
+                at_key(
+                    "relationship",
+                    format!("unknown relationship `{relationship}`"),
+                )
+                .help(declared_help(
+                    relationship,
+                    &config.relationships,
+                    "relationships",
+                ))
+                .into(),
             );
         }
     }
@@ -253,7 +286,12 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
         if !seen.insert(&message.name) {
             errors.push(
                 script
-                    .locate(message, 1, 1, format!("two messages are named `{}`", message.name))
+                    .locate(
+                        message,
+                        1,
+                        1,
+                        format!("two messages are named `{}`", message.name),
+                    )
                     .help("give each message of a script its own name")
                     .into(),
             );
@@ -261,7 +299,10 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
         if config.channel(&message.channel).is_none() {
             let ids: Vec<&str> = config.channels.iter().map(|c| c.id.as_str()).collect();
             let help = match did_you_mean(&message.channel, ids.iter().copied()) {
-                Some(near) => format!("did you mean `{near}`? Channels are declared in site.toml: {}", ids.join(", ")),
+                Some(near) => format!(
+                    "did you mean `{near}`? Channels are declared in site.toml: {}",
+                    ids.join(", ")
+                ),
                 None => format!("channels are declared in site.toml: {}", ids.join(", ")),
             };
             errors.push(
@@ -272,7 +313,11 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
             );
         }
         for err in message.template.unknown_fields(&names) {
-            errors.push(script.locate(message, err.line, err.column, err.message).into());
+            errors.push(
+                script
+                    .locate(message, err.line, err.column, err.message)
+                    .into(),
+            );
         }
     }
     Error::collect(errors)?;
@@ -285,7 +330,11 @@ fn check_fields(script: &Script) -> Vec<Error> {
     for field in &script.fields {
         let at = |message: String| script.locate_field(&field.name, message);
         if !seen.insert(&field.name) {
-            errors.push(at(format!("two fields are named `{}`", field.name)).help("give each field its own name").into());
+            errors.push(
+                at(format!("two fields are named `{}`", field.name))
+                    .help("give each field its own name")
+                    .into(),
+            );
         }
         let mut chars = field.name.chars();
         let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -299,24 +348,41 @@ fn check_fields(script: &Script) -> Vec<Error> {
         }
         match field.kind {
             FieldKind::Choice if field.choices.is_empty() => errors.push(
-                at(format!("field `{}` is a choice but has no `choices`", field.name))
-                    .help("add `choices: [First, Second]`")
-                    .into(),
+                at(format!(
+                    "field `{}` is a choice but has no `choices`",
+                    field.name
+                ))
+                .help("add `choices: [First, Second]`")
+                .into(),
             ),
-            FieldKind::Choice if !field.example.is_empty() && !field.choices.contains(&field.example) => errors.push(
-                at(format!("the example of field `{}` is not one of its choices", field.name))
+            FieldKind::Choice
+                if !field.example.is_empty() && !field.choices.contains(&field.example) =>
+            {
+                errors.push(
+                    at(format!(
+                        "the example of field `{}` is not one of its choices",
+                        field.name
+                    ))
                     .help(format!("choose one of: {}", field.choices.join(", ")))
                     .into(),
-            ),
+                )
+            }
             FieldKind::Text | FieldKind::Textarea if !field.choices.is_empty() => errors.push(
-                at(format!("field `{}` has `choices` but is not `kind: choice`", field.name))
-                    .help("add `kind: choice`, or remove the choices")
-                    .into(),
+                at(format!(
+                    "field `{}` has `choices` but is not `kind: choice`",
+                    field.name
+                ))
+                .help("add `kind: choice`, or remove the choices")
+                .into(),
             ),
             _ => {}
         }
         if field.max == Some(0) {
-            errors.push(at(format!("field `{}` has `max: 0`", field.name)).help("leave `max` out for no limit").into());
+            errors.push(
+                at(format!("field `{}` has `max: 0`", field.name))
+                    .help("leave `max` out for no limit")
+                    .into(),
+            );
         }
     }
     errors
@@ -333,16 +399,26 @@ fn warnings(config: &Config, script: &Script) -> Vec<Warning> {
         if !used.contains(field.name.as_str()) {
             warnings.push(
                 script
-                    .locate_field(&field.name, format!("field `{}` is declared but no message uses it", field.name))
-                    .help(format!("use it as {{{{{}}}}} in a message, or remove it", field.name)),
+                    .locate_field(
+                        &field.name,
+                        format!("field `{}` is declared but no message uses it", field.name),
+                    )
+                    .help(format!(
+                        "use it as {{{{{}}}}} in a message, or remove it",
+                        field.name
+                    )),
             );
         }
     }
     for message in &script.messages {
-        let Some(limit) = config.channel(&message.channel).and_then(|c| c.limit) else { continue };
+        let Some(limit) = config.channel(&message.channel).and_then(|c| c.limit) else {
+            continue;
+        };
         let length = length(&script.example(message));
         if length > limit {
-            let label = config.channel(&message.channel).map_or("", |c| c.label.as_str());
+            let label = config
+                .channel(&message.channel)
+                .map_or("", |c| c.label.as_str());
             warnings.push(
                 script
                     .locate(
@@ -364,21 +440,36 @@ fn warnings(config: &Config, script: &Script) -> Vec<Warning> {
 fn declared_help(id: &str, declared: &[Label], table: &str) -> String {
     let ids: Vec<&str> = declared.iter().map(|l| l.id.as_str()).collect();
     match did_you_mean(id, ids.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`? Declared in site.toml's [{table}]: {}", ids.join(", ")),
-        None => format!("declare it in site.toml as [{table}.{id}], or use one of: {}", ids.join(", ")),
+        Some(near) => format!(
+            "did you mean `{near}`? Declared in site.toml's [{table}]: {}",
+            ids.join(", ")
+        ),
+        None => format!(
+            "declare it in site.toml as [{table}.{id}], or use one of: {}",
+            ids.join(", ")
+        ),
     }
 }
 
 impl Script {
     /// A diagnostic at line `line`, column `column` of a message's body.
-    pub fn locate(&self, message: &Message, line: usize, column: usize, text: String) -> Diagnostic {
+    pub fn locate(
+        &self,
+        message: &Message,
+        line: usize,
+        column: usize,
+        text: String,
+    ) -> Diagnostic {
         let (line, column) = message.origin.place(line, column);
         if message.file == 0 {
             Diagnostic::at(&self.path, &self.source, line, column, text)
         } else {
             // The message comes from the template named by `uses:`.
             let uses = self.uses.as_deref().unwrap_or_default();
-            Diagnostic::file(&self.path, format!("{text} (in the template `{uses}` it uses)"))
+            Diagnostic::file(
+                &self.path,
+                format!("{text} (in the template `{uses}` it uses)"),
+            )
         }
     }
 
@@ -389,13 +480,17 @@ impl Script {
                 .source
                 .lines()
                 .nth(fence_line.saturating_sub(1))
-                .and_then(|line| line.find(&message.channel).map(|i| (fence_line, line[..i].chars().count() + 1))),
+                .and_then(|line| {
+                    line.find(&message.channel)
+                        .map(|i| (fence_line, line[..i].chars().count() + 1))
+                }),
             Format::Yaml => from_yaml::item_line(&self.source, "messages", &message.name)
                 .and_then(|item| find_key(&self.source, item - 1, "channel")),
         };
         match found {
             Some((line, column)) if message.file == 0 => {
-                Diagnostic::at(&self.path, &self.source, line, column, text).width(message.channel.chars().count())
+                Diagnostic::at(&self.path, &self.source, line, column, text)
+                    .width(message.channel.chars().count())
             }
             _ => self.locate(message, 1, 1, text),
         }
@@ -404,7 +499,11 @@ impl Script {
     fn locate_field(&self, name: &str, text: String) -> Diagnostic {
         match from_yaml::item_line(&self.source, "fields", name) {
             Some(line) => {
-                let column = self.source.lines().nth(line - 1).map_or(1, |l| l.find("name").map_or(1, |i| i + 1));
+                let column = self
+                    .source
+                    .lines()
+                    .nth(line - 1)
+                    .map_or(1, |l| l.find("name").map_or(1, |i| i + 1));
                 Diagnostic::at(&self.path, &self.source, line, column, text)
             }
             None => Diagnostic::file(&self.path, text),

@@ -87,7 +87,8 @@ impl Site {
     /// A file of the built site, as text.
     pub fn public(&self, path: &str) -> String {
         let path = self.root().join("public").join(path);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Whether the built site has this file.
@@ -118,8 +119,19 @@ impl From<Output> for Run {
 impl Run {
     /// Asserts the run failed with status 1, without a panic.
     pub fn failed(&self) -> &str {
-        assert_eq!(self.code, Some(1), "expected failure, got {:?}\nstdout: {}\nstderr: {}", self.code, self.stdout, self.stderr);
-        assert!(!self.stderr.contains("panicked"), "guide panicked:\n{}", self.stderr);
+        assert_eq!(
+            self.code,
+            Some(1),
+            "expected failure, got {:?}\nstdout: {}\nstderr: {}",
+            self.code,
+            self.stdout,
+            self.stderr
+        );
+        assert!(
+            !self.stderr.contains("panicked"),
+            "guide panicked:\n{}",
+            self.stderr
+        );
         &self.stderr
     }
 }
@@ -130,6 +142,9 @@ macro_rules! assert_contains {
     ($haystack:expr, $needle:expr) => {{
         let haystack: &str = &$haystack;
         let needle: &str = &$needle;
-        assert!(haystack.contains(needle), "expected to find:\n{needle}\n--- in:\n{haystack}");
+        assert!(
+            haystack.contains(needle),
+            "expected to find:\n{needle}\n--- in:\n{haystack}"
+        );
     }};
 }

@@ -279,7 +279,6 @@ class ScriptPage {
       className: "message-card message-preview",
       "data-message": name,
       "aria-live": "polite",
-      "aria-label": message.subject !== null ? "Email body" : "Message",
     });
     message.counter = h("p", { className: "char-counter", "data-message": name });
     section.insertBefore(message.preview, anchor);

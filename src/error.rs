@@ -105,6 +105,7 @@ impl fmt::Display for Diagnostic {
         let pad = " ".repeat(gutter);
         write!(f, "{pad}--> {path}:{line}:{column}")?;
         if let Some(text) = &self.line_text {
+            let (text, column) = window(text, column);
             let before: String = text
                 .chars()
                 .take(column - 1)
@@ -118,6 +119,32 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The longest line shown in full; longer ones are cut around the column.
+const WIDEST_LINE: usize = 100;
+
+/// Cuts a long line to the part around `column`, marking the cuts with `…`,
+/// and returns the column within the cut text.
+fn window(text: &str, column: usize) -> (String, usize) {
+    let count = text.chars().count();
+    if count <= WIDEST_LINE {
+        return (text.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(WIDEST_LINE / 3)
+        .min(count.saturating_sub(WIDEST_LINE));
+    let end = (start + WIDEST_LINE).min(count);
+    let mut shown: String = text.chars().skip(start).take(end - start).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if end < count {
+        shown.push('…');
+    }
+    (shown, column)
 }
 
 /// Shows a path the way a user typed it: without a leading `./`.
@@ -297,6 +324,16 @@ mod tests {
             d.to_string(),
             "unknown key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hi\n  | ^^^^^\n  = help: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let text = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let (shown, column) = window(&text, 301);
+        assert_eq!(shown.chars().nth(column - 1), Some('X'));
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().count(), WIDEST_LINE + 2);
+        assert_eq!(window("short", 3), ("short".to_string(), 3));
     }
 
     #[test]

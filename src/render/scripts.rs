@@ -52,6 +52,8 @@ pub struct ScriptView<'a> {
     pub relationship: Vec<LabelView<'a>>,
     pub fields: &'a [Field],
     pub messages: Vec<MessageView<'a>>,
+    /// The channels of its messages, each once.
+    pub channels: Vec<LabelView<'a>>,
     pub notes: &'a str,
     pub toc: &'a [crate::markdown::Heading],
     pub tags: &'a [String],
@@ -183,6 +185,7 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|m| self.message(script, m))
                 .collect(),
+            channels: self.channels_of(script),
             notes: &notes.html,
             toc: &notes.toc,
             tags: &script.tags,
@@ -210,8 +213,24 @@ impl<'a> Views<'a> {
             url: &script.url,
             situation: self.situation(&script.situation),
             relationship: self.relationships(&script.relationship),
-            channels,
+            channels: self.channels_of(script),
         }
+    }
+
+    /// The channels a script's messages go to, each once, in message order.
+    fn channels_of(&self, script: &'a Script) -> Vec<LabelView<'a>> {
+        let mut channels: Vec<LabelView<'a>> = Vec::new();
+        for message in &script.messages {
+            let channel = self.channel(&message.channel);
+            if !channels.iter().any(|c| c.id == channel.id) {
+                channels.push(LabelView {
+                    id: &channel.id,
+                    label: &channel.label,
+                    description: None,
+                });
+            }
+        }
+        channels
     }
 
     /// Adds what `scripts.html` needs to a context.

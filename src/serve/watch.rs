@@ -1,0 +1,497 @@
+//! Watching the site's sources, and deciding what a batch of file events
+//! means for the build.
+//!
+//! The decision is a pure function, [`classify`], of the site root and the
+//! debounced events, so it is tested without touching the disk. [`Watcher`]
+//! is the thin part that asks notify for those events: it watches
+//! `site.toml` (through the root, non-recursively) and `content/`,
+//! `static/`, `templates/` and `themes/` recursively, and starts watching
+//! one of those folders when it appears later.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use notify::event::{CreateKind, EventKind, ModifyKind};
+use notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+
+use crate::config::FILE_NAME;
+use crate::error::{Error, Result};
+
+/// How long the debouncer waits for a burst of events (an editor's save is
+/// several) to settle before handing it over.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// The folders of a site whose files feed the build.
+const SOURCE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
+
+/// What a batch of changes touches, from least to most work to redo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Nothing the build reads.
+    None,
+    /// Files copied as they are (`static/`, a theme's `static/`).
+    Static,
+    /// Pages, sections, scripts and their assets under `content/`.
+    Content,
+    /// Templates (the site's or the theme's) or a theme's `theme.toml`.
+    Templates,
+    /// `site.toml`: everything.
+    Config,
+}
+
+impl Change {
+    /// The word shown in the terminal for this kind of change.
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::None => "nothing",
+            Change::Static => "static",
+            Change::Content => "content",
+            Change::Templates => "templates",
+            Change::Config => "config",
+        }
+    }
+}
+
+/// A classified batch of file events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// The largest kind of change in the batch.
+    pub change: Change,
+    /// The relevant files, relative to the root, `/`-separated, sorted.
+    pub paths: Vec<String>,
+    /// Whether files or folders appeared, disappeared or were renamed, so
+    /// that the site's structure (not only a page's text) may differ. A
+    /// future incremental rebuild must rebuild the model for these.
+    pub structural: bool,
+}
+
+impl Batch {
+    /// Whether every changed file is a stylesheet, so that the browser can
+    /// swap its stylesheets instead of reloading the page.
+    pub fn is_css_only(&self) -> bool {
+        self.change == Change::Static
+            && !self.structural
+            && !self.paths.is_empty()
+            && self.paths.iter().all(|p| p.ends_with(".css"))
+    }
+
+    /// A short description for the terminal: `content/a.md`, or the first
+    /// path and how many more.
+    pub fn describe(&self) -> String {
+        match self.paths.as_slice() {
+            [] => self.change.name().to_string(),
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+        }
+    }
+}
+
+/// Decides what a batch of events means for the site at `root` (absolute,
+/// as the watcher reports paths). Access events, editor temporary and
+/// backup files, and files outside the sources are ignored.
+pub fn classify(root: &Path, events: &[notify::Event]) -> Batch {
+    let mut change = Change::None;
+    let mut paths = BTreeSet::new();
+    let mut structural = false;
+    for event in events {
+        if matches!(event.kind, EventKind::Access(_)) {
+            continue;
+        }
+        let mut relevant = false;
+        for path in &event.paths {
+            let Some(relative) = source_path(root, path) else {
+                continue;
+            };
+            change = change.max(kind_of(&relative));
+            paths.insert(relative);
+            relevant = true;
+        }
+        if relevant && changes_structure(&event.kind) {
+            structural = true;
+        }
+    }
+    Batch {
+        change,
+        paths: paths.into_iter().collect(),
+        structural,
+    }
+}
+
+/// `path` relative to `root` when it is a source the build reads and not
+/// an editor's scratch file; `None` otherwise.
+fn source_path(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        let Component::Normal(name) = component else {
+            return None;
+        };
+        let name = name.to_str()?;
+        if is_scratch_name(name) {
+            return None;
+        }
+        parts.push(name);
+    }
+    match parts.as_slice() {
+        [name] if *name == FILE_NAME => {}
+        [top, ..] if SOURCE_FOLDERS.contains(top) => {}
+        _ => return None,
+    }
+    Some(parts.join("/"))
+}
+
+/// Names the build skips (hidden files, editor backups and swap files) and
+/// the numbered file vim creates to test that a folder is writable.
+fn is_scratch_name(name: &str) -> bool {
+    crate::content::is_ignored_name(name)
+        || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The kind of change for one relevant path (as `source_path` returns it).
+fn kind_of(relative: &str) -> Change {
+    let parts: Vec<&str> = relative.split('/').collect();
+    match parts.as_slice() {
+        [name] if *name == FILE_NAME => Change::Config,
+        ["content", ..] => Change::Content,
+        ["static", ..] => Change::Static,
+        ["templates", ..] => Change::Templates,
+        ["themes", _, "static", ..] => Change::Static,
+        ["themes", ..] => Change::Templates,
+        _ => Change::None,
+    }
+}
+
+/// Whether an event adds, removes or renames something (as opposed to
+/// changing a file's bytes in place).
+fn changes_structure(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any => true,
+        EventKind::Modify(ModifyKind::Name(_)) => true,
+        EventKind::Modify(_) | EventKind::Access(_) | EventKind::Other => false,
+    }
+}
+
+/// Whether the batch creates a folder: notify can miss files written into a
+/// folder it has only just seen, so such a batch needs a full rebuild and,
+/// for a top-level source folder, a new watch.
+fn creates_folder(events: &[notify::Event]) -> bool {
+    events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Create(CreateKind::Folder)))
+}
+
+/// The watch on a site's sources.
+pub struct Watcher {
+    root: PathBuf,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    events: Receiver<DebounceEventResult>,
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching the site at `root` (made absolute here, so that the
+    /// paths in events can be matched against it).
+    pub fn start(root: &Path) -> Result<Watcher> {
+        let root = crate::fs::canonicalize(root)?;
+        let (sender, events) = std::sync::mpsc::channel();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, sender).map_err(watch_error)?;
+        debouncer
+            .watch(&root, RecursiveMode::NonRecursive)
+            .map_err(watch_error)?;
+        let mut watcher = Watcher {
+            root,
+            debouncer,
+            events,
+            watched: BTreeSet::new(),
+        };
+        watcher.refresh_watches(false);
+        Ok(watcher)
+    }
+
+    /// The absolute root that event paths are relative to.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Waits for the next relevant batch of changes; bursts that arrive
+    /// while one is being read are merged into it. `None` when the watcher
+    /// has stopped.
+    pub fn next(&mut self) -> Option<Batch> {
+        loop {
+            let mut events = self.receive(None)?;
+            while let Some(more) = self.receive(Some(DEBOUNCE)) {
+                events.extend(more);
+            }
+            let renew = creates_folder(&events);
+            self.refresh_watches(renew);
+            let mut batch = classify(&self.root, &events);
+            if renew && batch.change != Change::None {
+                batch.structural = true;
+            }
+            if batch.change != Change::None {
+                return Some(batch);
+            }
+        }
+    }
+
+    /// One debounced batch of events, waiting at most `timeout` (forever
+    /// when `None`). Watch errors are reported and skipped.
+    fn receive(&self, timeout: Option<Duration>) -> Option<Vec<notify::Event>> {
+        let result = match timeout {
+            None => self.events.recv().ok()?,
+            Some(timeout) => match self.events.recv_timeout(timeout) {
+                Ok(result) => result,
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            },
+        };
+        match result {
+            Ok(events) => Some(events.into_iter().map(|e| e.event).collect()),
+            Err(errors) => {
+                for error in errors {
+                    eprintln!("warning: watching the site: {error}");
+                }
+                Some(Vec::new())
+            }
+        }
+    }
+
+    /// Watches each source folder that exists and is not watched yet, and
+    /// forgets those that disappeared. With `renew`, folders are watched
+    /// again even when already known: one deleted and created again within
+    /// a batch has lost its watch.
+    fn refresh_watches(&mut self, renew: bool) {
+        for name in SOURCE_FOLDERS {
+            let folder = self.root.join(name);
+            let known = self.watched.contains(&folder);
+            if !folder.is_dir() {
+                if known {
+                    let _ = self.debouncer.unwatch(&folder);
+                    self.watched.remove(&folder);
+                }
+                continue;
+            }
+            if known && !renew {
+                continue;
+            }
+            if known {
+                let _ = self.debouncer.unwatch(&folder);
+            }
+            match self.debouncer.watch(&folder, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.watched.insert(folder);
+                }
+                Err(error) => eprintln!("warning: cannot watch `{name}`: {error}"),
+            }
+        }
+    }
+}
+
+fn watch_error(error: notify::Error) -> Error {
+    Error::with_help(
+        format!("cannot watch the site's files: {error}"),
+        "on Linux, raise fs.inotify.max_user_watches if the limit was reached",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, DataChange, RemoveKind, RenameMode};
+    use notify::Event;
+
+    const ROOT: &str = "/site";
+
+    fn event(kind: EventKind, paths: &[&str]) -> Event {
+        paths
+            .iter()
+            .fold(Event::new(kind), |e, p| e.add_path(Path::new(ROOT).join(p)))
+    }
+
+    fn modify(path: &str) -> Event {
+        event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+            &[path],
+        )
+    }
+
+    fn batch(events: &[Event]) -> Batch {
+        classify(Path::new(ROOT), events)
+    }
+
+    #[test]
+    fn a_markdown_edit_is_a_content_change() {
+        let b = batch(&[modify("content/guide/first.md")]);
+        assert_eq!(b.change, Change::Content);
+        assert_eq!(b.paths, ["content/guide/first.md"]);
+        assert!(!b.structural);
+        assert_eq!(b.describe(), "content/guide/first.md");
+    }
+
+    #[test]
+    fn an_editor_rename_save_is_an_edit_of_the_original() {
+        // VS Code and vim (backupcopy=no) write a temporary file, then
+        // rename it over the original.
+        let b = batch(&[
+            event(
+                EventKind::Create(CreateKind::File),
+                &["content/guide/.first.md.swp"],
+            ),
+            modify("content/guide/.first.md.swp"),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["content/guide/.first.md.swp", "content/guide/first.md"],
+            ),
+            event(EventKind::Create(CreateKind::File), &["content/guide/4913"]),
+            event(EventKind::Remove(RemoveKind::File), &["content/guide/4913"]),
+        ]);
+        assert_eq!(b.change, Change::Content);
+        assert_eq!(b.paths, ["content/guide/first.md"]);
+    }
+
+    #[test]
+    fn a_backup_rename_save_is_an_edit_of_the_original() {
+        // vim's default: the original becomes `first.md~`, a new file is
+        // written, the backup removed.
+        let b = batch(&[
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["content/guide/first.md", "content/guide/first.md~"],
+            ),
+            event(
+                EventKind::Create(CreateKind::File),
+                &["content/guide/first.md"],
+            ),
+            modify("content/guide/first.md"),
+            event(
+                EventKind::Remove(RemoveKind::File),
+                &["content/guide/first.md~"],
+            ),
+        ]);
+        assert_eq!(b.change, Change::Content);
+        assert_eq!(b.paths, ["content/guide/first.md"]);
+    }
+
+    #[test]
+    fn temporary_and_backup_files_alone_are_ignored() {
+        for name in [
+            "content/guide/.first.md.swp",
+            "content/guide/first.md~",
+            "content/guide/#first.md#",
+            "content/guide/first.md.tmp",
+            "content/.DS_Store",
+            "templates/4913",
+        ] {
+            let b = batch(&[
+                event(EventKind::Create(CreateKind::File), &[name]),
+                modify(name),
+                event(EventKind::Remove(RemoveKind::File), &[name]),
+            ]);
+            assert_eq!(b.change, Change::None, "{name}");
+            assert!(b.paths.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn access_events_are_ignored() {
+        let b = batch(&[event(
+            EventKind::Access(AccessKind::Read),
+            &["content/guide/first.md"],
+        )]);
+        assert_eq!(b.change, Change::None);
+    }
+
+    #[test]
+    fn files_outside_the_sources_are_ignored() {
+        for path in [
+            "public/index.html",
+            "target/debug/guide",
+            "README.md",
+            ".git/index",
+        ] {
+            assert_eq!(batch(&[modify(path)]).change, Change::None, "{path}");
+        }
+        let elsewhere = Event::new(EventKind::Modify(ModifyKind::Any))
+            .add_path(PathBuf::from("/other/content/a.md"));
+        assert_eq!(batch(&[elsewhere]).change, Change::None);
+    }
+
+    #[test]
+    fn a_template_edit_is_a_template_change() {
+        assert_eq!(
+            batch(&[modify("templates/page.html")]).change,
+            Change::Templates
+        );
+        assert_eq!(
+            batch(&[modify("themes/mini/templates/base.html")]).change,
+            Change::Templates
+        );
+        assert_eq!(
+            batch(&[modify("themes/mini/theme.toml")]).change,
+            Change::Templates
+        );
+    }
+
+    #[test]
+    fn a_static_css_edit_is_a_static_change_the_browser_can_swap() {
+        let b = batch(&[modify("static/style.css")]);
+        assert_eq!(b.change, Change::Static);
+        assert!(b.is_css_only());
+        let theme = batch(&[modify("themes/mini/static/style.css")]);
+        assert_eq!(theme.change, Change::Static);
+        assert!(theme.is_css_only());
+        let script = batch(&[modify("themes/mini/static/app.js")]);
+        assert_eq!(script.change, Change::Static);
+        assert!(!script.is_css_only());
+    }
+
+    #[test]
+    fn site_toml_is_a_config_change_and_wins_over_the_rest() {
+        let b = batch(&[modify("content/a.md"), modify("site.toml")]);
+        assert_eq!(b.change, Change::Config);
+        assert_eq!(b.paths, ["content/a.md", "site.toml"]);
+        assert_eq!(b.describe(), "content/a.md and 1 more");
+        // Only the root's site.toml counts.
+        assert_eq!(
+            batch(&[modify("content/site.toml")]).change,
+            Change::Content
+        );
+    }
+
+    #[test]
+    fn a_deleted_file_changes_the_structure() {
+        let b = batch(&[event(
+            EventKind::Remove(RemoveKind::File),
+            &["content/guide/second.md"],
+        )]);
+        assert_eq!(b.change, Change::Content);
+        assert!(b.structural);
+        let css = batch(&[event(
+            EventKind::Remove(RemoveKind::File),
+            &["static/style.css"],
+        )]);
+        assert!(!css.is_css_only(), "a removed stylesheet needs a reload");
+    }
+
+    #[test]
+    fn a_created_folder_changes_the_structure() {
+        let events = [event(
+            EventKind::Create(CreateKind::Folder),
+            &["content/new-section"],
+        )];
+        assert!(creates_folder(&events));
+        let b = batch(&events);
+        assert_eq!(b.change, Change::Content);
+        assert!(b.structural);
+        assert!(!creates_folder(&[modify("content/a.md")]));
+    }
+
+    #[test]
+    fn a_created_top_level_folder_counts() {
+        let b = batch(&[event(EventKind::Create(CreateKind::Folder), &["templates"])]);
+        assert_eq!(b.change, Change::Templates);
+        assert!(b.structural);
+    }
+}

@@ -37,6 +37,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Check everything a build checks, and write nothing.
     Check(CheckArgs),
+    /// Serve the site from memory, rebuild it on every change and reload the
+    /// browser (public/ is not touched).
+    Serve(ServeArgs),
 }
 
 /// Where the site is.
@@ -74,4 +77,24 @@ pub struct CheckArgs {
     /// Fail when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// `guide serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// The address to listen on (0.0.0.0 makes the site reachable from
+    /// other machines).
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: String,
+    /// The port to listen on [default: 1111, or the next free one].
+    #[arg(short, long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
 }

@@ -4,7 +4,8 @@
 //! The modules, in pipeline order: `config` reads site.toml; `content`
 //! walks content/; `markdown` renders Markdown; `site` builds the model;
 //! `render` applies the templates; `output` holds and writes the result;
-//! `build` runs them in order; `cli` and `run` face the user. `error`,
+//! `build` runs them in order; `serve` answers a build from memory and
+//! rebuilds it on change; `cli` and `run` face the user. `error`,
 //! `fs` and `slug` are leaves every stage may use.
 
 pub mod error;
@@ -19,6 +20,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod script;
+pub mod serve;
 pub mod site;
 
 use cli::{Cli, Command};
@@ -88,5 +90,6 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
             terminal.say(&built.summary("Checked"));
             Ok(())
         }
+        Command::Serve(args) => serve::serve(args, terminal),
     }
 }

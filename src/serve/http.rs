@@ -160,7 +160,10 @@ fn file(key: &str, body: &[u8], status: u16, generation: u64) -> Reply {
 /// error as text, and the script that shows it over the page and reloads
 /// once a build succeeds.
 fn failed_build_page(snapshot: &Snapshot) -> Reply {
-    let error = snapshot.error.as_deref().unwrap_or("the site is being built");
+    let error = snapshot
+        .error
+        .as_deref()
+        .unwrap_or("the site is being built");
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>Build failed: guide serve</title></head>\n<body>\
@@ -327,7 +330,10 @@ mod tests {
         let mut output = Output::default();
         output.insert("index.html".into(), b"<body>home</body>".to_vec());
         output.insert("guide/index.html".into(), b"<body>guide</body>".to_vec());
-        output.insert("guide/first/index.html".into(), b"<body>first</body>".to_vec());
+        output.insert(
+            "guide/first/index.html".into(),
+            b"<body>first</body>".to_vec(),
+        );
         output.insert("style.css".into(), b"body{}".to_vec());
         output.insert("caf\u{e9} 1.txt".into(), b"tea".to_vec());
         output.insert("404.html".into(), b"<body>lost</body>".to_vec());
@@ -350,7 +356,10 @@ mod tests {
     fn paths_are_decoded_and_validated() {
         assert_eq!(request_path("/"), Ok(String::new()));
         assert_eq!(request_path("/a/b/?q=1#x"), Ok("a/b/".into()));
-        assert_eq!(request_path("/caf%C3%A9%201.txt"), Ok("caf\u{e9} 1.txt".into()));
+        assert_eq!(
+            request_path("/caf%C3%A9%201.txt"),
+            Ok("caf\u{e9} 1.txt".into())
+        );
         for bad in [
             "",
             "a/b",
@@ -377,7 +386,10 @@ mod tests {
         assert_eq!(home.status, 200);
         assert_eq!(home.content_type, "text/html; charset=utf-8");
         assert!(body(&home).starts_with("<body>home<script>"));
-        assert_eq!(body(&get("/guide/first/?x=1")).get(..11), Some("<body>first"));
+        assert_eq!(
+            body(&get("/guide/first/?x=1")).get(..11),
+            Some("<body>first")
+        );
     }
 
     #[test]

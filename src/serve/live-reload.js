@@ -82,5 +82,6 @@
     else connect();
   });
   addEventListener("pagehide", disconnect);
+  addEventListener("pageshow", connect);
   connect();
 })();

@@ -219,7 +219,7 @@ impl Watcher {
     /// Waits for the next relevant batch of changes; bursts that arrive
     /// while one is being read are merged into it. `None` when the watcher
     /// has stopped.
-    pub fn next(&mut self) -> Option<Batch> {
+    pub fn next_batch(&mut self) -> Option<Batch> {
         loop {
             let mut events = self.receive(None)?;
             while let Some(more) = self.receive(Some(DEBOUNCE)) {

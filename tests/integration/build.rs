@@ -190,3 +190,30 @@ fn help_and_version_work() {
     let version = site.run(&["--version"]);
     assert_contains!(version.stdout, env!("CARGO_PKG_VERSION"));
 }
+
+#[test]
+fn editor_leftovers_and_hidden_files_are_ignored() {
+    let site = Site::fixture("basic");
+    for name in [
+        ".#first.md",
+        "first.md~",
+        ".first.md.swp",
+        "#first.md#",
+        ".hidden.md",
+    ] {
+        site.write(&format!("content/guide/{name}"), "not front matter at all");
+    }
+    site.build();
+    assert!(!site.has("guide/first.md~"));
+    assert!(!site.has(".hidden.md"));
+}
+
+#[test]
+fn slugs_fold_unicode_file_names_to_ascii() {
+    let site = Site::fixture("basic");
+    site.write("content/guide/Café Olé!.md", "---\ntitle: Café\n---\n");
+    site.write("content/Über Uns/_index.md", "---\ntitle: Über uns\n---\n");
+    site.build();
+    assert!(site.has("guide/cafe-ole/index.html"));
+    assert!(site.has("uber-uns/index.html"));
+}

@@ -9,3 +9,4 @@ mod build;
 mod errors;
 mod output;
 mod scripts;
+mod serve;

@@ -1,0 +1,259 @@
+//! `guide serve`: the same build as `guide build`, kept in memory, answered
+//! over HTTP, rebuilt when a source changes, and pushed to the browser.
+//!
+//! This module only composes: [`watch`] turns file events into a
+//! [`watch::Batch`] (pure), [`http`] answers from the last good
+//! [`Output`](crate::output::Output), [`reload`] streams the live-reload
+//! events. A failed build never replaces the served site; its error goes to
+//! the terminal and over the page in the browser, and the next good build
+//! clears it. `public/` is never touched.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use crate::build::{render_site, Built};
+use crate::cli::ServeArgs;
+use crate::config::{Config, Overrides, FILE_NAME};
+use crate::error::{Error, Result};
+use crate::Terminal;
+use http::{Shared, Snapshot};
+use reload::{Event, Hub};
+use watch::{Batch, Watcher};
+
+/// The port tried first when `--port` is not given.
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// Builds the site, serves it, and rebuilds it on every change until Ctrl-C.
+pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
+    let root = args.root.root;
+    if !root.join(FILE_NAME).is_file() {
+        // Not a site at all: fail now with the usual message.
+        Config::load(&root, &Overrides::default())?;
+    }
+    let ip = parse_bind(&args.bind)?;
+    let (server, address) = http::bind(ip, args.port, DEFAULT_PORT)?;
+    if args.port.is_none() && address.port() != DEFAULT_PORT {
+        terminal.say(&format!(
+            "Port {DEFAULT_PORT} is taken; using {} instead",
+            address.port()
+        ));
+    }
+    let url = format!("http://{}/", shown_address(address));
+    let overrides = Overrides {
+        base_url: Some(url.clone()),
+        output_dir: None,
+        drafts: args.drafts,
+    };
+    // Watch before the first build, so that no edit made during it is lost.
+    let mut watcher = Watcher::start(&root)?;
+
+    let shared: Shared = Arc::new(RwLock::new(Snapshot::default()));
+    let hub = Arc::new(Hub::default());
+    match rebuild(&root, &overrides) {
+        Ok(built) => {
+            built.warnings.iter().for_each(|w| terminal.warn(w));
+            terminal.say(&built.summary("Built"));
+            publish(&shared, &hub, Ok(built), false);
+        }
+        Err(errors) => {
+            report(&terminal, &errors);
+            publish(&shared, &hub, Err(errors), false);
+        }
+    }
+    if !ip.is_loopback() {
+        eprintln!(
+            "{} serving on {ip}: other machines on the network can read this site\n",
+            terminal.paint("1;33", "warning:")
+        );
+    }
+    terminal.say(&format!("Serving at {url} (Ctrl-C to stop)"));
+    if args.open {
+        open_browser(&url, &terminal);
+    }
+
+    let server = Arc::new(server);
+    let stopper = Arc::clone(&server);
+    if let Err(error) = ctrlc::set_handler(move || stopper.unblock()) {
+        eprintln!("warning: cannot catch Ctrl-C ({error}); stop guide with a signal instead");
+    }
+    {
+        let (shared, hub) = (Arc::clone(&shared), Arc::clone(&hub));
+        std::thread::Builder::new()
+            .name("guide-watch".into())
+            .spawn(move || {
+                while let Some(batch) = watcher.next_batch() {
+                    on_change(&batch, &root, &overrides, &shared, &hub, &terminal);
+                }
+            })
+            .map_err(|e| Error::msg(format!("cannot start the watcher thread: {e}")))?;
+    }
+    http::run(&server, &shared, &hub);
+    terminal.say("Stopped.");
+    Ok(())
+}
+
+/// Rebuilds after `batch` and tells the browsers. Every change re-renders
+/// the whole site for now; `batch.change` says how much a later incremental
+/// build would need to redo.
+fn on_change(
+    batch: &Batch,
+    root: &Path,
+    overrides: &Overrides,
+    shared: &Shared,
+    hub: &Hub,
+    terminal: &Terminal,
+) {
+    let started = Instant::now();
+    let result = rebuild(root, overrides);
+    let ms = started.elapsed().as_millis();
+    let what = format!("{} ({})", batch.describe(), batch.change.name());
+    match &result {
+        Ok(built) => {
+            built.warnings.iter().for_each(|w| terminal.warn(w));
+            let (pages, sections) = built.site.counts();
+            terminal.say(&format!(
+                "Changed {what}: rendered {pages} pages, {sections} sections, {} files in {ms} ms",
+                built.output.len()
+            ));
+        }
+        Err(errors) => {
+            eprintln!("Changed {what}: the build failed in {ms} ms");
+            report(terminal, errors);
+        }
+    }
+    publish(shared, hub, result, batch.is_css_only());
+}
+
+/// Loads the configuration and renders the whole site; the error is the
+/// list of messages `main` would print.
+fn rebuild(root: &Path, overrides: &Overrides) -> std::result::Result<Built, Vec<String>> {
+    Config::load(root, overrides)
+        .and_then(|config| render_site(&config))
+        .map_err(|error| error.flatten().iter().map(ToString::to_string).collect())
+}
+
+/// Swaps in a good build, or records a failed one, and tells the browsers.
+fn publish(
+    shared: &Shared,
+    hub: &Hub,
+    result: std::result::Result<Built, Vec<String>>,
+    css_only: bool,
+) {
+    let mut snapshot = shared.write().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(built) => {
+            let had_error = snapshot.error.take().is_some();
+            snapshot.output = Some(Arc::new(built.output));
+            snapshot.generation += 1;
+            drop(snapshot);
+            let event = if css_only && !had_error {
+                Event::Css
+            } else {
+                Event::Reload
+            };
+            hub.broadcast(&event);
+        }
+        Err(errors) => {
+            let text = error_text(&errors, |s| s.to_string());
+            snapshot.error = Some(text.clone());
+            drop(snapshot);
+            hub.broadcast(&Event::Error(text));
+        }
+    }
+}
+
+/// Prints a failed build's errors the way `main` does.
+fn report(terminal: &Terminal, errors: &[String]) {
+    eprintln!("{}", error_text(errors, |s| terminal.paint("1;31", s)));
+}
+
+/// The errors of a build, each after `error:` (painted by `paint`), and a
+/// count when there are several.
+fn error_text(errors: &[String], paint: impl Fn(&str) -> String) -> String {
+    let label = paint("error:");
+    let mut text: Vec<String> = errors.iter().map(|e| format!("{label} {e}")).collect();
+    if errors.len() > 1 {
+        text.push(format!(
+            "{label} {} errors; still serving the last good build",
+            errors.len()
+        ));
+    }
+    text.join("\n\n")
+}
+
+/// The address to bind, from `--bind`.
+fn parse_bind(bind: &str) -> Result<IpAddr> {
+    if bind == "localhost" {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    bind.parse().map_err(|_| {
+        Error::with_help(
+            format!("`{bind}` is not an IP address to listen on"),
+            "use 127.0.0.1 (the default), ::1, or 0.0.0.0 to be reachable from other machines",
+        )
+    })
+}
+
+/// How the server's address appears in URLs: an unspecified address
+/// (0.0.0.0) is reached locally as 127.0.0.1.
+fn shown_address(address: SocketAddr) -> SocketAddr {
+    match address.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), address.port())
+        }
+        ip if ip.is_unspecified() => {
+            SocketAddr::new(std::net::Ipv6Addr::LOCALHOST.into(), address.port())
+        }
+        _ => address,
+    }
+}
+
+/// Opens `url` in the default browser, or says where to point one.
+fn open_browser(url: &str, terminal: &Terminal) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let opened = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if opened.is_err() {
+        terminal.say(&format!("Open {url} in your browser"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_shown_like_main_shows_them() {
+        let one = error_text(&["bad key".into()], |s| s.to_string());
+        assert_eq!(one, "error: bad key");
+        let two = error_text(&["a".into(), "b".into()], |s| s.to_string());
+        assert_eq!(
+            two,
+            "error: a\n\nerror: b\n\nerror: 2 errors; still serving the last good build"
+        );
+    }
+
+    #[test]
+    fn bind_addresses_are_checked() {
+        assert_eq!(parse_bind("127.0.0.1").unwrap(), Ipv4Addr::LOCALHOST);
+        assert!(parse_bind("::1").unwrap().is_loopback());
+        assert!(parse_bind("localhost").unwrap().is_loopback());
+        assert!(parse_bind("example.org").is_err());
+        let any: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert_eq!(shown_address(any).to_string(), "127.0.0.1:1111");
+    }
+}

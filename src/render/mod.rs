@@ -118,7 +118,8 @@ fn render_document(
         Kind::Section => {
             let section = site.section_index[index].expect("a section document has a section");
             context.insert("section", &views.section(section));
-            if is_scripts_index {
+            // The home page gets the scripts' metadata too, for "where do I start?".
+            if is_scripts_index || section == 0 {
                 views.insert_index(&mut context);
             }
         }

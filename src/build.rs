@@ -1,12 +1,16 @@
 //! Runs the pipeline stages in order: the one caller of them all.
 //!
 //! config → content → site → render → output. `check` runs the same stages
-//! and writes nothing.
+//! and writes nothing; `serve` keeps a [`Project`] and applies each change to
+//! it, redoing only what the change touches.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::error::{Result, Warning};
+use crate::content::{Kind, SCRIPTS_DIR};
+use crate::error::{Error, Result, Warning};
 use crate::output::Output;
 use crate::render::Templates;
 use crate::site::Site;
@@ -35,18 +39,7 @@ impl Built {
 /// Loads and renders the whole site into memory.
 pub fn render_site(config: &Config) -> Result<Built> {
     let started = Instant::now();
-    let (content, templates) =
-        rayon::join(|| crate::content::load(config), || Templates::load(config));
-    let (content, templates) = match (content, templates) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(a), Err(b)) => {
-            return Err(crate::error::Error::Many(
-                a.flatten().into_iter().chain(b.flatten()).collect(),
-            ))
-        }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-    };
-    let site = Site::build(config, content)?;
+    let (site, templates) = load(config)?;
     let output = crate::render::render(config, &site, &templates)?;
     Ok(Built {
         warnings: site.warnings.clone(),
@@ -56,11 +49,207 @@ pub fn render_site(config: &Config) -> Result<Built> {
     })
 }
 
+/// Loads content and templates (in parallel) and builds the site model.
+fn load(config: &Config) -> Result<(Site, Templates)> {
+    let (content, templates) =
+        rayon::join(|| crate::content::load(config), || Templates::load(config));
+    let (content, templates) = match (content, templates) {
+        (Ok(c), Ok(t)) => (c, t),
+        (Err(a), Err(b)) => {
+            return Err(Error::Many(
+                a.flatten().into_iter().chain(b.flatten()).collect(),
+            ))
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    Ok((Site::build(config, content)?, templates))
+}
+
 /// Builds the site and writes it to the configured output folder; the old
 /// output is replaced only once everything has succeeded.
 pub fn build(config: &Config) -> Result<Built> {
-    let mut built = render_site(config)?;
+    let built = render_site(config)?;
     built.output.write(&config.output_dir, &config.root)?;
-    built.elapsed = built.elapsed.max(Duration::from_millis(0));
     Ok(built)
+}
+
+/// What changed on disk, as `serve` saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Files of `static/` (the site's or the theme's).
+    Static,
+    /// Files under `content/` (paths relative to the site root); `structural`
+    /// when files appeared, disappeared or were renamed.
+    Content {
+        paths: Vec<String>,
+        structural: bool,
+    },
+    /// Templates of the site or the theme.
+    Templates,
+}
+
+/// What applying an edit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// How many pages, sections and scripts were rendered again.
+    pub rendered: usize,
+    /// Whether the whole content was loaded again.
+    pub full: bool,
+}
+
+/// A site kept in memory between changes, as `serve` needs it: the model,
+/// the templates and the output, each replaced only by a successful update.
+pub struct Project {
+    pub config: Config,
+    pub site: Site,
+    templates: Templates,
+    pub output: Arc<Output>,
+    /// Content files whose last update failed: tried again with the next one.
+    pending: BTreeSet<String>,
+    /// Whether the last failure needs a full reload to recover from.
+    stale: bool,
+}
+
+impl Project {
+    /// Loads and renders the whole site.
+    pub fn load(config: Config) -> Result<Project> {
+        let (site, templates) = load(&config)?;
+        let output = crate::render::render(&config, &site, &templates)?;
+        Ok(Project {
+            config,
+            site,
+            templates,
+            output: Arc::new(output),
+            pending: BTreeSet::new(),
+            stale: false,
+        })
+    }
+
+    /// Applies a change, redoing only what it touches: one page's Markdown
+    /// re-renders that page and the pages that list it; templates re-render
+    /// everything without reloading content; static files are re-read alone.
+    /// On error nothing changes, and the next edit retries what failed.
+    pub fn apply(&mut self, edit: &Edit) -> Result<Applied> {
+        let result = match edit {
+            Edit::Static if !self.stale => self.reload_static(),
+            Edit::Templates if !self.stale => self.reload_templates(),
+            Edit::Content { paths, structural } if !self.stale && !structural => {
+                let mut paths: BTreeSet<String> = paths.iter().cloned().collect();
+                paths.extend(self.pending.iter().cloned());
+                match self.page_edits(&paths) {
+                    Some(pages) => self.update_pages(&pages),
+                    None => self.reload_all(),
+                }
+            }
+            _ => self.reload_all(),
+        };
+        if result.is_err() {
+            if let Edit::Content {
+                paths,
+                structural: false,
+            } = edit
+            {
+                self.pending.extend(paths.iter().cloned());
+            } else {
+                self.stale = true;
+            }
+        } else {
+            self.pending.clear();
+            self.stale = false;
+        }
+        result
+    }
+
+    /// The content-relative paths of `paths` when every one is an existing
+    /// page (not a section, script or asset), or `None`.
+    fn page_edits(&self, paths: &BTreeSet<String>) -> Option<Vec<String>> {
+        paths
+            .iter()
+            .map(|path| {
+                let relative = path.strip_prefix("content/")?;
+                let is_page = relative.ends_with(".md")
+                    && !relative.ends_with("_index.md")
+                    && !relative.starts_with(&format!("{SCRIPTS_DIR}/"));
+                let known = self
+                    .site
+                    .documents
+                    .iter()
+                    .any(|d| d.relative == relative && d.kind == Kind::Page);
+                (is_page && known).then(|| relative.to_string())
+            })
+            .collect()
+    }
+
+    fn update_pages(&mut self, pages: &[String]) -> Result<Applied> {
+        let content = self.config.content_dir();
+        let mut documents = Vec::new();
+        for relative in pages {
+            let file = content.join(relative);
+            if !file.is_file() {
+                return self.reload_all();
+            }
+            let source = crate::fs::read_text(&file)?;
+            let path = self.config.root.join("content").join(relative);
+            let document = crate::content::parse_document(&self.config, path, relative, source)?;
+            if document.meta.draft && !self.config.drafts {
+                return self.reload_all();
+            }
+            documents.push(document);
+        }
+        let Some(affected) = self.site.replace_pages(&self.config, documents)? else {
+            return self.reload_all();
+        };
+        let files =
+            crate::render::render_some(&self.config, &self.site, &self.templates, &affected, &[])?;
+        let output = Arc::make_mut(&mut self.output);
+        let rendered = files.len();
+        for (path, bytes) in files {
+            output.insert(path, bytes);
+        }
+        Ok(Applied {
+            rendered,
+            full: false,
+        })
+    }
+
+    fn reload_templates(&mut self) -> Result<Applied> {
+        let templates = Templates::load(&self.config)?;
+        let output = crate::render::render(&self.config, &self.site, &templates)?;
+        self.templates = templates;
+        let rendered = self.site.documents.len() + self.site.scripts.len();
+        self.output = Arc::new(output);
+        Ok(Applied {
+            rendered,
+            full: false,
+        })
+    }
+
+    fn reload_static(&mut self) -> Result<Applied> {
+        let templates = Templates::load(&self.config)?;
+        let output = Arc::make_mut(&mut self.output);
+        for (path, _) in &self.templates.statics {
+            output.remove(path);
+        }
+        for (path, bytes) in &templates.statics {
+            output.insert(path.clone(), bytes.clone());
+        }
+        self.templates = templates;
+        Ok(Applied {
+            rendered: 0,
+            full: false,
+        })
+    }
+
+    fn reload_all(&mut self) -> Result<Applied> {
+        let (site, templates) = load(&self.config)?;
+        let output = crate::render::render(&self.config, &site, &templates)?;
+        let rendered = site.documents.len() + site.scripts.len();
+        self.site = site;
+        self.templates = templates;
+        self.output = Arc::new(output);
+        Ok(Applied {
+            rendered,
+            full: true,
+        })
+    }
 }

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -16,31 +17,33 @@ use crate::error::{display_path, Error, Result};
 /// The name of the file that marks a folder as guide's own output.
 pub const MARKER: &str = ".guide-output";
 
-/// A rendered site: output paths (`a/b/index.html`) → contents.
+/// A rendered site: output paths (`a/b/index.html`) → contents. Paths and
+/// contents are shared, so that `serve` can copy a whole site cheaply and
+/// change a few files of the copy.
 #[derive(Debug, Default, Clone)]
 pub struct Output {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<Arc<str>, Arc<[u8]>>,
 }
 
 impl Output {
     /// Adds or replaces a file.
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
-        self.files.insert(path, bytes);
+        self.files.insert(path.into(), bytes.into());
     }
 
     /// The file at `path`, if any.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|b| &b[..])
     }
 
-    /// Removes a file.
-    pub fn remove(&mut self, path: &str) -> Option<Vec<u8>> {
-        self.files.remove(path)
+    /// Removes a file; whether it was there.
+    pub fn remove(&mut self, path: &str) -> bool {
+        self.files.remove(path).is_some()
     }
 
     /// All files, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+        self.files.iter().map(|(p, b)| (&p[..], &b[..]))
     }
 
     /// How many files there are.
@@ -87,7 +90,7 @@ impl Output {
         let mut folders: Vec<PathBuf> = self
             .files
             .keys()
-            .filter_map(|p| Path::new(p).parent().map(|parent| dir.join(parent)))
+            .filter_map(|p| Path::new(&p[..]).parent().map(|parent| dir.join(parent)))
             .collect();
         folders.dedup();
         for folder in &folders {
@@ -95,7 +98,7 @@ impl Output {
         }
         self.files
             .par_iter()
-            .try_for_each(|(path, bytes)| crate::fs::write(&dir.join(path), bytes))
+            .try_for_each(|(path, bytes)| crate::fs::write(&dir.join(&path[..]), bytes))
     }
 }
 

@@ -56,6 +56,8 @@ pub struct Site {
     pub linked_scripts: Vec<Vec<usize>>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Warning>,
+    /// Every content path (`a/b.md`, `scripts/x.yaml`) → its URL.
+    pub urls: HashMap<String, String>,
 }
 
 impl Site {
@@ -73,30 +75,20 @@ impl Site {
         let (scripts, warnings) = scripts?;
 
         let mut errors = check_urls(&documents, &scripts);
-        let urls: HashMap<&str, &str> = documents
+        let urls: HashMap<String, String> = documents
             .iter()
-            .map(|d| (d.relative.as_str(), d.url.as_str()))
-            .chain(
-                scripts
-                    .iter()
-                    .map(|s| (s.relative.as_str(), s.url.as_str())),
-            )
+            .map(|d| (d.relative.clone(), d.url.clone()))
+            .chain(scripts.iter().map(|s| (s.relative.clone(), s.url.clone())))
             .collect();
-        let resolve = |path: &str| urls.get(path).map(|url| url.to_string());
         let (rendered, script_notes): (Vec<Rendered>, Vec<Rendered>) = rayon::join(
             || {
                 documents
                     .par_iter()
-                    .map(|d| {
-                        let links = Links {
-                            dir: &d.dir,
-                            resolve: &resolve,
-                        };
-                        markdown::render(d.body(), &config.markdown, &links)
-                    })
+                    .map(|d| render_document(config, &urls, d))
                     .collect()
             },
             || {
+                let resolve = |path: &str| urls.get(path).cloned();
                 let links = Links {
                     dir: crate::content::SCRIPTS_DIR,
                     resolve: &resolve,
@@ -107,64 +99,29 @@ impl Site {
                     .collect()
             },
         );
-        let nodes: Vec<Node<'_>> = documents
-            .iter()
-            .zip(&rendered)
-            .map(|(d, r)| Node {
-                relative: &d.relative,
-                rendered: r,
-                at: Box::new(move |offset, message| d.diagnostic_at(offset, message)),
-            })
-            .chain(scripts.iter().zip(&script_notes).map(|(s, r)| Node {
-                relative: &s.relative,
-                rendered: r,
-                at: Box::new(move |offset, message| {
-                    let (line, column) = crate::error::line_column(&s.notes, offset);
-                    let (line, column) = s.notes_origin.place(line, column);
-                    Diagnostic::at(&s.path, &s.source, line, column, message)
-                }),
-            }))
-            .collect();
-        errors.extend(check_links(&nodes));
-        drop(nodes);
-        Error::collect(errors)?;
-        let script_index: HashMap<&str, usize> = scripts
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.relative.as_str(), i))
-            .collect();
-        let linked_scripts = rendered
-            .iter()
-            .map(|r| {
-                let mut linked: Vec<usize> = Vec::new();
-                for link in &r.links {
-                    if let Some(&i) = script_index.get(link.target.as_str()) {
-                        if !linked.contains(&i) {
-                            linked.push(i);
-                        }
-                    }
-                }
-                linked
-            })
-            .collect();
-
-        let (sections, section_of, section_index) = place(&documents);
-        let neighbours = neighbours(&documents, &sections);
-        let tags = tags(&documents);
-        Ok(Site {
+        let mut site = Site {
             documents,
             rendered,
-            sections,
-            section_of,
-            section_index,
-            neighbours,
-            tags,
+            sections: Vec::new(),
+            section_of: Vec::new(),
+            section_index: Vec::new(),
+            neighbours: Vec::new(),
+            tags: Vec::new(),
             assets,
             scripts,
             script_notes,
-            linked_scripts,
+            linked_scripts: Vec::new(),
             warnings,
-        })
+            urls,
+        };
+        let every_node: Vec<usize> = (0..site.documents.len() + site.scripts.len()).collect();
+        errors.extend(site.check_links(&every_node));
+        Error::collect(errors)?;
+        site.arrange();
+        site.linked_scripts = (0..site.documents.len())
+            .map(|i| site.scripts_linked_from(i))
+            .collect();
+        Ok(site)
     }
 
     /// The root section (the home page).
@@ -176,6 +133,148 @@ impl Site {
     pub fn counts(&self) -> (usize, usize) {
         let sections = self.sections.len();
         (self.documents.len() - sections, sections)
+    }
+
+    /// Orders sections and pages, and finds neighbours and tags.
+    fn arrange(&mut self) {
+        let (sections, section_of, section_index) = place(&self.documents);
+        self.neighbours = neighbours(&self.documents, &sections);
+        self.sections = sections;
+        self.section_of = section_of;
+        self.section_index = section_index;
+        self.tags = tags(&self.documents);
+    }
+
+    /// The scripts document `index` links to, each once, in link order.
+    fn scripts_linked_from(&self, index: usize) -> Vec<usize> {
+        let mut linked: Vec<usize> = Vec::new();
+        for link in &self.rendered[index].links {
+            if let Some(i) = self.scripts.iter().position(|s| s.relative == link.target) {
+                if !linked.contains(&i) {
+                    linked.push(i);
+                }
+            }
+        }
+        linked
+    }
+
+    /// Checks the links of the given nodes (documents, then scripts, by index).
+    fn check_links(&self, sources: &[usize]) -> Vec<Error> {
+        let nodes: Vec<Node<'_>> = self
+            .documents
+            .iter()
+            .zip(&self.rendered)
+            .map(|(d, r)| Node {
+                relative: &d.relative,
+                rendered: r,
+                at: Box::new(move |offset, message| d.diagnostic_at(offset, message)),
+            })
+            .chain(
+                self.scripts
+                    .iter()
+                    .zip(&self.script_notes)
+                    .map(|(s, r)| Node {
+                        relative: &s.relative,
+                        rendered: r,
+                        at: Box::new(move |offset, message| {
+                            let (line, column) = crate::error::line_column(&s.notes, offset);
+                            let (line, column) = s.notes_origin.place(line, column);
+                            Diagnostic::at(&s.path, &s.source, line, column, message)
+                        }),
+                    }),
+            )
+            .collect();
+        check_links(&nodes, sources)
+    }
+
+    /// Replaces pages whose files changed (same URL, same draft state),
+    /// re-rendering only their Markdown and re-checking only the links from
+    /// and into them. Returns the documents whose HTML may have changed: the
+    /// pages, their sections and their old and new neighbours; `None` when a
+    /// page moved (a new URL), so that only a full rebuild will do. On error
+    /// the site is left as it was.
+    pub fn replace_pages(
+        &mut self,
+        config: &Config,
+        pages: Vec<Document>,
+    ) -> Result<Option<Vec<usize>>> {
+        let mut indices = Vec::new();
+        for page in &pages {
+            match self
+                .documents
+                .iter()
+                .position(|d| d.relative == page.relative)
+            {
+                Some(i) if self.documents[i].url == page.url && page.kind == Kind::Page => {
+                    indices.push(i)
+                }
+                _ => return Ok(None),
+            }
+        }
+        let rendered: Vec<Rendered> = pages
+            .par_iter()
+            .map(|d| render_document(config, &self.urls, d))
+            .collect();
+        let mut old = Vec::new();
+        for ((&i, page), rendered) in indices.iter().zip(pages).zip(rendered) {
+            let document = std::mem::replace(&mut self.documents[i], page);
+            let rendered = std::mem::replace(&mut self.rendered[i], rendered);
+            old.push((i, document, rendered));
+        }
+        let changed: Vec<&str> = indices
+            .iter()
+            .map(|&i| self.documents[i].relative.as_str())
+            .collect();
+        let mut sources = indices.clone();
+        for (n, rendered) in self.rendered.iter().chain(&self.script_notes).enumerate() {
+            if rendered
+                .links
+                .iter()
+                .any(|l| l.anchor.is_some() && changed.contains(&l.target.as_str()))
+            {
+                sources.push(n);
+            }
+        }
+        let errors = self.check_links(&sources);
+        if !errors.is_empty() {
+            for (i, document, rendered) in old {
+                self.documents[i] = document;
+                self.rendered[i] = rendered;
+            }
+            return Error::collect(errors).map(|_| None);
+        }
+        let mut affected: Vec<usize> = Vec::new();
+        let mut touch = |i: Option<usize>| {
+            if let Some(i) = i {
+                if !affected.contains(&i) {
+                    affected.push(i);
+                }
+            }
+        };
+        let reordered = old.iter().any(|(i, before, _)| {
+            let after = &self.documents[*i];
+            before.meta.weight != after.meta.weight
+                || before.meta.date != after.meta.date
+                || before.title != after.title
+                || before.meta.tags != after.meta.tags
+        });
+        for &(i, _, _) in &old {
+            let (previous, next) = self.neighbours[i];
+            touch(previous);
+            touch(next);
+        }
+        if reordered {
+            self.arrange();
+        }
+        for &(i, _, _) in &old {
+            self.linked_scripts[i] = self.scripts_linked_from(i);
+            touch(Some(i));
+            let (previous, next) = self.neighbours[i];
+            touch(previous);
+            touch(next);
+            touch(self.section_of[i].map(|s| self.sections[s].document));
+        }
+        Ok(Some(affected))
     }
 }
 
@@ -258,14 +357,14 @@ struct Node<'a> {
     at: Box<dyn Fn(usize, String) -> Diagnostic + 'a>,
 }
 
-fn check_links(nodes: &[Node<'_>]) -> Vec<Error> {
+fn check_links(nodes: &[Node<'_>], sources: &[usize]) -> Vec<Error> {
     let index: HashMap<&str, usize> = nodes
         .iter()
         .enumerate()
         .map(|(i, n)| (n.relative, i))
         .collect();
     let mut errors = Vec::new();
-    for node in nodes {
+    for node in sources.iter().map(|&i| &nodes[i]) {
         for link in &node.rendered.links {
             if !link.resolved {
                 let help = match did_you_mean(&link.target, index.keys().copied()) {
@@ -408,4 +507,18 @@ fn tags(documents: &[Document]) -> Vec<Term> {
             .sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
     }
     terms
+}
+
+/// Renders one document's Markdown with links resolved through `urls`.
+fn render_document(
+    config: &Config,
+    urls: &HashMap<String, String>,
+    document: &Document,
+) -> Rendered {
+    let resolve = |path: &str| urls.get(path).cloned();
+    let links = Links {
+        dir: &document.dir,
+        resolve: &resolve,
+    };
+    markdown::render(document.body(), &config.markdown, &links)
 }

@@ -20,29 +20,13 @@ pub use templates::Templates;
 
 /// Renders every page of the site; all template errors are reported together.
 pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Output> {
-    let views = Views { config, site };
-    let mut tera = templates.tera.clone();
-    let global = tera.global_context();
-    global.insert("config", &ConfigView::new(config));
-    global.insert("menu", &views.menu());
-    let tera = &tera;
-
-    let results: Vec<Result<(String, Vec<u8>)>> = (0..site.documents.len())
-        .into_par_iter()
-        .map(|index| render_document(&views, tera, templates, index))
-        .collect();
-    let script_results: Vec<Result<(String, Vec<u8>)>> = (0..site.scripts.len())
-        .into_par_iter()
-        .map(|index| render_script(&views, tera, index))
-        .collect();
+    let documents: Vec<usize> = (0..site.documents.len()).collect();
+    let scripts: Vec<usize> = (0..site.scripts.len()).collect();
     let mut output = Output::default();
-    let mut errors = Vec::new();
-    for result in results.into_iter().chain(script_results) {
-        match result {
-            Ok((path, bytes)) => output.insert(path, bytes),
-            Err(err) => errors.push(err),
-        }
+    for (path, bytes) in render_some(config, site, templates, &documents, &scripts)? {
+        output.insert(path, bytes);
     }
+    let mut errors = Vec::new();
     if templates.has("404.html") {
         let mut context = Context::new();
         context.insert(
@@ -51,6 +35,7 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
         );
         context.insert("current_path", "/404.html");
         context.insert("breadcrumbs", &Vec::<()>::new());
+        let tera = prepare(config, site, templates);
         match tera.render("404.html", &context) {
             Ok(html) => output.insert("404.html".into(), html.into_bytes()),
             Err(err) => errors.push(templates::template_error(&err, None)),
@@ -64,6 +49,48 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
         output.insert(asset.relative.clone(), asset.bytes.clone());
     }
     Ok(output)
+}
+
+/// The Tera environment with the site-wide variables set.
+fn prepare(config: &Config, site: &Site, templates: &Templates) -> tera::Tera {
+    let views = Views { config, site };
+    let mut tera = templates.tera.clone();
+    let global = tera.global_context();
+    global.insert("config", &ConfigView::new(config));
+    global.insert("menu", &views.menu());
+    tera
+}
+
+/// Renders the given documents and scripts (indices into the site's lists)
+/// in parallel, returning their output paths and HTML.
+pub fn render_some(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    documents: &[usize],
+    scripts: &[usize],
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let views = Views { config, site };
+    let tera = &prepare(config, site, templates);
+    let results: Vec<Result<(String, Vec<u8>)>> = documents
+        .par_iter()
+        .map(|&index| render_document(&views, tera, templates, index))
+        .chain(
+            scripts
+                .par_iter()
+                .map(|&index| render_script(&views, tera, index)),
+        )
+        .collect();
+    let mut rendered = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => rendered.push(file),
+            Err(err) => errors.push(err),
+        }
+    }
+    Error::collect(errors)?;
+    Ok(rendered)
 }
 
 /// The output path of a URL: `/guide/a/b/` → `a/b/index.html`.

@@ -17,14 +17,15 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use crate::build::{render_site, Built};
+use crate::build::{Applied, Edit, Project};
 use crate::cli::ServeArgs;
 use crate::config::{Config, Overrides, FILE_NAME};
 use crate::error::{Error, Result};
+use crate::output::Output;
 use crate::Terminal;
 use http::{Shared, Snapshot};
 use reload::{Event, Hub};
-use watch::{Batch, Watcher};
+use watch::{Batch, Change, Watcher};
 
 /// The port tried first when `--port` is not given.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -55,17 +56,26 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
 
     let shared: Shared = Arc::new(RwLock::new(Snapshot::default()));
     let hub = Arc::new(Hub::default());
-    match rebuild(&root, &overrides) {
-        Ok(built) => {
-            built.warnings.iter().for_each(|w| terminal.warn(w));
-            terminal.say(&built.summary("Built"));
-            publish(&shared, &hub, Ok(built), false);
+    let started = Instant::now();
+    let mut project = match load(&root, &overrides) {
+        Ok(project) => {
+            project.site.warnings.iter().for_each(|w| terminal.warn(w));
+            let (pages, sections) = project.site.counts();
+            terminal.say(&format!(
+                "Built {pages} pages, {sections} sections, {} scripts, {} files in {} ms",
+                project.site.scripts.len(),
+                project.output.len(),
+                started.elapsed().as_millis()
+            ));
+            publish(&shared, &hub, Ok(Arc::clone(&project.output)), false);
+            Some(project)
         }
         Err(errors) => {
             report(&terminal, &errors);
             publish(&shared, &hub, Err(errors), false);
+            None
         }
-    }
+    };
     if !ip.is_loopback() {
         eprintln!(
             "{} serving on {ip}: other machines on the network can read this site\n",
@@ -88,7 +98,15 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
             .name("guide-watch".into())
             .spawn(move || {
                 while let Some(batch) = watcher.next_batch() {
-                    on_change(&batch, &root, &overrides, &shared, &hub, &terminal);
+                    on_change(
+                        &batch,
+                        &mut project,
+                        &root,
+                        &overrides,
+                        &shared,
+                        &hub,
+                        &terminal,
+                    );
                 }
             })
             .map_err(|e| Error::msg(format!("cannot start the watcher thread: {e}")))?;
@@ -98,58 +116,105 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds after `batch` and tells the browsers. Every change re-renders
-/// the whole site for now; `batch.change` says how much a later incremental
-/// build would need to redo.
+/// Applies `batch` to the project (loading it whole when there is none, or
+/// when `site.toml` changed) and tells the browsers.
 fn on_change(
     batch: &Batch,
+    project: &mut Option<Project>,
     root: &Path,
     overrides: &Overrides,
     shared: &Shared,
     hub: &Hub,
     terminal: &Terminal,
 ) {
+    let edit = match batch.change {
+        Change::None => return,
+        Change::Static => Edit::Static,
+        Change::Content => Edit::Content {
+            paths: batch.paths.clone(),
+            structural: batch.structural,
+        },
+        Change::Templates => Edit::Templates,
+        Change::Config => {
+            // A new configuration may change anything: load the project anew
+            // below (the edit itself is then not needed).
+            *project = None;
+            Edit::Templates
+        }
+    };
     let started = Instant::now();
-    let result = rebuild(root, overrides);
-    let ms = started.elapsed().as_millis();
+    let result = match project {
+        Some(project) => project
+            .apply(&edit)
+            .map(|applied| (applied, Arc::clone(&project.output)))
+            .map_err(|error| messages(&error)),
+        None => load(root, overrides).map(|loaded| {
+            let applied = Applied {
+                rendered: loaded.site.documents.len() + loaded.site.scripts.len(),
+                full: true,
+            };
+            let output = Arc::clone(&loaded.output);
+            *project = Some(loaded);
+            (applied, output)
+        }),
+    };
+    let ms = started.elapsed().as_micros() as f64 / 1000.0;
     let what = format!("{} ({})", batch.describe(), batch.change.name());
     match &result {
-        Ok(built) => {
-            built.warnings.iter().for_each(|w| terminal.warn(w));
-            let (pages, sections) = built.site.counts();
+        Ok((applied, _)) => {
+            if let Some(project) = project {
+                project.site.warnings.iter().for_each(|w| terminal.warn(w));
+            }
+            let how = if applied.full {
+                "reloaded everything, "
+            } else {
+                ""
+            };
             terminal.say(&format!(
-                "Changed {what}: rendered {pages} pages, {sections} sections, {} files in {ms} ms",
-                built.output.len()
+                "Changed {what}: {how}rendered {} pages in {ms:.1} ms",
+                applied.rendered
             ));
         }
         Err(errors) => {
-            eprintln!("Changed {what}: the build failed in {ms} ms");
+            eprintln!("Changed {what}: the build failed in {ms:.1} ms");
             report(terminal, errors);
         }
     }
-    publish(shared, hub, result, batch.is_css_only());
+    publish(
+        shared,
+        hub,
+        result.map(|(_, output)| output),
+        batch.is_css_only(),
+    );
 }
 
-/// Loads the configuration and renders the whole site; the error is the
-/// list of messages `main` would print.
-fn rebuild(root: &Path, overrides: &Overrides) -> std::result::Result<Built, Vec<String>> {
+/// Loads the configuration and the whole project; the error is the list of
+/// messages `main` would print.
+fn load(root: &Path, overrides: &Overrides) -> std::result::Result<Project, Vec<String>> {
     Config::load(root, overrides)
-        .and_then(|config| render_site(&config))
-        .map_err(|error| error.flatten().iter().map(ToString::to_string).collect())
+        .and_then(Project::load)
+        .map_err(|error| messages(&error))
+}
+
+fn messages(error: &Error) -> Vec<String> {
+    match error {
+        Error::Many(errors) => errors.iter().flat_map(messages).collect(),
+        other => vec![other.to_string()],
+    }
 }
 
 /// Swaps in a good build, or records a failed one, and tells the browsers.
 fn publish(
     shared: &Shared,
     hub: &Hub,
-    result: std::result::Result<Built, Vec<String>>,
+    result: std::result::Result<Arc<Output>, Vec<String>>,
     css_only: bool,
 ) {
     let mut snapshot = shared.write().unwrap_or_else(|e| e.into_inner());
     match result {
-        Ok(built) => {
+        Ok(output) => {
             let had_error = snapshot.error.take().is_some();
-            snapshot.output = Some(Arc::new(built.output));
+            snapshot.output = Some(output);
             snapshot.generation += 1;
             drop(snapshot);
             let event = if css_only && !had_error {

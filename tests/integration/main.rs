@@ -7,6 +7,7 @@ mod support;
 mod browser;
 mod build;
 mod errors;
+mod incremental;
 mod output;
 mod scripts;
 mod serve;

@@ -1,0 +1,158 @@
+//! `serve`'s incremental rebuild: each edit redoes only what it touches, and
+//! the result is always what a full build of the same files gives.
+
+use guide::build::{render_site, Applied, Edit, Project};
+use guide::config::{Config, Overrides};
+
+use crate::assert_contains;
+use crate::support::Site;
+
+fn project(site: &Site) -> Project {
+    Project::load(Config::load(site.root(), &Overrides::default()).unwrap()).unwrap()
+}
+
+fn edit(paths: &[&str]) -> Edit {
+    Edit::Content {
+        paths: paths.iter().map(|p| p.to_string()).collect(),
+        structural: false,
+    }
+}
+
+fn page(project: &Project, path: &str) -> String {
+    String::from_utf8(project.output.get(path).unwrap().to_vec()).unwrap()
+}
+
+/// The project's output is exactly what a full build would give now.
+fn assert_same_as_full_build(site: &Site, project: &Project) {
+    let config = Config::load(site.root(), &Overrides::default()).unwrap();
+    let full = render_site(&config).unwrap().output;
+    let ours: Vec<_> = project.output.iter().collect();
+    let theirs: Vec<_> = full.iter().collect();
+    assert_eq!(ours.len(), theirs.len());
+    for ((p1, b1), (p2, b2)) in ours.iter().zip(&theirs) {
+        assert_eq!(p1, p2);
+        assert!(b1 == b2, "{p1} differs from a full build");
+    }
+}
+
+#[test]
+fn a_body_edit_renders_the_page_and_its_section_only() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    site.write(
+        "content/guide/second.md",
+        "---\ntitle: Second steps\ndate: 2026-01-12\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). New sentence.\n",
+    );
+    let applied = project.apply(&edit(&["content/guide/second.md"])).unwrap();
+    // The page, its section, and its two neighbours.
+    assert_eq!(
+        applied,
+        Applied {
+            rendered: 4,
+            full: false
+        }
+    );
+    assert_contains!(page(&project, "guide/second/index.html"), "New sentence.");
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_reordering_edit_updates_the_neighbours() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    site.write(
+        "content/guide/third.md",
+        "---\ntitle: Third steps\ndate: 2026-02-01\nslug: the-third\nweight: 0\n---\nNow first.\n",
+    );
+    let applied = project.apply(&edit(&["content/guide/third.md"])).unwrap();
+    assert!(!applied.full);
+    assert_contains!(
+        page(&project, "guide/first/index.html"),
+        "<a class=\"previous\" href=\"/guide/the-third/\">"
+    );
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_broken_edit_changes_nothing_and_is_retried_with_the_next() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    let before = page(&project, "guide/second/index.html");
+    // Removing a heading that another page links to breaks that link.
+    site.write(
+        "content/guide/first.md",
+        "---\ntitle: First steps\ndate: 2026-01-10\nweight: 1\n---\nNo headings now.\n",
+    );
+    let err = project
+        .apply(&edit(&["content/guide/first.md"]))
+        .unwrap_err();
+    assert_contains!(err.to_string(), "has no heading `#a-detail`");
+    assert_eq!(page(&project, "guide/second/index.html"), before);
+    // The links into it are fixed; the edit names only those files, and the
+    // failed page is retried with them.
+    site.write("content/guide/second.md", "---\ntitle: Second steps\ndate: 2026-01-12\nweight: 2\n---\nBack to [the start](@/guide/first.md).\n");
+    site.write("content/guide/_index.md", "---\ntitle: The guide\ndescription: Everything in order.\n---\nRead [the first page](@/guide/first.md) first.\n");
+    let applied = project
+        .apply(&edit(&[
+            "content/guide/second.md",
+            "content/guide/_index.md",
+        ]))
+        .unwrap();
+    assert!(applied.full, "a section edit reloads the content");
+    assert_contains!(page(&project, "guide/first/index.html"), "No headings now.");
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_new_page_or_a_deleted_one_reloads_the_content() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    site.write("content/guide/fourth.md", "---\ntitle: Fourth\n---\nNew.\n");
+    let structural = Edit::Content {
+        paths: vec!["content/guide/fourth.md".into()],
+        structural: true,
+    };
+    assert!(project.apply(&structural).unwrap().full);
+    assert_contains!(page(&project, "guide/fourth/index.html"), "New.");
+    std::fs::remove_file(site.root().join("content/guide/fourth.md")).unwrap();
+    assert!(project.apply(&structural).unwrap().full);
+    assert!(project.output.get("guide/fourth/index.html").is_none());
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_template_edit_re_renders_without_reloading_content() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    let template = site.root().join("themes/mini/templates/page.html");
+    let text = std::fs::read_to_string(&template)
+        .unwrap()
+        .replace("<h1>", "<h1 class=\"changed\">");
+    std::fs::write(&template, text).unwrap();
+    let applied = project.apply(&Edit::Templates).unwrap();
+    assert!(!applied.full);
+    assert_contains!(
+        page(&project, "guide/first/index.html"),
+        "<h1 class=\"changed\">"
+    );
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_static_edit_copies_only_that() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    site.write("static/style.css", "body { color: teal; }");
+    assert_eq!(
+        project.apply(&Edit::Static).unwrap(),
+        Applied {
+            rendered: 0,
+            full: false
+        }
+    );
+    assert_eq!(
+        project.output.get("style.css").unwrap(),
+        b"body { color: teal; }"
+    );
+    assert_same_as_full_build(&site, &project);
+}

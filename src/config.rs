@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::error::{line_column, unknown_field, unknown_key_help, Diagnostic, Error, Result};
+use crate::error::{
+    line_column, plain_types, unknown_field, unknown_key_help, Diagnostic, Error, Result,
+};
 
 /// The name of the configuration file at the root of a site.
 pub const FILE_NAME: &str = "site.toml";
@@ -343,21 +345,23 @@ fn toml_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
         .help(unknown_key_help(&key, &expected))
     } else if message.starts_with("missing field") {
         let key = message.split('`').nth(1).unwrap_or_default().to_string();
-        Diagnostic::at(
-            path,
-            source,
-            line,
-            column,
-            format!("site.toml is missing `{key}`"),
-        )
-        .help(format!("add a line such as `{key} = \"…\"`"))
+        let message = format!("site.toml is missing `{key}`");
+        // A key missing at the top is "located" at the start of the file,
+        // which points at whatever key happens to come first.
+        let whole_file = err.span().is_none_or(|span| span.start == 0);
+        let diagnostic = if whole_file {
+            Diagnostic::file(path, message)
+        } else {
+            Diagnostic::at(path, source, line, column, message)
+        };
+        diagnostic.help(format!("add a line such as `{key} = \"…\"`"))
     } else {
         Diagnostic::at(
             path,
             source,
             line,
             column,
-            format!("invalid site.toml: {message}"),
+            format!("invalid site.toml: {}", plain_types(&message, "table")),
         )
         .width(width)
     };

@@ -301,6 +301,27 @@ pub fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     Some((key.to_string(), expected))
 }
 
+/// Says serde's Rust type names ("expected usize", "expected struct RawFeed")
+/// in words a writer knows; `table` is what the file's language calls a set
+/// of keys (TOML's "table", YAML's "mapping").
+pub fn plain_types(message: &str, table: &str) -> String {
+    let mut message = message
+        .replace("expected usize", "expected a whole number, 0 or more")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected path string", "expected a string")
+        .replace("type: map,", &format!("type: {table},"))
+        .replace("expected a map", &format!("expected a {table}"));
+    const STRUCT: &str = "expected struct ";
+    while let Some(start) = message.find(STRUCT) {
+        let name = start + STRUCT.len();
+        let end = message[name..]
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .map_or(message.len(), |i| name + i);
+        message.replace_range(start..end, &format!("expected a {table}"));
+    }
+    message
+}
+
 /// The help line for an unknown key: a likely intended key, then the list.
 pub fn unknown_key_help(key: &str, expected: &[String]) -> String {
     let list = expected.join(", ");
@@ -343,5 +364,51 @@ mod tests {
         assert_eq!(line_column(source, 3), (2, 1));
         let x = source.find('x').unwrap();
         assert_eq!(line_column(source, x), (2, 4));
+    }
+
+    #[test]
+    fn rust_type_names_become_words() {
+        assert_eq!(
+            plain_types(
+                "invalid type: string \"x\", expected struct RawFeed",
+                "table"
+            ),
+            "invalid type: string \"x\", expected a table"
+        );
+        assert_eq!(
+            plain_types("invalid value: integer `-1`, expected usize", "table"),
+            "invalid value: integer `-1`, expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            plain_types("invalid type: map, expected i64", "mapping"),
+            "invalid type: mapping, expected a whole number"
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_diagnostic_displays(
+                source in "\\PC{0,300}(\n\\PC{0,300}){0,3}",
+                line in 0usize..8,
+                column in 0usize..700,
+                width in 0usize..50,
+            ) {
+                let d = Diagnostic::at("a.md", &source, line, column, "wrong").width(width);
+                let shown = d.to_string();
+                let at = format!("a.md:{}:{}", line.max(1), column.max(1));
+                prop_assert!(shown.contains(&at), "{}", shown);
+            }
+
+            #[test]
+            fn line_column_is_inside_the_text(source in "\\PC{0,40}(\n\\PC{0,40}){0,3}", offset in 0usize..200) {
+                let (line, column) = line_column(&source, offset);
+                let text = source.split('\n').nth(line - 1);
+                prop_assert!(text.is_some_and(|t| column <= t.chars().count() + 1));
+            }
+        }
     }
 }

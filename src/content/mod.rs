@@ -21,6 +21,11 @@ use frontmatter::Date;
 /// The folder under `content/` that holds scripts.
 pub const SCRIPTS_DIR: &str = "scripts";
 
+/// The largest page or script guide reads, in bytes. Far above any real
+/// page, and low enough that a stray huge file fails at once instead of
+/// tying up the build (and every `serve` rebuild) for many seconds.
+pub const LARGEST: u64 = 10_000_000;
+
 /// The front matter of a page or section.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,7 +39,7 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     pub slug: Option<Slug>,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Alias>,
     #[serde(default)]
     pub tags: Vec<String>,
     pub template: Option<String>,
@@ -51,7 +56,7 @@ impl<'de> Deserialize<'de> for Slug {
         let text = String::deserialize(deserializer)?;
         if text.contains('/') || text.contains('\\') {
             return Err(D::Error::custom(format!(
-                "slug `{text}` must be one URL segment, without `/`"
+                "slug `{text}` must be one URL segment, without `/` or `\\`"
             )));
         }
         let slug = slugify(&text);
@@ -61,6 +66,24 @@ impl<'de> Deserialize<'de> for Slug {
             )));
         }
         Ok(Slug(slug))
+    }
+}
+
+/// An old URL path of a page (`/old/place/`): a path on the site, never a way
+/// out of the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias(pub String);
+
+impl<'de> Deserialize<'de> for Alias {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let bad_segment = text.split('/').any(|s| s == "." || s == "..");
+        if text.trim().is_empty() || bad_segment || text.contains(['\\', '?', '#']) {
+            return Err(D::Error::custom(format!(
+                "alias `{text}` must be a URL path such as /old/place/, without `.` or `..` segments, `\\`, `?` or `#`"
+            )));
+        }
+        Ok(Alias(text))
     }
 }
 
@@ -194,12 +217,24 @@ fn walk(dir: &Path, root: &Path) -> Result<(Vec<String>, Vec<Error>)> {
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(dir).to_path_buf();
-                let message = if err.loop_ancestor().is_some() {
-                    "symlink loop: this link points at a folder that contains it".to_string()
+                let diagnostic = if err.loop_ancestor().is_some() {
+                    Diagnostic::file(
+                        path,
+                        "symlink loop: this link points at a folder that contains it",
+                    )
+                    .help("remove the link, or point it at a folder beside this one")
+                } else if let Some(target) = broken_link(&path) {
+                    Diagnostic::file(
+                        &path,
+                        format!("broken symlink: `{}` does not exist", target.display()),
+                    )
+                    .help("remove the link, or point it at a file that exists")
                 } else {
-                    err.io_error().map_or(err.to_string(), |e| e.to_string())
+                    let message = err.io_error().map_or(err.to_string(), |e| e.to_string());
+                    let what = if path.is_dir() { "folder" } else { "file" };
+                    Diagnostic::file(path, format!("cannot read this {what}: {message}"))
                 };
-                errors.push(Diagnostic::file(path, message).into());
+                errors.push(diagnostic.into());
                 continue;
             }
         };
@@ -222,7 +257,11 @@ fn walk(dir: &Path, root: &Path) -> Result<(Vec<String>, Vec<Error>)> {
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let Some(relative) = relative.to_str() else {
-            errors.push(Diagnostic::file(entry.path(), "file name is not valid UTF-8").into());
+            errors.push(
+                Diagnostic::file(entry.path(), "file name is not valid UTF-8")
+                    .help("rename the file; its name becomes part of a URL")
+                    .into(),
+            );
             continue;
         };
         files.push(relative.replace('\\', "/"));
@@ -230,12 +269,22 @@ fn walk(dir: &Path, root: &Path) -> Result<(Vec<String>, Vec<Error>)> {
     Ok((files, errors))
 }
 
+/// The target of `path` when it is a symlink to nothing.
+fn broken_link(path: &Path) -> Option<PathBuf> {
+    let target = crate::fs::read_link(path).ok()?;
+    (!crate::fs::exists(path)).then_some(target)
+}
+
 fn load_file(config: &Config, dir: &Path, relative: &str) -> Result<Found> {
     let path = config.root.join("content").join(relative);
     let (parent, name) = relative.rsplit_once('/').unwrap_or(("", relative));
     let is_markdown = name.ends_with(".md");
     let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-    if parent == SCRIPTS_DIR && name != "_index.md" && (is_markdown || is_yaml) {
+    let is_script = parent == SCRIPTS_DIR && name != "_index.md" && (is_markdown || is_yaml);
+    if is_markdown || is_script {
+        check_size(&path, crate::fs::size(&dir.join(relative))?)?;
+    }
+    if is_script {
         return Ok(Found::Script(ScriptSource {
             relative: relative.to_string(),
             source: crate::fs::read_text(&dir.join(relative))?,
@@ -264,6 +313,7 @@ pub fn parse_document(
     source: String,
 ) -> Result<Document> {
     let (parent, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    check_size(&path, source.len() as u64)?;
     let split = frontmatter::split(&source)
         .map_err(|(message, help)| Diagnostic::at(&path, &source, 1, 1, message).help(help))?;
     let meta: FrontMatter = frontmatter::parse(&path, &source, &split)?;
@@ -323,6 +373,24 @@ pub fn parse_document(
     })
 }
 
+/// Refuses a page or script larger than [`LARGEST`].
+fn check_size(path: &Path, size: u64) -> Result<()> {
+    if size <= LARGEST {
+        return Ok(());
+    }
+    let megabytes = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1e6);
+    Err(Diagnostic::file(
+        path,
+        format!(
+            "the file is too large: {}, and guide reads pages and scripts of up to {}",
+            megabytes(size),
+            megabytes(LARGEST)
+        ),
+    )
+    .help("split it into several files")
+    .into())
+}
+
 /// The URL of a folder under `content/`: each segment slugified.
 pub fn dir_url(config: &Config, dir: &str) -> String {
     let mut url = config.base_path.clone();
@@ -340,5 +408,58 @@ pub fn humanize(name: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    fn config() -> Config {
+        let source = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        Config::parse(
+            Path::new("."),
+            Path::new("site.toml"),
+            source,
+            &Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    fn parse(source: &str) -> Result<Document> {
+        parse_document(&config(), "content/a.md".into(), "a.md", source.into())
+    }
+
+    #[test]
+    fn aliases_stay_on_the_site() {
+        assert!(parse("---\ntitle: A\naliases: [/old/place/, old.html]\n---\n").is_ok());
+        for alias in ["/a/../../etc/", "./x", "a\\\\b", "/a?b", "' '"] {
+            let err = parse(&format!("---\ntitle: A\naliases: [{alias}]\n---\n")).unwrap_err();
+            let message = &err.diagnostic().unwrap().message;
+            assert!(message.contains("must be a URL path"), "{alias}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_huge_page_is_refused() {
+        let source = format!("---\ntitle: A\n---\n{}", "x".repeat(LARGEST as usize));
+        let err = parse(&source).unwrap_err();
+        assert_eq!(
+            err.diagnostic().unwrap().message,
+            "the file is too large: 10.0 MB, and guide reads pages and scripts of up to 10.0 MB"
+        );
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_page_parses_or_fails_without_panicking(source in "(---\n)?\\PC{0,80}(\n\\PC{0,40}){0,6}") {
+                let _ = parse(&source).map_err(|e| e.to_string());
+            }
+        }
     }
 }

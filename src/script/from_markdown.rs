@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
 use super::from_yaml::{OneOrMany, RawMessage};
-use super::{find_key, message, slug_of, url, Field, Format, Message, Origin, Script};
+use super::{message, point_at_key, slug_of, url, Field, Format, Message, Origin, Script};
 use crate::config::Config;
 use crate::content::{frontmatter, ScriptSource};
 use crate::error::{did_you_mean, line_column, Diagnostic, Error, Result};
@@ -144,7 +144,7 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
 }
 
 fn at_key(script: &Script, key: &str, message: String) -> Diagnostic {
-    match find_key(&script.source, 0, key) {
+    match point_at_key(&script.source, key) {
         Some((line, column)) => Diagnostic::at(&script.path, &script.source, line, column, message),
         None => Diagnostic::file(&script.path, message),
     }

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::{find_key, message, slug_of, url, Field, Format, Message, Origin, Script};
 use crate::config::Config;
+use crate::content::frontmatter::{self, Yaml};
 use crate::content::ScriptSource;
 use crate::error::{Diagnostic, Error, Result};
 
@@ -58,36 +59,27 @@ struct RawTemplate {
     tags: Vec<String>,
 }
 
-/// Parses a YAML template; drafts come back like any other (the caller has
-/// no page for them to hide from, and `uses:` may still name them).
 /// Parses a YAML template. Drafts are returned too, marked, since a
 /// published Markdown script may still use them.
 pub fn parse(config: &Config, source: &ScriptSource) -> Result<Script> {
     let text = &source.source;
-    let raw: RawTemplate = if text.trim().is_empty() {
+    if text.trim().is_empty() {
         return Err(Diagnostic::file(&source.path, "the script is empty")
             .help("a YAML template needs title, summary, situation, fields and messages")
             .into());
-    } else {
-        serde_yaml::from_str(text).map_err(|err| {
-            let mut d = crate::content::frontmatter::yaml_error(&source.path, text, 1, &err);
-            d.message = d
-                .message
-                .replace("front-matter key", "key")
-                .replace("invalid front matter", "invalid script");
-            d
-        })?
-    };
+    }
+    let raw: RawTemplate = frontmatter::from_yaml(&source.path, text, 1, text, Yaml::Script)?;
     let mut errors = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     let messages = raw
         .messages
         .into_iter()
-        .filter_map(|m| match compile(&source.path, text, m, 0) {
-            Ok(message) => Some(message),
-            Err(err) => {
-                errors.push(err);
-                None
-            }
+        .filter_map(|m| {
+            let occurrence = names.iter().filter(|n| **n == m.name).count();
+            names.push(m.name.clone());
+            compile(&source.path, text, m, occurrence, 0)
+                .map_err(|e| errors.push(e))
+                .ok()
         })
         .collect();
     Error::collect(errors)?;
@@ -115,14 +107,16 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Script> {
     })
 }
 
-/// Parses a message body, locating its errors in the file.
+/// Parses a message body, locating its errors in the file; `occurrence`
+/// counts the messages of the same name before this one.
 pub fn compile(
     path: &std::path::Path,
     text: &str,
     raw: RawMessage,
+    occurrence: usize,
     file: usize,
 ) -> Result<Message> {
-    let origin = item_line(text, "messages", &raw.name)
+    let origin = item_line(text, "messages", &raw.name, occurrence)
         .and_then(|item| find_key(text, item - 1, "body"))
         .map_or(Origin { line: 1, indent: 0 }, |(line, column)| {
             value_origin(text, line, column)
@@ -146,13 +140,14 @@ pub fn compile(
 }
 
 /// Where the value of a key written at `line`/`column` starts: the next line
-/// for a block scalar (`|`, `>`), the same place otherwise.
+/// for a block scalar (`|`, `>`) or a value written below its key, the same
+/// place otherwise.
 fn value_origin(text: &str, line: usize, column: usize) -> Origin {
     let value = text
         .lines()
         .nth(line - 1)
         .map_or("", |l| l[column - 1..].trim());
-    if value.starts_with('|') || value.starts_with('>') {
+    if value.is_empty() || value.starts_with('|') || value.starts_with('>') {
         block_origin(text, line)
     } else {
         let quoted = usize::from(value.starts_with('"') || value.starts_with('\''));
@@ -183,8 +178,10 @@ fn block_origin(text: &str, key_line: usize) -> Origin {
 }
 
 /// The 1-based line of the item named `name` in the top-level list `list`
-/// (`fields`, `messages`), found by its `name:` key.
-pub fn item_line(text: &str, list: &str, name: &str) -> Option<usize> {
+/// (`fields`, `messages`), found by its `name:` key: the one after
+/// `occurrence` others of that name, or the last there is.
+pub fn item_line(text: &str, list: &str, name: &str, mut occurrence: usize) -> Option<usize> {
+    let mut found = None;
     let mut in_list = false;
     for (i, line) in text.lines().enumerate() {
         if !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
@@ -202,10 +199,14 @@ pub fn item_line(text: &str, list: &str, name: &str) -> Option<usize> {
             continue;
         };
         if value.trim().trim_matches(['"', '\'']) == name {
-            return Some(i + 1);
+            found = Some(i + 1);
+            if occurrence == 0 {
+                break;
+            }
+            occurrence -= 1;
         }
     }
-    None
+    found
 }
 
 #[cfg(test)]
@@ -215,12 +216,21 @@ mod tests {
     #[test]
     fn items_are_found_by_name() {
         let text = "title: T\nfields:\n  - name: a\n    label: A\n  - name: b\nmessages:\n  - name: a\n    body: |\n      Hi\n";
-        assert_eq!(item_line(text, "fields", "b"), Some(5));
-        assert_eq!(item_line(text, "messages", "a"), Some(7));
+        assert_eq!(item_line(text, "fields", "b", 0), Some(5));
+        assert_eq!(item_line(text, "messages", "a", 0), Some(7));
         let (line, column) = find_key(text, 6, "body").unwrap();
         assert_eq!(
             value_origin(text, line, column),
             Origin { line: 9, indent: 6 }
         );
+    }
+
+    #[test]
+    fn a_name_used_twice_is_found_twice() {
+        let text = "messages:\n  - name: a\n    body: one\n  - name: a\n    body: two\n";
+        assert_eq!(item_line(text, "messages", "a", 0), Some(2));
+        assert_eq!(item_line(text, "messages", "a", 1), Some(4));
+        assert_eq!(item_line(text, "messages", "a", 5), Some(4));
+        assert_eq!(item_line(text, "messages", "b", 0), None);
     }
 }

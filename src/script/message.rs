@@ -584,4 +584,253 @@ mod tests {
             }
         }
     }
+
+    /// Properties over generated bodies: the parser never panics and keeps
+    /// its positions inside the text; a body written from known pieces parses
+    /// back to those pieces and renders as they say.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::{BTreeSet, HashMap};
+
+        /// A body made of the language's own tokens and some text around them.
+        fn body() -> impl Strategy<Value = String> {
+            let token = prop_oneof![
+                Just("{{".to_string()),
+                Just("}}".to_string()),
+                Just("[[".to_string()),
+                Just("]]".to_string()),
+                Just("\\".to_string()),
+                Just("|".to_string()),
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+                Just("é😀".to_string()),
+                "[{}\\[\\] a-z_0-9]{0,4}",
+            ];
+            prop::collection::vec(token, 0..24).prop_map(|tokens| tokens.concat())
+        }
+
+        /// Checks that a position points into `source` (one past the end of
+        /// a line at most).
+        fn inside(source: &str, line: usize, column: usize) -> bool {
+            let lines: Vec<&str> = source.split('\n').collect();
+            line >= 1
+                && column >= 1
+                && lines
+                    .get(line - 1)
+                    .is_some_and(|text| column <= text.chars().count() + 1)
+        }
+
+        proptest! {
+            #[test]
+            fn any_text_parses_or_fails_inside_itself(source in prop_oneof![body(), any::<String>()]) {
+                match parse(&source) {
+                    Err(error) => prop_assert!(
+                        inside(&source, error.line, error.column),
+                        "{error} is outside {source:?}"
+                    ),
+                    Ok(template) => {
+                        for field in template.fields() {
+                            prop_assert!(inside(&source, field.line, field.column));
+                        }
+                        let _ = template.render(|_| Some("x"));
+                        let _ = template.render(|_| None);
+                        let _ = template.render_html_blanks(|name| name.to_string());
+                        let names: Vec<&str> = template.fields().map(|f| f.name.as_str()).collect();
+                        prop_assert!(template.unknown_fields(&names).is_empty());
+                    }
+                }
+            }
+        }
+
+        /// A piece of a body, as written.
+        #[derive(Debug, Clone)]
+        enum Piece {
+            Text(String),
+            Field {
+                name: String,
+                fallback: Option<String>,
+                padded: bool,
+            },
+        }
+
+        /// A top-level part: a piece, or an optional segment of pieces.
+        #[derive(Debug, Clone)]
+        enum Written {
+            Piece(Piece),
+            Optional(Vec<Piece>),
+        }
+
+        /// Text that holds the language's characters one at a time, never
+        /// where they would pair up with a neighbour into a token.
+        fn text() -> impl Strategy<Value = String> {
+            let chars: Vec<char> = "ab Z9,.!?'\"é😀\n\t{}[]|\\".chars().collect();
+            prop::collection::vec(prop::sample::select(chars), 1..10).prop_map(|chars| {
+                let special = |c: char| "{}[]\\".contains(c);
+                let last = chars.len() - 1;
+                chars
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| {
+                        let paired = i > 0 && chars[i - 1] == c;
+                        let at_edge = i == 0 || i == last;
+                        if special(c) && (paired || at_edge) {
+                            'x'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            })
+        }
+
+        fn piece() -> impl Strategy<Value = Piece> {
+            prop_oneof![
+                text().prop_map(Piece::Text),
+                (
+                    "[a-zA-Z][a-zA-Z0-9_]{0,6}",
+                    proptest::option::of("[a-z ]{0,6}"),
+                    any::<bool>()
+                )
+                    .prop_map(|(name, fallback, padded)| Piece::Field {
+                        name,
+                        fallback,
+                        padded
+                    }),
+            ]
+        }
+
+        fn written() -> impl Strategy<Value = Vec<Written>> {
+            let part = prop_oneof![
+                3 => piece().prop_map(Written::Piece),
+                1 => prop::collection::vec(piece(), 1..4).prop_map(Written::Optional),
+            ];
+            prop::collection::vec(part, 0..8)
+        }
+
+        fn pieces(parts: &[Written]) -> impl Iterator<Item = &Piece> {
+            parts.iter().flat_map(|part| match part {
+                Written::Piece(piece) => std::slice::from_ref(piece),
+                Written::Optional(pieces) => pieces.as_slice(),
+            })
+        }
+
+        fn write(parts: &[Written]) -> String {
+            let write_piece = |piece: &Piece| match piece {
+                Piece::Text(text) => text.clone(),
+                Piece::Field {
+                    name,
+                    fallback,
+                    padded,
+                } => {
+                    let pad = if *padded { " " } else { "" };
+                    let fallback = fallback
+                        .as_ref()
+                        .map(|f| format!("|{f}"))
+                        .unwrap_or_default();
+                    format!("{{{{{pad}{name}{pad}{fallback}}}}}")
+                }
+            };
+            parts
+                .iter()
+                .map(|part| match part {
+                    Written::Piece(piece) => write_piece(piece),
+                    Written::Optional(pieces) => {
+                        format!("[[{}]]", pieces.iter().map(write_piece).collect::<String>())
+                    }
+                })
+                .collect()
+        }
+
+        /// What the rules of the module's documentation say the body renders to.
+        fn expected(parts: &[Written], values: &HashMap<String, Option<String>>) -> String {
+            let filled = |name: &str| {
+                values[name]
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+            };
+            let show = |piece: &Piece| match piece {
+                Piece::Text(text) => text.clone(),
+                Piece::Field { name, fallback, .. } => filled(name)
+                    .or(fallback.as_deref().map(str::trim))
+                    .unwrap_or("")
+                    .to_string(),
+            };
+            let mut out = String::new();
+            for part in parts {
+                match part {
+                    Written::Piece(piece) => out.push_str(&show(piece)),
+                    Written::Optional(pieces) => {
+                        let kept = pieces.iter().all(|piece| match piece {
+                            Piece::Field { name, .. } => filled(name).is_some(),
+                            Piece::Text(_) => true,
+                        });
+                        if kept {
+                            out.extend(pieces.iter().map(show));
+                        }
+                    }
+                }
+            }
+            out
+        }
+
+        /// A body with a value (or none, or blanks) for each of its fields.
+        fn body_and_values(
+        ) -> impl Strategy<Value = (Vec<Written>, HashMap<String, Option<String>>)> {
+            written()
+                .prop_flat_map(|parts| {
+                    let names: BTreeSet<String> = pieces(&parts)
+                        .filter_map(|piece| match piece {
+                            Piece::Field { name, .. } => Some(name.clone()),
+                            Piece::Text(_) => None,
+                        })
+                        .collect();
+                    let values: Vec<_> = names
+                        .into_iter()
+                        .map(|name| {
+                            let value = prop_oneof![
+                                Just(None),
+                                Just(Some(" \t".to_string())),
+                                "[A-Za-z0-9]{1,5}( [a-z]{1,3})?".prop_map(Some),
+                            ];
+                            (Just(name), value)
+                        })
+                        .collect();
+                    (Just(parts), values)
+                })
+                .prop_map(|(parts, values)| (parts, values.into_iter().collect()))
+        }
+
+        proptest! {
+            #[test]
+            fn a_written_body_parses_back_and_renders_by_the_rules(
+                (parts, values) in body_and_values()
+            ) {
+                let source = write(&parts);
+                let template = parse(&source).map_err(|e| TestCaseError::fail(format!("{source:?}: {e}")))?;
+                let names: Vec<&str> = template.fields().map(|f| f.name.as_str()).collect();
+                let written: Vec<&str> = pieces(&parts)
+                    .filter_map(|piece| match piece {
+                        Piece::Field { name, .. } => Some(name.as_str()),
+                        Piece::Text(_) => None,
+                    })
+                    .collect();
+                prop_assert_eq!(names, written);
+                let rendered = template.render(|name| values[name].as_deref());
+                prop_assert_eq!(rendered, expected(&parts, &values), "{:?}", source);
+            }
+
+            #[test]
+            fn every_field_filled_leaves_no_braces_or_brackets(parts in written()) {
+                let source = write(&parts);
+                let rendered = parse(&source)
+                    .map_err(|e| TestCaseError::fail(format!("{source:?}: {e}")))?
+                    .render(|_| Some("Priya"));
+                for token in ["{{", "}}", "[[", "]]"] {
+                    prop_assert!(!rendered.contains(token), "{source:?} → {rendered:?}");
+                }
+            }
+        }
+    }
 }

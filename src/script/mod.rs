@@ -230,12 +230,24 @@ pub fn find_key(source: &str, from: usize, key: &str) -> Option<(usize, usize)> 
     })
 }
 
+/// Where an error about `key:` should point: at its value, or at the key
+/// when the value is on the lines below (a list, a block of text).
+pub fn point_at_key(source: &str, key: &str) -> Option<(usize, usize)> {
+    let (line, column) = find_key(source, 0, key)?;
+    let text = source.lines().nth(line - 1)?;
+    if column <= text.trim_end().len() {
+        return Some((line, column));
+    }
+    let key_column = text.find(key).map_or(1, |i| text[..i].chars().count() + 1);
+    Some((line, key_column))
+}
+
 /// Checks what both formats share; the first errors are fatal, the rest
 /// (unused fields, messages over their channel's limit) are warnings.
 fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
     let mut errors: Vec<Error> = Vec::new();
     let at_key = |key: &str, message: String| -> Diagnostic {
-        match find_key(&script.source, 0, key) {
+        match point_at_key(&script.source, key) {
             Some((line, column)) => {
                 Diagnostic::at(&script.path, &script.source, line, column, message)
             }
@@ -327,8 +339,12 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
 fn check_fields(script: &Script) -> Vec<Error> {
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
-    for field in &script.fields {
-        let at = |message: String| script.locate_field(&field.name, message);
+    for (index, field) in script.fields.iter().enumerate() {
+        let before = script.fields[..index]
+            .iter()
+            .filter(|f| f.name == field.name)
+            .count();
+        let at = |message: String| script.locate_field(&field.name, before, message);
         if !seen.insert(&field.name) {
             errors.push(
                 at(format!("two fields are named `{}`", field.name))
@@ -401,6 +417,7 @@ fn warnings(config: &Config, script: &Script) -> Vec<Warning> {
                 script
                     .locate_field(
                         &field.name,
+                        0,
                         format!("field `{}` is declared but no message uses it", field.name),
                     )
                     .help(format!(
@@ -484,8 +501,16 @@ impl Script {
                     line.find(&message.channel)
                         .map(|i| (fence_line, line[..i].chars().count() + 1))
                 }),
-            Format::Yaml => from_yaml::item_line(&self.source, "messages", &message.name)
-                .and_then(|item| find_key(&self.source, item - 1, "channel")),
+            Format::Yaml => {
+                let before = self
+                    .messages
+                    .iter()
+                    .take_while(|m| !std::ptr::eq(*m, message))
+                    .filter(|m| m.name == message.name && m.file == message.file)
+                    .count();
+                from_yaml::item_line(&self.source, "messages", &message.name, before)
+                    .and_then(|item| find_key(&self.source, item - 1, "channel"))
+            }
         };
         match found {
             Some((line, column)) if message.file == 0 => {
@@ -496,8 +521,10 @@ impl Script {
         }
     }
 
-    fn locate_field(&self, name: &str, text: String) -> Diagnostic {
-        match from_yaml::item_line(&self.source, "fields", name) {
+    /// A diagnostic at the `name:` line of a field (of the `occurrence`th
+    /// field of that name, when two share it).
+    fn locate_field(&self, name: &str, occurrence: usize, text: String) -> Diagnostic {
+        match from_yaml::item_line(&self.source, "fields", name, occurrence) {
             Some(line) => {
                 let column = self
                     .source

@@ -126,3 +126,160 @@ fn the_file_system_root_is_refused() {
     let site = Site::fixture("basic");
     refused(&site, "/", "refusing to write the site to `/`");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_refused_folder_is_refused_too() {
+    let site = Site::fixture("basic");
+    site.write("elsewhere/.git/HEAD", "ref: refs/heads/main");
+    let links = [
+        (
+            "to-content",
+            site.root().join("content"),
+            "it is inside the site's sources",
+        ),
+        (
+            "to-parent",
+            site.root().join(".."),
+            "it is the site's folder or contains it",
+        ),
+        ("to-fs-root", "/".into(), "it is the file system's root"),
+        ("to-git", site.root().join("elsewhere"), "it holds `.git`"),
+    ];
+    for (link, target, reason) in links {
+        std::os::unix::fs::symlink(&target, site.root().join(link)).unwrap();
+        refused(&site, link, reason);
+    }
+}
+
+#[test]
+fn a_folder_holding_git_is_refused_even_with_the_marker_missing() {
+    let site = Site::fixture("basic");
+    site.write("repo/.git/HEAD", "ref: refs/heads/main");
+    refused(&site, "repo", "it holds `.git`");
+}
+
+/// A site big enough that writing it takes a while, so that a kill can land
+/// in the middle of the write.
+fn write_big_site(site: &Site, version: &str) {
+    for i in 0..800 {
+        let text = format!(
+            "---\ntitle: Page {i} {version}\n---\n{}\n",
+            "Text. ".repeat(200)
+        );
+        site.write(&format!("content/guide/page-{i:04}.md"), &text);
+    }
+}
+
+/// Starts `guide build` and stops it after `delay`: with SIGKILL (a crash)
+/// or SIGINT (Ctrl-C).
+#[cfg(unix)]
+fn interrupt(site: &Site, delay: std::time::Duration, crash: bool) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guide"))
+        .arg("build")
+        .current_dir(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    if crash {
+        let _ = child.kill();
+    } else {
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+    }
+    child.wait().unwrap();
+}
+
+/// The unfinished folders a build leaves beside the output when stopped.
+fn staging_folders(site: &Site) -> Vec<String> {
+    std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("guide-new"))
+        .collect()
+}
+
+/// Kills `guide build` at moments spread over a whole build: `public/` must
+/// be the old site or the new one, whole, every time (the write goes to a new
+/// folder that is then swapped in); the next build must then succeed.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_leaves_the_old_site_or_the_new_one() {
+    let site = Site::fixture("basic");
+    write_big_site(&site, "old");
+    site.build();
+    let old = snapshot(&site.root().join("public"));
+    write_big_site(&site, "new");
+    let started = std::time::Instant::now();
+    site.build();
+    let full = started.elapsed();
+    let new = snapshot(&site.root().join("public"));
+
+    let (mut kept_old, mut got_new) = (0, 0);
+    for step in 0..8 {
+        write_big_site(&site, "old");
+        site.build();
+        write_big_site(&site, "new");
+        let delay = full * step / 6;
+        interrupt(&site, delay, step % 2 == 0);
+        let now = snapshot(&site.root().join("public"));
+        if now == old {
+            kept_old += 1;
+        } else if now == new {
+            got_new += 1;
+        } else {
+            panic!("stopped after {delay:?}: public/ is neither the old site nor the new one");
+        }
+    }
+    eprintln!(
+        "interrupted builds: {kept_old} kept the old site, {got_new} had the new one, {} stopped while writing ({full:?} a build)",
+        staging_folders(&site).len()
+    );
+    site.build();
+    same_site(&snapshot(&site.root().join("public")), &new);
+}
+
+/// Asserts two snapshots are equal, naming the files that differ.
+fn same_site(got: &[(String, Vec<u8>)], expected: &[(String, Vec<u8>)]) {
+    let paths = |s: &[(String, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(got), paths(expected));
+    let differ: Vec<&str> = got
+        .iter()
+        .zip(expected)
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|(a, _)| a.0.as_str())
+        .collect();
+    assert!(differ.is_empty(), "these files differ: {differ:?}");
+}
+
+/// Pending (src/output.rs): the staging folder of an interrupted build is
+/// named after its process, so no later build finds it; every crash during a
+/// write leaves a whole copy of the site behind. `Output::write` could remove
+/// the `.NAME.guide-new-*` siblings that hold the marker before it starts.
+#[cfg(unix)]
+#[test]
+#[ignore = "pending: output.rs leaves the staging folder of an interrupted build behind"]
+fn a_build_after_an_interrupted_one_removes_its_leftovers() {
+    let site = Site::fixture("basic");
+    write_big_site(&site, "old");
+    let started = std::time::Instant::now();
+    site.build();
+    let full = started.elapsed();
+    write_big_site(&site, "new");
+    for step in 1..20 {
+        interrupt(&site, full * step / 20, true);
+        if !staging_folders(&site).is_empty() {
+            break;
+        }
+    }
+    assert!(
+        !staging_folders(&site).is_empty(),
+        "no kill landed in the write"
+    );
+    site.build();
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
+}

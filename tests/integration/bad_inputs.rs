@@ -1,0 +1,308 @@
+//! The catalogue of bad inputs (`tests/bad_inputs/`): every case is a few
+//! files laid over the minimal site in `_base/`, built after one good build.
+//! Each must end with exit status 1, no panic, the exact error of its
+//! `expected.txt`, the last good `public/` byte for byte as it was, and all of
+//! it within [`TIME_LIMIT`]. `tests/bad_inputs/README.md` describes a case.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{copy_dir, repo};
+
+/// The longest any one run of guide may take (a debug build, on a busy machine).
+const TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// The user a root run switches to, to see what a non-root user is refused.
+const NOBODY: u32 = 65534;
+
+/// Files of a case folder that describe it rather than belong to the site.
+const CASE_FILES: [&str; 4] = ["expected.txt", "expected-root.txt", "PENDING", "SETUP"];
+
+#[test]
+fn every_bad_input_gets_a_clean_error_and_leaves_the_output_alone() {
+    let catalogue = repo().join("tests/bad_inputs");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&catalogue)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir() && !name_of(path).starts_with('_'))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 50, "only {} cases", cases.len());
+    let root = running_as_root();
+    let mut failures = Vec::new();
+    let mut pending = Vec::new();
+    for case in &cases {
+        if let Ok(reason) = std::fs::read_to_string(case.join("PENDING")) {
+            pending.push(format!("  {}: {}", name_of(case), reason.trim()));
+            continue;
+        }
+        let mut runs = vec![Runner::Me];
+        if root && case.join("expected-root.txt").exists() {
+            runs.push(Runner::Nobody);
+        }
+        for runner in runs {
+            if let Err(why) = check_case(case, runner, root) {
+                failures.push(format!("{} ({runner:?}): {why}", name_of(case)));
+            }
+        }
+    }
+    eprintln!(
+        "bad inputs: {} cases, {} checked, {} pending",
+        cases.len(),
+        cases.len() - pending.len(),
+        pending.len()
+    );
+    for line in &pending {
+        eprintln!("{line}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// Who runs guide: the test's own user, or (from a root run) `nobody`, for
+/// whom file permissions hold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Runner {
+    Me,
+    Nobody,
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// Root reads files whatever their permissions; tests usually run as root.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    probe.as_file().metadata().unwrap().uid() == 0
+}
+
+fn check_case(case: &Path, runner: Runner, root: bool) -> Result<(), String> {
+    let site = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("tests/bad_inputs/_base"), site.path());
+    if runner == Runner::Nobody {
+        open_to_everyone(site.path());
+        open_to_everyone(logs.path());
+    }
+    let first = guide(site.path(), logs.path(), runner)?;
+    if first.code != Some(0) {
+        return Err(format!("the base site does not build:\n{}", first.stderr));
+    }
+    let public = site.path().join("public");
+    let before = snapshot(&public);
+    overlay(case, site.path());
+    if let Ok(setup) = std::fs::read_to_string(case.join("SETUP")) {
+        prepare(setup.trim(), site.path(), outside.path());
+    }
+    let run = guide(site.path(), logs.path(), runner);
+    restore_permissions(site.path());
+    let run = run?;
+    let stderr = normalize(&run.stderr, outside.path());
+    let expected_file = match (root && runner == Runner::Me, case.join("expected-root.txt")) {
+        (true, file) if file.exists() => file,
+        _ => case.join("expected.txt"),
+    };
+    let expected = std::fs::read_to_string(&expected_file).unwrap_or_default();
+    if stderr.contains("panicked") {
+        return Err(format!("guide panicked:\n{stderr}"));
+    }
+    if let Some(checks) = expected
+        .strip_prefix("OK\n")
+        .or((expected == "OK").then_some(""))
+    {
+        if run.code != Some(0) {
+            return Err(format!("expected success, got {:?}:\n{stderr}", run.code));
+        }
+        return check_public(&public, checks);
+    }
+    if run.code != Some(1) {
+        return Err(format!(
+            "expected exit status 1, got {:?}:\n{stderr}",
+            run.code
+        ));
+    }
+    if let Some(lines) = expected.strip_prefix("CONTAINS\n") {
+        let missing: Vec<&str> = lines
+            .lines()
+            .filter(|line| !line.is_empty() && !stderr.contains(line))
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!("missing {missing:?} in:\n{stderr}"));
+        }
+    } else if stderr != expected {
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(&expected_file, &stderr).unwrap();
+        }
+        return Err(format!("expected:\n{expected}\n--- got:\n{stderr}"));
+    }
+    if snapshot(&public) != before {
+        return Err("the failed build changed public/".into());
+    }
+    Ok(())
+}
+
+/// Copies the case's site files over the base site.
+fn overlay(case: &Path, site: &Path) {
+    for entry in std::fs::read_dir(case).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if CASE_FILES.contains(&name.as_str()) {
+            continue;
+        }
+        let target = site.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Makes what cannot be committed: huge files, permissions, symlinks.
+fn prepare(setup: &str, site: &Path, outside: &Path) {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let content = site.join("content");
+    match setup {
+        "big-markdown" => {
+            let paragraph = "Some *text* with a [link](https://example.org) and `code`.\n\n";
+            let mut text = String::from("---\ntitle: Big\n---\n");
+            while text.len() < 50 * 1024 * 1024 {
+                text.push_str(paragraph);
+            }
+            std::fs::write(content.join("big.md"), text).unwrap();
+        }
+        "unreadable" => {
+            let path = content.join("secret.md");
+            std::fs::write(&path, "---\ntitle: Secret\n---\nText.\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        }
+        "unreadable-folder" => {
+            let folder = content.join("private");
+            std::fs::create_dir(&folder).unwrap();
+            std::fs::write(folder.join("secret.md"), "---\ntitle: Secret\n---\n").unwrap();
+            std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o000)).unwrap();
+        }
+        "symlink-loop" => symlink(".", content.join("loop")).unwrap(),
+        "broken-symlink" => symlink("nowhere.md", content.join("gone.md")).unwrap(),
+        "symlink-outside" => {
+            std::fs::write(outside.join("secret.md"), "---\ntitle: Secret\n---\n").unwrap();
+            symlink(outside.join("secret.md"), content.join("secret.md")).unwrap();
+        }
+        "non-utf8-name" => {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+            std::fs::write(content.join(name), "---\ntitle: Cafe\n---\n").unwrap();
+        }
+        other => panic!("unknown SETUP `{other}`"),
+    }
+}
+
+/// Gives back what an `unreadable` SETUP took away, so that the temporary
+/// folder can be removed by a user who is not root.
+fn restore_permissions(site: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for (path, mode) in [("content/secret.md", 0o644), ("content/private", 0o755)] {
+        let _ = std::fs::set_permissions(site.join(path), std::fs::Permissions::from_mode(mode));
+    }
+}
+
+/// Lets `nobody` read and write the whole site (permissions set by a SETUP
+/// afterwards still hold).
+fn open_to_everyone(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() {
+            0o777
+        } else {
+            0o666
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+}
+
+/// Runs `guide build` in `site`, killing it past the time limit.
+fn guide(site: &Path, logs: &Path, runner: Runner) -> Result<Run, String> {
+    let stdout = logs.join("stdout");
+    let stderr = logs.join("stderr");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_guide"));
+    command
+        .arg("build")
+        .current_dir(site)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(File::create(&stdout).unwrap())
+        .stderr(File::create(&stderr).unwrap());
+    if runner == Runner::Nobody {
+        use std::os::unix::process::CommandExt;
+        command.uid(NOBODY).gid(NOBODY);
+    }
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run guide: {e}"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return Err(format!("guide took more than {TIME_LIMIT:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Ok(Run {
+        code: status.code(),
+        stderr: String::from_utf8_lossy(&std::fs::read(&stderr).unwrap()).into_owned(),
+    })
+}
+
+/// Replaces the temporary folder outside the site with `<outside>`.
+fn normalize(stderr: &str, outside: &Path) -> String {
+    let real = std::fs::canonicalize(outside).unwrap();
+    stderr.replace(&real.display().to_string(), "<outside>")
+}
+
+/// Checks the `path: text` lines after `OK`: the built file holds the text
+/// (in which `\n` stands for a line break).
+fn check_public(public: &Path, checks: &str) -> Result<(), String> {
+    for line in checks.lines().filter(|l| !l.is_empty()) {
+        let (path, text) = line.split_once(": ").expect("`path: text`");
+        let text = text.replace("\\n", "\n");
+        let file = std::fs::read_to_string(public.join(path)).unwrap_or_default();
+        if !file.contains(&text) {
+            return Err(format!("`public/{path}` lacks `{text}`:\n{file}"));
+        }
+    }
+    Ok(())
+}
+
+/// Every file under `dir` with its bytes, in path order.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            (entry.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect()
+}

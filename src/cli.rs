@@ -35,11 +35,18 @@ pub enum Color {
 pub enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
-    /// Check everything a build checks, and write nothing.
+    /// Check everything a build checks, plus orphan pages, unlinked scripts
+    /// and missing files; write nothing.
     Check(CheckArgs),
     /// Serve the site from memory, rebuild it on every change and reload the
     /// browser (public/ is not touched).
     Serve(ServeArgs),
+    /// Create a new site, with sample content and the default theme, in a
+    /// new or empty folder.
+    Init(InitArgs),
+    /// Create a ready-to-edit page or script, with every key explained
+    /// (never overwrites a file).
+    New(NewArgs),
 }
 
 /// Where the site is.
@@ -77,6 +84,49 @@ pub struct CheckArgs {
     /// Fail when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// `guide init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the site in: a new one, or an empty one (hidden
+    /// files such as .git may be in it).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `guide new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(subcommand)]
+    pub what: NewCommand,
+}
+
+/// What `guide new` makes.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// A page: content/PATH.md, with its folder if needed.
+    Page {
+        /// The page's path under content/, with or without `.md`
+        /// (`first-message/timing`).
+        #[arg(value_name = "PATH")]
+        path: String,
+        #[command(flatten)]
+        root: RootArg,
+    },
+    /// A script: content/scripts/NAME.yaml, or NAME.md with --markdown, with
+    /// one field and one message that build as they stand.
+    Script {
+        /// The script's name, which becomes its URL (`follow-up`).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Write a Markdown script (front matter, prose, message fences)
+        /// instead of a YAML template.
+        #[arg(long)]
+        markdown: bool,
+        #[command(flatten)]
+        root: RootArg,
+    },
 }
 
 /// `guide serve`.

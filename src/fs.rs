@@ -20,6 +20,13 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(io("read", path))
 }
 
+/// The size of a file in bytes (following symlinks).
+pub fn size(path: &Path) -> Result<u64> {
+    std::fs::metadata(path)
+        .map(|m| m.len())
+        .map_err(io("read", path))
+}
+
 /// Reads a UTF-8 text file, dropping a leading byte-order mark. Invalid UTF-8
 /// is reported at the line and column of the first bad byte.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -84,10 +91,27 @@ pub fn canonicalize(path: &Path) -> Result<std::path::PathBuf> {
     std::fs::canonicalize(path).map_err(io("resolve", path))
 }
 
+/// The target of a symlink, as written in the link.
+pub fn read_link(path: &Path) -> Result<std::path::PathBuf> {
+    std::fs::read_link(path).map_err(io("read link", path))
+}
+
 /// Lists the names in a folder.
 pub fn read_dir_names(path: &Path) -> Result<Vec<std::ffi::OsString>> {
     let entries = std::fs::read_dir(path).map_err(io("list", path))?;
     entries
         .map(|entry| entry.map(|e| e.file_name()).map_err(io("list", path)))
         .collect()
+}
+
+/// Creates a new file, failing (naming the path) if one is already there:
+/// for files that must never replace an author's work.
+pub fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io("create", path))?;
+    file.write_all(contents).map_err(io("write", path))
 }

@@ -2,28 +2,45 @@
 //! mending professional relationships.
 //!
 //! The modules, in pipeline order: `config` reads site.toml; `content`
-//! walks content/; `markdown` renders Markdown; `site` builds the model;
-//! `render` applies the templates; `output` holds and writes the result;
-//! `build` runs them in order; `serve` answers a build from memory and
-//! rebuilds it on change; `cli` and `run` face the user. `error`,
+//! walks content/; `script` loads and checks scripts; `markdown` renders
+//! Markdown; `site` builds the model; `render` applies the templates;
+//! `output` holds and writes the result; `lint` finds what `check` reports
+//! beyond a build's own checks; `build` runs the stages in order; `serve`
+//! answers a build from memory and rebuilds it on change; `scaffold` makes
+//! new sites, pages and scripts; `cli` and `run` face the user. `error`,
 //! `fs` and `slug` are leaves every stage may use.
 
 pub mod error;
 pub mod fs;
 pub mod slug;
 
-pub mod build;
-pub mod cli;
+// The stages, in pipeline order; each line says what the module owns.
+// site.toml → a validated Config.
 pub mod config;
+// Walking content/: pages, sections, script sources, assets.
 pub mod content;
-pub mod markdown;
-pub mod output;
-pub mod render;
+// Scripts and the message language.
 pub mod script;
-pub mod serve;
+// Markdown → HTML, heading ids, tables of contents, internal links.
+pub mod markdown;
+// The Site model: order, sections, links resolved.
 pub mod site;
+// Tera: the Site rendered into an Output.
+pub mod render;
+// The built site in memory, and its atomic write.
+pub mod output;
+// What `check` warns about beyond a build: orphans, missing files.
+pub mod lint;
+// The stages run in order.
+pub mod build;
+// The development server: watch, rebuild, live reload.
+pub mod serve;
+// New sites, pages and scripts.
+pub mod scaffold;
+// The command line's types.
+pub mod cli;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, NewCommand};
 use config::{Config, Overrides};
 use error::{Error, Result};
 
@@ -80,16 +97,45 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
             };
             let config = Config::load(&args.root.root, &overrides)?;
             let built = build::render_site(&config)?;
-            built.warnings.iter().for_each(|w| terminal.warn(w));
-            if args.deny_warnings && !built.warnings.is_empty() {
+            let warnings: Vec<error::Warning> = built
+                .warnings
+                .iter()
+                .cloned()
+                .chain(lint::check(&config, &built.site, &built.output))
+                .collect();
+            warnings.iter().for_each(|w| terminal.warn(w));
+            if args.deny_warnings && !warnings.is_empty() {
                 return Err(Error::msg(format!(
                     "{} warnings, and --deny-warnings makes them errors",
-                    built.warnings.len()
+                    warnings.len()
                 )));
             }
             terminal.say(&built.summary("Checked"));
             Ok(())
         }
         Command::Serve(args) => serve::serve(args, terminal),
+        Command::Init(args) => {
+            let created = scaffold::init(&args.dir)?;
+            terminal.say(&created.report());
+            Ok(())
+        }
+        Command::New(args) => {
+            let created = match args.what {
+                NewCommand::Page { path, root } => {
+                    let config = Config::load(&root.root, &Overrides::default())?;
+                    scaffold::new_page(&config, &path)?
+                }
+                NewCommand::Script {
+                    name,
+                    markdown,
+                    root,
+                } => {
+                    let config = Config::load(&root.root, &Overrides::default())?;
+                    scaffold::new_script(&config, &name, markdown)?
+                }
+            };
+            terminal.say(&created.report());
+            Ok(())
+        }
     }
 }

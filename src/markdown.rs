@@ -48,6 +48,20 @@ pub struct Rendered {
     pub ids: Vec<String>,
     pub word_count: usize,
     pub links: Vec<Link>,
+    /// Images and links to local files, for `guide check` to look for.
+    pub references: Vec<Reference>,
+}
+
+/// An image, or a link to a local file that is not a document
+/// (`/files/plan.pdf`, `photo.png`): a path the built site must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// Whether it is an image (`![alt](path)`) rather than a link.
+    pub image: bool,
+    /// The destination as written.
+    pub destination: String,
+    /// Byte offset of the image or link in the Markdown text.
+    pub offset: usize,
 }
 
 /// How internal links are resolved for one document.
@@ -127,12 +141,30 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
                 }
                 events.push(event);
             }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                if is_local_file(dest_url) {
+                    out.references.push(Reference {
+                        image: true,
+                        destination: dest_url.to_string(),
+                        offset: range.start,
+                    });
+                }
+                events.push(event);
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
+                let path = dest_url.split(['#', '?']).next().unwrap_or_default();
+                if is_local_file(&dest_url) && !is_relative_content_link(path) {
+                    out.references.push(Reference {
+                        image: false,
+                        destination: dest_url.to_string(),
+                        offset: range.start,
+                    });
+                }
                 let dest_url = rewrite_link(&dest_url, range.start, links, options, &mut out.links);
                 let external = options.external_links_new_tab && is_external(&dest_url);
                 if external {
@@ -223,6 +255,20 @@ fn is_relative_content_link(path: &str) -> bool {
         .next()
         .is_some_and(|first| first.contains(':'));
     !has_scheme && !path.starts_with('/') && (path.ends_with(".md") || path.ends_with(".yaml"))
+}
+
+/// Whether a destination is a path on this site (relative or root-relative),
+/// rather than an anchor, an internal `@/` link or a URL with a scheme.
+fn is_local_file(dest: &str) -> bool {
+    let has_scheme = dest
+        .split('/')
+        .next()
+        .is_some_and(|first| first.contains(':'));
+    !dest.is_empty()
+        && !dest.starts_with('#')
+        && !dest.starts_with("@/")
+        && !dest.starts_with("//")
+        && !has_scheme
 }
 
 fn is_external(url: &str) -> bool {
@@ -367,6 +413,20 @@ mod tests {
         assert_eq!(r.links.len(), 1);
         assert!(!r.links[0].resolved);
         assert_eq!(r.links[0].offset, 10);
+    }
+
+    #[test]
+    fn images_and_local_files_are_recorded() {
+        let r = render_with(
+            "![a](pic.png) [b](/files/x.pdf) [c](https://e.org/y.pdf) [d](#top) [e](@/a.md) [f](other.md#x) [g](mailto:a@b.c) ![h](//cdn.org/i.png)",
+            &[("a.md", "/a/"), ("guide/other.md", "/guide/other/")],
+        );
+        let found: Vec<_> = r
+            .references
+            .iter()
+            .map(|r| (r.image, r.destination.as_str(), r.offset))
+            .collect();
+        assert_eq!(found, [(true, "pic.png", 0), (false, "/files/x.pdf", 14)]);
     }
 
     #[test]

@@ -161,10 +161,11 @@ fn an_unused_field_and_an_overlong_message_are_warnings() {
     assert!(run.ok, "{}", run.stderr);
     assert_contains!(run.stderr, "warning: field `unused` is declared but no message uses it\n --> content/scripts/x.yaml:8:5");
     assert_contains!(run.stderr, "warning: message `m` of script `x` is 71 characters with the example values, over the 60 of Short note");
+    // check adds that no page links to `x` or to the fixture's `hello-again`.
     let check = site.run(&["check", "--deny-warnings"]);
     assert_contains!(
         check.failed(),
-        "2 warnings, and --deny-warnings makes them errors"
+        "4 warnings, and --deny-warnings makes them errors"
     );
 }
 

@@ -1,0 +1,145 @@
+//! Themes: switching `theme` in site.toml restyles the whole site. The
+//! bundled guide is built twice, with `bridges` and with the minimal `plain`
+//! theme, and every page of the first must exist in the second, in the
+//! second theme's markup and with its stylesheet only.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::assert_contains;
+use crate::support::{copy_dir, repo, Site};
+
+/// A copy of the bundled guide (site.toml, content/, themes/) using `theme`.
+fn bundled_with_theme(theme: &str) -> Site {
+    let site = Site::from_files(&[]);
+    let repo = repo();
+    copy_dir(&repo.join("content"), &site.root().join("content"));
+    copy_dir(&repo.join("themes"), &site.root().join("themes"));
+    let config = std::fs::read_to_string(repo.join("site.toml")).unwrap();
+    let line = config
+        .lines()
+        .find(|line| line.trim_start().starts_with("theme ="))
+        .expect("site.toml names a theme");
+    site.write(
+        "site.toml",
+        &config.replacen(line, &format!("theme = \"{theme}\""), 1),
+    );
+    site
+}
+
+/// Every HTML file under `public/`, as `/`-separated paths.
+fn html_files(site: &Site) -> BTreeSet<String> {
+    fn walk(root: &Path, dir: &Path, found: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, found);
+            } else if path.extension().is_some_and(|ext| ext == "html") {
+                let relative = path.strip_prefix(root).unwrap();
+                let parts: Vec<_> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                found.insert(parts.join("/"));
+            }
+        }
+    }
+    let public = site.root().join("public");
+    let mut found = BTreeSet::new();
+    walk(&public, &public, &mut found);
+    found
+}
+
+#[test]
+fn plain_theme_restyles_every_page() {
+    let bridges = bundled_with_theme("bridges");
+    bridges.build();
+    let plain = bundled_with_theme("plain");
+    plain.build();
+
+    let bridges_pages = html_files(&bridges);
+    let plain_pages = html_files(&plain);
+    assert!(
+        bridges_pages.len() > 40,
+        "the bundled guide builds {} pages",
+        bridges_pages.len()
+    );
+    let missing: Vec<_> = bridges_pages.difference(&plain_pages).collect();
+    assert!(
+        missing.is_empty(),
+        "pages built with bridges but not with plain: {missing:?}"
+    );
+
+    // The theme's own static files, and none of bridges'.
+    assert!(plain.has("css/plain.css"));
+    assert!(plain.has("js/message.js"));
+    assert!(plain.has("js/fill.js"));
+    for bridges_only in ["css/style.css", "js/script-page.js", "js/theme-toggle.js"] {
+        assert!(
+            !plain.has(bridges_only),
+            "the plain build has bridges' {bridges_only}"
+        );
+    }
+
+    for page in &plain_pages {
+        let html = plain.public(page);
+        assert!(
+            html.contains(r#"<link rel="stylesheet" href="/css/plain.css">"#),
+            "{page} does not use plain.css"
+        );
+        assert!(
+            html.contains(r#"<body class="plain">"#),
+            "{page} is not in plain's markup"
+        );
+        for bridges_marker in ["css/style.css", "site-header", "theme-toggle"] {
+            assert!(
+                !html.contains(bridges_marker),
+                "{page} still has bridges' {bridges_marker}"
+            );
+        }
+        // The landmarks every theme should have.
+        for landmark in ["<header", "<main id=\"main\"", "<footer", "href=\"#main\""] {
+            assert!(html.contains(landmark), "{page} has no {landmark}");
+        }
+    }
+}
+
+#[test]
+fn plain_theme_renders_each_template() {
+    let site = bundled_with_theme("plain");
+    site.build();
+
+    // index.html: the home page, with its list of where to start.
+    let home = site.public("index.html");
+    assert_contains!(home, "Where do I start?");
+    assert_contains!(home, r#"<a href="/scripts/connection-note/">"#);
+    // section.html and page.html.
+    let section = site.public("first-message/index.html");
+    assert_contains!(section, "<h1>The first message</h1>");
+    assert_contains!(section, r#"<a href="/first-message/connection-request/">"#);
+    let page = site.public("first-message/connection-request/index.html");
+    assert_contains!(page, "<h1>The connection request</h1>");
+    assert_contains!(page, r#"rel="next""#);
+    // scripts.html: every situation with its scripts.
+    let index = site.public("scripts/index.html");
+    assert_contains!(index, r#"<h2 id="situation-first-contact">"#);
+    assert_contains!(index, r#"<ul class="plain-scripts">"#);
+    // script.html: labelled blanks without JavaScript, a form and message.js with it.
+    let script = site.public("scripts/can-we-chat/index.html");
+    assert_contains!(script, r#"<div class="plain-card plain-blanks">"#);
+    assert_contains!(script, r#"<mark class="blank" data-field="name">"#);
+    assert_contains!(script, r#"<form id="plain-fill""#);
+    assert_contains!(script, r#"id="guide-script-data""#);
+    assert_contains!(script, r#"src="/js/fill.js""#);
+    // 404.html.
+    let not_found = site.public("404.html");
+    assert_contains!(not_found, "<h1>Page not found</h1>");
+
+    // The copy of message.js is the bridges theme's, byte for byte.
+    let themes = repo().join("themes");
+    assert_eq!(
+        std::fs::read_to_string(themes.join("plain/static/js/message.js")).unwrap(),
+        std::fs::read_to_string(themes.join("bridges/static/js/message.js")).unwrap(),
+        "themes/plain/static/js/message.js is out of date: copy bridges' again"
+    );
+}

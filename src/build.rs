@@ -183,6 +183,8 @@ impl Project {
     fn update_pages(&mut self, pages: &[String]) -> Result<Applied> {
         let content = self.config.content_dir();
         let mut documents = Vec::new();
+        let mut tags: BTreeSet<String> = BTreeSet::new();
+        let mut retag = false;
         for relative in pages {
             let file = content.join(relative);
             if !file.is_file() {
@@ -194,15 +196,38 @@ impl Project {
             if document.meta.draft && !self.config.drafts {
                 return self.reload_all();
             }
+            let before = self.site.documents.iter().find(|d| d.relative == *relative);
+            retag |= before.is_none_or(|d| {
+                d.meta.tags != document.meta.tags || d.meta.aliases != document.meta.aliases
+            });
+            for tag in before
+                .into_iter()
+                .flat_map(|d| &d.meta.tags)
+                .chain(&document.meta.tags)
+            {
+                tags.insert(crate::slug::slugify(tag));
+            }
             documents.push(document);
         }
         let Some(affected) = self.site.replace_pages(&self.config, documents)? else {
             return self.reload_all();
         };
-        let files =
+        let mut files =
             crate::render::render_some(&self.config, &self.site, &self.templates, &affected, &[])?;
+        let terms: Vec<usize> = (0..self.site.tags.len())
+            .filter(|&i| tags.contains(&self.site.tags[i].slug))
+            .collect();
+        // A page's tags or aliases changed: the list of tags and its counts,
+        // or the redirects, change too.
+        let only = (!retag).then_some(terms.as_slice());
+        files.extend(crate::render::extras(
+            &self.config,
+            &self.site,
+            &self.templates,
+            only,
+        )?);
         let output = Arc::make_mut(&mut self.output);
-        let rendered = files.len();
+        let rendered = affected.len();
         for (path, bytes) in files {
             output.insert(path, bytes);
         }

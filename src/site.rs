@@ -58,6 +58,8 @@ pub struct Site {
     pub warnings: Vec<Warning>,
     /// Every content path (`a/b.md`, `scripts/x.yaml`) → its URL.
     pub urls: HashMap<String, String>,
+    /// Every content path → its node: documents first, then scripts.
+    nodes: HashMap<String, usize>,
 }
 
 impl Site {
@@ -113,7 +115,16 @@ impl Site {
             linked_scripts: Vec::new(),
             warnings,
             urls,
+            nodes: HashMap::new(),
         };
+        site.nodes = site
+            .documents
+            .iter()
+            .map(|d| &d.relative)
+            .chain(site.scripts.iter().map(|s| &s.relative))
+            .enumerate()
+            .map(|(i, relative)| (relative.clone(), i))
+            .collect();
         let every_node: Vec<usize> = (0..site.documents.len() + site.scripts.len()).collect();
         errors.extend(site.check_links(&every_node));
         Error::collect(errors)?;
@@ -184,7 +195,7 @@ impl Site {
                     }),
             )
             .collect();
-        check_links(&nodes, sources)
+        check_links(&nodes, &self.nodes, sources)
     }
 
     /// Replaces pages whose files changed (same URL, same draft state),
@@ -357,17 +368,16 @@ struct Node<'a> {
     at: Box<dyn Fn(usize, String) -> Diagnostic + 'a>,
 }
 
-fn check_links(nodes: &[Node<'_>], sources: &[usize]) -> Vec<Error> {
-    let index: HashMap<&str, usize> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.relative, i))
-        .collect();
+fn check_links(
+    nodes: &[Node<'_>],
+    index: &HashMap<String, usize>,
+    sources: &[usize],
+) -> Vec<Error> {
     let mut errors = Vec::new();
     for node in sources.iter().map(|&i| &nodes[i]) {
         for link in &node.rendered.links {
             if !link.resolved {
-                let help = match did_you_mean(&link.target, index.keys().copied()) {
+                let help = match did_you_mean(&link.target, index.keys().map(String::as_str)) {
                     Some(near) => format!("did you mean `@/{near}`?"),
                     None => "internal links are written `@/path/from/content.md#anchor`".into(),
                 };

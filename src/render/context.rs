@@ -225,6 +225,11 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// Breadcrumbs holding only the home page.
+    pub fn home_crumb(&self) -> Vec<LinkView<'a>> {
+        vec![self.link(self.site.root().document)]
+    }
+
     /// The sections from the home page down to the document's parent.
     pub fn breadcrumbs(&self, index: usize) -> Vec<LinkView<'a>> {
         let site = self.site;

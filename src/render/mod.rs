@@ -4,6 +4,7 @@
 //! `path → bytes` in memory; nothing is read from or written to disk here.
 
 pub mod context;
+pub mod feeds;
 pub mod scripts;
 pub mod templates;
 
@@ -41,6 +42,12 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
             Err(err) => errors.push(templates::template_error(&err, None)),
         }
     }
+    match extras(config, site, templates, None) {
+        Ok(files) => files
+            .into_iter()
+            .for_each(|(path, bytes)| output.insert(path, bytes)),
+        Err(err) => errors.push(err),
+    }
     Error::collect(errors)?;
     for (path, bytes) in &templates.statics {
         output.insert(path.clone(), bytes.clone());
@@ -49,6 +56,34 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
         output.insert(asset.relative.clone(), asset.bytes.clone());
     }
     Ok(output)
+}
+
+/// The feed, sitemap, robots.txt, alias redirects and tag pages; with
+/// `terms`, only those tag pages (and no list of tags, no aliases).
+pub fn extras(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    terms: Option<&[usize]>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let views = Views { config, site };
+    let tera = prepare(config, site, templates);
+    let mut files = vec![
+        (
+            feeds::ATOM.to_string(),
+            feeds::atom(config, site).into_bytes(),
+        ),
+        (
+            "sitemap.xml".to_string(),
+            feeds::sitemap(config, site).into_bytes(),
+        ),
+    ];
+    if terms.is_none() {
+        files.push(("robots.txt".to_string(), feeds::robots(config).into_bytes()));
+        files.extend(feeds::aliases(config, site)?);
+    }
+    files.extend(feeds::render_tags(&views, &tera, terms)?);
+    Ok(files)
 }
 
 /// The Tera environment with the site-wide variables set.

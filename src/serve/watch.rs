@@ -22,7 +22,9 @@ use crate::error::{Error, Result};
 
 /// How long the debouncer waits for a burst of events (an editor's save is
 /// several) to settle before handing it over.
-const DEBOUNCE: Duration = Duration::from_millis(40);
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How often the debouncer looks for quiet batches.
+const TICK: Duration = Duration::from_millis(5);
 
 /// The folders of a site whose files feed the build.
 const SOURCE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
@@ -197,7 +199,7 @@ impl Watcher {
     pub fn start(root: &Path) -> Result<Watcher> {
         let root = crate::fs::canonicalize(root)?;
         let (sender, events) = std::sync::mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, sender).map_err(watch_error)?;
+        let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), sender).map_err(watch_error)?;
         debouncer
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(watch_error)?;

@@ -41,7 +41,7 @@ fn a_body_edit_renders_the_page_and_its_section_only() {
     let mut project = project(&site);
     site.write(
         "content/guide/second.md",
-        "---\ntitle: Second steps\ndate: 2026-01-12\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). New sentence.\n",
+        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). New sentence.\n",
     );
     let applied = project.apply(&edit(&["content/guide/second.md"])).unwrap();
     // The page, its section, and its two neighbours.
@@ -153,6 +153,28 @@ fn a_static_edit_copies_only_that() {
     assert_eq!(
         project.output.get("style.css").unwrap(),
         b"body { color: teal; }"
+    );
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_tag_edit_updates_tag_pages_and_the_feed() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    site.write("content/guide/second.md", "---\ntitle: Second steps, renamed\ndate: 2026-01-12\nweight: 2\ntags: [listening]\n---\nBack to [the start](@/guide/first.md#a-detail).\n");
+    assert!(
+        !project
+            .apply(&edit(&["content/guide/second.md"]))
+            .unwrap()
+            .full
+    );
+    assert_contains!(
+        page(&project, "tags/listening/index.html"),
+        "Second steps, renamed"
+    );
+    assert_contains!(
+        page(&project, "atom.xml"),
+        "<title>Second steps, renamed</title>"
     );
     assert_same_as_full_build(&site, &project);
 }

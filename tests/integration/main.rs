@@ -4,10 +4,18 @@
 
 mod support;
 
+mod a11y;
+mod bad_inputs;
 mod browser;
 mod build;
+mod check;
+mod content;
 mod errors;
+mod feeds;
 mod incremental;
+mod init;
 mod output;
 mod scripts;
+mod security;
 mod serve;
+mod themes;

@@ -1,0 +1,362 @@
+//! What every published site needs besides its pages: the Atom feed, the
+//! sitemap, robots.txt, tag pages and redirects from old URLs (aliases).
+
+use serde::Serialize;
+use tera::Context;
+
+use super::context::{PageView, Views};
+use super::output_path;
+use crate::config::Config;
+use crate::content::{Document, Kind};
+use crate::error::{Error, Result};
+use crate::site::Site;
+
+/// The feed's path in the output.
+pub const ATOM: &str = "atom.xml";
+
+/// Escapes text for XML element content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A front-matter date as an RFC 3339 timestamp (`2026-02-14` →
+/// `2026-02-14T00:00:00Z`).
+fn rfc3339(sort_key: i64) -> String {
+    jiff::Timestamp::from_second(sort_key)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// When a document last changed, as a sort key: `updated`, else `date`.
+fn last_change(document: &Document) -> Option<i64> {
+    document
+        .meta
+        .updated
+        .as_ref()
+        .or(document.meta.date.as_ref())
+        .map(|d| d.sort_key)
+}
+
+/// The Atom feed (RFC 4287) of the newest dated pages.
+pub fn atom(config: &Config, site: &Site) -> String {
+    let mut pages: Vec<&Document> = site
+        .documents
+        .iter()
+        .filter(|d| d.kind == Kind::Page && d.meta.date.is_some())
+        .collect();
+    pages.sort_by_key(|d| std::cmp::Reverse(last_change(d)));
+    pages.truncate(config.feed_limit);
+    let updated = pages
+        .iter()
+        .filter_map(|d| last_change(d))
+        .max()
+        .unwrap_or(0);
+    let author = config
+        .extra
+        .get("author")
+        .and_then(|a| a.as_str())
+        .unwrap_or(&config.title);
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&config.language)
+    ));
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
+    if !config.description.is_empty() {
+        xml.push_str(&format!(
+            "  <subtitle>{}</subtitle>\n",
+            xml_escape(&config.description)
+        ));
+    }
+    let base = xml_escape(&config.base_url);
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}{ATOM}\"/>\n"
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{base}\"/>\n"
+    ));
+    xml.push_str(&format!(
+        "  <id>{base}</id>\n  <updated>{}</updated>\n",
+        rfc3339(updated)
+    ));
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(author)
+    ));
+    xml.push_str("  <generator>guide</generator>\n");
+    for page in pages {
+        let index = site
+            .documents
+            .iter()
+            .position(|d| std::ptr::eq(d, page))
+            .unwrap_or(0);
+        let permalink = xml_escape(&config.permalink(&page.url));
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&page.title)));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"
+        ));
+        xml.push_str(&format!("    <id>{permalink}</id>\n"));
+        if let Some(date) = &page.meta.date {
+            xml.push_str(&format!(
+                "    <published>{}</published>\n",
+                rfc3339(date.sort_key)
+            ));
+        }
+        xml.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            rfc3339(last_change(page).unwrap_or(0))
+        ));
+        if let Some(description) = &page.meta.description {
+            xml.push_str(&format!(
+                "    <summary>{}</summary>\n",
+                xml_escape(description)
+            ));
+        }
+        for tag in &page.meta.tags {
+            xml.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(tag)));
+        }
+        xml.push_str(&format!(
+            "    <content type=\"html\" xml:base=\"{permalink}\">{}</content>\n",
+            xml_escape(&absolute_links(config, &site.rendered[index].html))
+        ));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// Makes root-relative links absolute, since feed readers show content away
+/// from the site.
+fn absolute_links(config: &Config, html: &str) -> String {
+    let origin = config.permalink("");
+    html.replace("href=\"/", &format!("href=\"{origin}/"))
+        .replace("src=\"/", &format!("src=\"{origin}/"))
+}
+
+/// The sitemap: every page, section, script and tag page, with `lastmod`
+/// where a date is known.
+pub fn sitemap(config: &Config, site: &Site) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut entry = |url: &str, lastmod: Option<i64>| {
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            xml_escape(&config.permalink(url))
+        ));
+        if let Some(when) = lastmod {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", rfc3339(when)));
+        }
+        xml.push_str("</url>\n");
+    };
+    for document in &site.documents {
+        entry(&document.url, last_change(document));
+    }
+    for script in &site.scripts {
+        entry(&script.url, None);
+    }
+    if !site.tags.is_empty() {
+        entry(&tags_url(config), None);
+        for term in &site.tags {
+            entry(&term_url(config, &term.slug), None);
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// robots.txt, pointing crawlers at the sitemap.
+pub fn robots(config: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        config.base_url
+    )
+}
+
+/// The URL of the list of tags.
+pub fn tags_url(config: &Config) -> String {
+    format!("{}tags/", config.base_path)
+}
+
+/// The URL of one tag's page.
+pub fn term_url(config: &Config, slug: &str) -> String {
+    format!("{}tags/{slug}/", config.base_path)
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<Vec<PageView<'a>>>,
+}
+
+/// The tag pages: `/tags/` (`taxonomy_list.html`, with `terms`) and one
+/// page per tag (`taxonomy_term.html`, with `term` and its `pages`), when
+/// the theme has those templates. `only` limits the term pages rendered
+/// (and leaves out the list), for incremental updates.
+pub fn render_tags(
+    views: &Views<'_>,
+    tera: &tera::Tera,
+    only: Option<&[usize]>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let (config, site) = (views.config, views.site);
+    let has = |name: &str| tera.contains_template(name);
+    let mut files = Vec::new();
+    let view = |i: usize, pages: bool| {
+        let term = &site.tags[i];
+        TermView {
+            name: &term.name,
+            slug: &term.slug,
+            url: term_url(config, &term.slug),
+            count: term.pages.len(),
+            pages: pages.then(|| term.pages.iter().map(|&p| views.page(p, false)).collect()),
+        }
+    };
+    let render = |template: &str, url: &str, context: &mut Context| -> Result<(String, Vec<u8>)> {
+        context.insert("current_url", &config.permalink(url));
+        context.insert("current_path", url);
+        context.insert("breadcrumbs", &views.home_crumb());
+        let html = tera
+            .render(template, context)
+            .map_err(|err| super::templates::template_error(&err, None))?;
+        Ok((output_path(config, url), html.into_bytes()))
+    };
+    if site.tags.is_empty() {
+        return Ok(files);
+    }
+    if has("taxonomy_list.html") && only.is_none() {
+        let all: Vec<TermView<'_>> = (0..site.tags.len()).map(|i| view(i, false)).collect();
+        let mut context = Context::new();
+        context.insert("terms", &all);
+        files.push(render(
+            "taxonomy_list.html",
+            &tags_url(config),
+            &mut context,
+        )?);
+    }
+    if has("taxonomy_term.html") {
+        let chosen: Vec<usize> = match only {
+            Some(terms) => terms.to_vec(),
+            None => (0..site.tags.len()).collect(),
+        };
+        for i in chosen {
+            let term = view(i, true);
+            let url = term.url.clone();
+            let mut context = Context::new();
+            context.insert("term", &term);
+            files.push(render("taxonomy_term.html", &url, &mut context)?);
+        }
+    }
+    Ok(files)
+}
+
+/// Redirect pages for every alias: a meta refresh and a canonical link to
+/// the page's URL. An alias over a real page is an error.
+pub fn aliases(config: &Config, site: &Site) -> Result<Vec<(String, Vec<u8>)>> {
+    let taken: std::collections::HashSet<String> = site
+        .documents
+        .iter()
+        .map(|d| output_path(config, &d.url))
+        .chain(site.scripts.iter().map(|s| output_path(config, &s.url)))
+        .collect();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for document in &site.documents {
+        for alias in document.meta.aliases.iter().map(|a| a.0.as_str()) {
+            let path = alias_path(alias);
+            let Some(path) = path else {
+                errors.push(Error::with_help(
+                    format!(
+                        "alias `{alias}` of `{}` is not a path on this site",
+                        crate::error::display_path(&document.path)
+                    ),
+                    "write aliases as site paths, such as `/old/url/`",
+                ));
+                continue;
+            };
+            if taken.contains(&path) {
+                errors.push(Error::with_help(
+                    format!(
+                        "alias `{alias}` of `{}` is the URL of another page",
+                        crate::error::display_path(&document.path)
+                    ),
+                    "remove the alias, or move the other page",
+                ));
+                continue;
+            }
+            let target = xml_escape(&config.permalink(&document.url));
+            let html = format!(
+                "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>Moved: {}</title>\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<meta name=\"robots\" content=\"noindex\"></head>\n<body><p>This page has moved to <a href=\"{target}\">{target}</a>.</p></body></html>\n",
+                xml_escape(&config.language),
+                xml_escape(&document.title)
+            );
+            files.push((path, html.into_bytes()));
+        }
+    }
+    Error::collect(errors)?;
+    Ok(files)
+}
+
+/// The output file of an alias: `/old/url/` → `old/url/index.html`,
+/// `/old.html` → `old.html`; `None` for anything that leaves the site.
+fn alias_path(alias: &str) -> Option<String> {
+    let trimmed = alias.trim().trim_start_matches('/');
+    if trimmed.contains("://")
+        || trimmed.split('/').any(|s| s == ".." || s == ".")
+        || trimmed.contains('\\')
+    {
+        return None;
+    }
+    if trimmed.is_empty() {
+        return None;
+    }
+    if trimmed.ends_with(".html") {
+        Some(trimmed.to_string())
+    } else {
+        Some(format!("{}/index.html", trimmed.trim_end_matches('/')))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_map_to_files_inside_the_site() {
+        assert_eq!(
+            alias_path("/old/url/").as_deref(),
+            Some("old/url/index.html")
+        );
+        assert_eq!(alias_path("/old.html").as_deref(), Some("old.html"));
+        assert_eq!(alias_path("/../etc/"), None);
+        assert_eq!(alias_path("https://elsewhere.org/"), None);
+        assert_eq!(alias_path("/"), None);
+    }
+
+    #[test]
+    fn xml_is_escaped() {
+        assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+
+    #[test]
+    fn dates_become_rfc3339() {
+        let date = crate::content::frontmatter::Date::parse("2026-02-14").unwrap();
+        assert_eq!(rfc3339(date.sort_key), "2026-02-14T00:00:00Z");
+    }
+}

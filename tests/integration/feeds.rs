@@ -1,0 +1,210 @@
+//! What a published site needs besides pages: the Atom feed, the sitemap,
+//! robots.txt, tag pages and alias redirects.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use crate::assert_contains;
+use crate::support::Site;
+
+/// A parsed XML element: its name, attributes, text and children.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    fn child(&self, name: &str) -> &Element {
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no <{name}> in <{}>", self.name))
+    }
+
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Parses a whole XML document with quick-xml, failing on any error.
+fn parse(xml: &str) -> Element {
+    let mut reader = Reader::from_str(xml);
+    let mut stack = vec![Element::default()];
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(start) => stack.push(element(&start)),
+            Event::Empty(start) => {
+                let element = element(&start);
+                stack.last_mut().unwrap().children.push(element);
+            }
+            Event::End(_) => {
+                let done = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(done);
+            }
+            Event::Text(text) => {
+                let text = text.decode().unwrap();
+                let text = quick_xml::escape::unescape(&text).unwrap();
+                stack.last_mut().unwrap().text.push_str(&text);
+            }
+            Event::GeneralRef(reference) => {
+                let name = reference.decode().unwrap();
+                let character = match name.as_ref() {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    other => panic!("unexpected entity &{other};"),
+                };
+                stack.last_mut().unwrap().text.push(character);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(stack.len(), 1, "unclosed elements");
+    stack.pop().unwrap().children.pop().expect("a root element")
+}
+
+fn element(start: &quick_xml::events::BytesStart<'_>) -> Element {
+    Element {
+        name: String::from_utf8(start.name().as_ref().to_vec()).unwrap(),
+        attributes: start
+            .attributes()
+            .map(|a| {
+                let a = a.unwrap();
+                (
+                    String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                    a.unescape_value().unwrap().into_owned(),
+                )
+            })
+            .collect(),
+        ..Element::default()
+    }
+}
+
+#[test]
+fn the_atom_feed_lists_dated_pages_newest_first() {
+    let site = Site::fixture("basic");
+    site.build();
+    let feed = parse(&site.public("atom.xml"));
+    assert_eq!(feed.name, "feed");
+    assert_eq!(feed.attribute("xmlns"), Some("http://www.w3.org/2005/Atom"));
+    assert_eq!(feed.child("title").text, "Fixture");
+    assert_eq!(feed.child("id").text, "https://example.org/");
+    assert_eq!(feed.child("updated").text, "2026-02-01T00:00:00Z");
+    assert!(feed.child("author").child("name").text.len() > 1);
+    let entries: Vec<&Element> = feed.children("entry").collect();
+    let titles: Vec<&str> = entries
+        .iter()
+        .map(|e| e.child("title").text.as_str())
+        .collect();
+    assert_eq!(titles, ["Third steps", "Second steps", "First steps"]);
+    let first = entries[2];
+    assert_eq!(first.child("id").text, "https://example.org/guide/first/");
+    assert_eq!(
+        first.child("link").attribute("href"),
+        Some("https://example.org/guide/first/")
+    );
+    assert_eq!(first.child("updated").text, "2026-01-10T00:00:00Z");
+    assert_eq!(first.child("summary").text, "The very first steps.");
+    let content = &first.child("content");
+    assert_eq!(content.attribute("type"), Some("html"));
+    assert_contains!(
+        content.text,
+        "<h2 id=\"why-it-matters\">Why it matters</h2>"
+    );
+    assert_contains!(content.text, "href=\"https://example.org/guide/second/\"");
+}
+
+#[test]
+fn the_sitemap_lists_every_page_with_absolute_urls() {
+    let site = Site::fixture("basic");
+    site.build();
+    let sitemap = parse(&site.public("sitemap.xml"));
+    let locations: Vec<&str> = sitemap
+        .children("url")
+        .map(|u| u.child("loc").text.as_str())
+        .collect();
+    for url in [
+        "https://example.org/",
+        "https://example.org/guide/",
+        "https://example.org/guide/first/",
+        "https://example.org/guide/second/",
+        "https://example.org/guide/the-third/",
+        "https://example.org/scripts/",
+        "https://example.org/scripts/hello/",
+        "https://example.org/tags/",
+        "https://example.org/tags/trust/",
+    ] {
+        assert!(locations.contains(&url), "{url} missing from {locations:?}");
+    }
+    let first = sitemap
+        .children("url")
+        .find(|u| u.child("loc").text.ends_with("/guide/first/"))
+        .unwrap();
+    assert_eq!(first.child("lastmod").text, "2026-01-10T00:00:00Z");
+    assert_contains!(
+        site.public("robots.txt"),
+        "Sitemap: https://example.org/sitemap.xml"
+    );
+}
+
+#[test]
+fn tag_pages_list_their_pages() {
+    let site = Site::fixture("basic");
+    site.build();
+    let trust = site.public("tags/trust/index.html");
+    assert_contains!(trust, "<h1>trust</h1>");
+    assert_contains!(trust, "<a class=\"page\" href=\"/guide/first/\">First steps</a><a class=\"page\" href=\"/guide/second/\">Second steps</a>");
+    let list = site.public("tags/index.html");
+    assert_contains!(
+        list,
+        "<a class=\"term\" href=\"/tags/mindset/\">Mindset (1)</a>"
+    );
+    assert_contains!(
+        list,
+        "<a class=\"term\" href=\"/tags/trust/\">trust (2)</a>"
+    );
+}
+
+#[test]
+fn aliases_redirect_to_the_page() {
+    let site = Site::fixture("basic");
+    site.build();
+    for path in ["old/first/index.html", "first.html"] {
+        let page = site.public(path);
+        assert_contains!(
+            page,
+            "<link rel=\"canonical\" href=\"https://example.org/guide/first/\">"
+        );
+        assert_contains!(
+            page,
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://example.org/guide/first/\">"
+        );
+    }
+}
+
+#[test]
+fn an_alias_over_a_page_is_an_error() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/guide/second.md",
+        "---\ntitle: Second steps\naliases: [/guide/first/]\n---\n",
+    );
+    let err = site.run(&["build"]).failed().to_string();
+    assert_contains!(
+        err,
+        "alias `/guide/first/` of `content/guide/second.md` is the URL of another page"
+    );
+}

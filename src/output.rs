@@ -69,6 +69,7 @@ impl Output {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        remove_leftovers(parent, &name);
         let staging = parent.join(format!(".{name}.guide-new-{}", std::process::id()));
         if staging.exists() {
             crate::fs::remove_dir_all(&staging)?;
@@ -99,6 +100,27 @@ impl Output {
         self.files
             .par_iter()
             .try_for_each(|(path, bytes)| crate::fs::write(&dir.join(&path[..]), bytes))
+    }
+}
+
+/// Removes the staging folders of earlier builds into `parent/name` that were
+/// interrupted (their process is gone), so that no copy of a site is left
+/// behind. Where processes cannot be looked up, nothing is removed.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.guide-new-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = pid.trim_end_matches(".old");
+        let alive = Path::new("/proc").join(pid).exists() || !Path::new("/proc/self").exists();
+        if !alive && pid.chars().all(|c| c.is_ascii_digit()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

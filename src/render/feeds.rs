@@ -232,9 +232,7 @@ pub fn render_tags(
         context.insert("current_url", &config.permalink(url));
         context.insert("current_path", url);
         context.insert("breadcrumbs", &views.home_crumb());
-        let html = tera
-            .render(template, context)
-            .map_err(|err| super::templates::template_error(&err, None))?;
+        let html = super::templates::render(config, tera, template, context, None)?;
         Ok((output_path(config, url), html.into_bytes()))
     };
     if site.tags.is_empty() {
@@ -269,35 +267,54 @@ pub fn render_tags(
 /// Redirect pages for every alias: a meta refresh and a canonical link to
 /// the page's URL. An alias over a real page is an error.
 pub fn aliases(config: &Config, site: &Site) -> Result<Vec<(String, Vec<u8>)>> {
-    let taken: std::collections::HashSet<String> = site
+    let taken: std::collections::HashMap<String, &std::path::Path> = site
         .documents
         .iter()
-        .map(|d| output_path(config, &d.url))
-        .chain(site.scripts.iter().map(|s| output_path(config, &s.url)))
+        .map(|d| (output_path(config, &d.url), d.path.as_path()))
+        .chain(
+            site.scripts
+                .iter()
+                .map(|s| (output_path(config, &s.url), s.path.as_path())),
+        )
         .collect();
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for document in &site.documents {
         for alias in document.meta.aliases.iter().map(|a| a.0.as_str()) {
-            let path = alias_path(alias);
-            let Some(path) = path else {
-                errors.push(Error::with_help(
-                    format!(
-                        "alias `{alias}` of `{}` is not a path on this site",
-                        crate::error::display_path(&document.path)
-                    ),
-                    "write aliases as site paths, such as `/old/url/`",
-                ));
+            let at = |message: String| -> crate::error::Diagnostic {
+                let found = document.source.lines().enumerate().find_map(|(i, line)| {
+                    line.find(alias)
+                        .map(|column| (i + 1, line[..column].chars().count() + 1))
+                });
+                match found {
+                    Some((line, column)) => crate::error::Diagnostic::at(
+                        &document.path,
+                        &document.source,
+                        line,
+                        column,
+                        message,
+                    )
+                    .width(alias.chars().count()),
+                    None => crate::error::Diagnostic::file(&document.path, message),
+                }
+            };
+            let Some(path) = alias_path(alias) else {
+                errors.push(
+                    at(format!("alias `{alias}` is not a path on this site"))
+                        .help("write aliases as site paths, such as `/old/url/`")
+                        .into(),
+                );
                 continue;
             };
-            if taken.contains(&path) {
-                errors.push(Error::with_help(
-                    format!(
-                        "alias `{alias}` of `{}` is the URL of another page",
-                        crate::error::display_path(&document.path)
-                    ),
-                    "remove the alias, or move the other page",
-                ));
+            if let Some(other) = taken.get(&path) {
+                errors.push(
+                    at(format!(
+                        "alias `{alias}` is the URL of `{}`",
+                        crate::error::display_path(other)
+                    ))
+                    .help("remove the alias, or move the other page")
+                    .into(),
+                );
                 continue;
             }
             let target = xml_escape(&config.permalink(&document.url));

@@ -37,9 +37,9 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
         context.insert("current_path", "/404.html");
         context.insert("breadcrumbs", &Vec::<()>::new());
         let tera = prepare(config, site, templates);
-        match tera.render("404.html", &context) {
+        match templates::render(config, &tera, "404.html", &context, None) {
             Ok(html) => output.insert("404.html".into(), html.into_bytes()),
-            Err(err) => errors.push(templates::template_error(&err, None)),
+            Err(err) => errors.push(err),
         }
     }
     match extras(config, site, templates, None) {
@@ -186,9 +186,13 @@ fn render_document(
             }
         }
     }
-    let html = tera
-        .render(template, &context)
-        .map_err(|err| templates::template_error(&err, Some(&document.path)))?;
+    let html = templates::render(
+        views.config,
+        tera,
+        template,
+        &context,
+        Some((&document.path, site.rendered[index].html.len())),
+    )?;
     Ok((output_path(views.config, &document.url), html.into_bytes()))
 }
 
@@ -215,8 +219,12 @@ fn render_script(views: &Views<'_>, tera: &tera::Tera, index: usize) -> Result<(
     }
     context.insert("breadcrumbs", &breadcrumbs);
     context.insert("script", &views.script(index));
-    let html = tera
-        .render("script.html", &context)
-        .map_err(|err| templates::template_error(&err, Some(&script.path)))?;
+    let html = templates::render(
+        views.config,
+        tera,
+        "script.html",
+        &context,
+        Some((&script.path, views.site.script_notes[index].html.len())),
+    )?;
     Ok((output_path(views.config, &script.url), html.into_bytes()))
 }

@@ -44,7 +44,12 @@ impl Templates {
             .map_err(|e| Error::msg(e.to_string()))?;
         register_functions(&mut tera, config);
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| template_error(&e, None))?;
+            .map_err(|e| match e.kind() {
+                tera::ErrorKind::CircularInclude { tpl, include_chain } => {
+                    circular_include(config, &sources, tpl, include_chain)
+                }
+                _ => template_error(&e, None),
+            })?;
 
         let mut statics = Vec::new();
         if let Some((_, dir)) = &theme_dir {
@@ -61,6 +66,110 @@ impl Templates {
     /// Whether a template of this name exists in the site or the theme.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+}
+
+/// Points at the `{% include %}` that makes a template include itself.
+fn circular_include(
+    config: &Config,
+    sources: &[(String, String)],
+    tpl: &str,
+    chain: &[String],
+) -> Error {
+    let shown: Vec<&str> = chain.iter().map(String::as_str).collect();
+    let message = format!("template `{tpl}` includes itself: {}", shown.join(" → "));
+    let next = chain.get(1).map_or(tpl, String::as_str);
+    let short = next.rsplit("templates/").next().unwrap_or(next);
+    let found = sources
+        .iter()
+        .find(|(name, _)| name == tpl)
+        .and_then(|(name, source)| {
+            source.lines().enumerate().find_map(|(i, line)| {
+                let at = line.find("include")?;
+                line[at..]
+                    .contains(short)
+                    .then(|| (name, source, i + 1, line[..at].chars().count()))
+            })
+        });
+    let diagnostic = match found {
+        Some((name, source, line, column)) => {
+            crate::error::Diagnostic::at(config.root.join(name), source, line, column, message)
+                .width(3)
+        }
+        None => crate::error::Diagnostic::file(config.root.join(tpl), message),
+    };
+    diagnostic
+        .help("remove the include that leads back to this template")
+        .into()
+}
+
+/// The most a template may write for one page beyond twice the page's own
+/// content: far beyond any real page, and the end of a loop that runs away.
+const MOST_HTML: usize = 8 * 1024 * 1024;
+
+/// A writer that refuses to grow past [`MOST_HTML`].
+struct Capped {
+    html: Vec<u8>,
+    most: usize,
+    exceeded: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.html.len() + bytes.len() > self.most {
+            self.exceeded = true;
+            return Err(std::io::Error::other("page too large"));
+        }
+        self.html.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders one template for one page, with errors that name the template
+/// and the page, and a cap on how much one page may write (`content` is the
+/// size of the page's own HTML content).
+pub fn render(
+    config: &Config,
+    tera: &Tera,
+    name: &str,
+    context: &tera::Context,
+    page: Option<(&Path, usize)>,
+) -> Result<String> {
+    let most = MOST_HTML + 2 * page.map_or(0, |(_, content)| content);
+    let page = page.map(|(path, _)| path);
+    let mut out = Capped {
+        html: Vec::new(),
+        most,
+        exceeded: false,
+    };
+    match tera.render_to(name, context, &mut out) {
+        Ok(()) => String::from_utf8(out.html)
+            .map_err(|_| Error::msg(format!("`{name}` wrote invalid UTF-8"))),
+        Err(_) if out.exceeded => {
+            let file = tera
+                .get_template_names()
+                .filter(|n| n.ends_with(&format!("templates/{name}")))
+                .min_by_key(|n| !n.starts_with("templates/"))
+                .unwrap_or(name)
+                .to_string();
+            let mut d = crate::error::Diagnostic::file(
+                config.root.join(file),
+                format!(
+                    "this template wrote more than {} MB for one page",
+                    most >> 20
+                ),
+            )
+            .help("a loop that runs away? Look at the `for` loops and `range`s of this template");
+            if let Some(page) = page {
+                d.message.push_str(&format!(" (`{}`)", display_path(page)));
+            }
+            Err(d.into())
+        }
+        Err(err) => Err(template_error(&err, page)),
     }
 }
 

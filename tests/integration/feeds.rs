@@ -205,6 +205,6 @@ fn an_alias_over_a_page_is_an_error() {
     let err = site.run(&["build"]).failed().to_string();
     assert_contains!(
         err,
-        "alias `/guide/first/` of `content/guide/second.md` is the URL of another page"
+        "error: alias `/guide/first/` is the URL of `content/guide/first.md`\n --> content/guide/second.md:3:11"
     );
 }

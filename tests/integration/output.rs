@@ -262,7 +262,6 @@ fn same_site(got: &[(String, Vec<u8>)], expected: &[(String, Vec<u8>)]) {
 /// the `.NAME.guide-new-*` siblings that hold the marker before it starts.
 #[cfg(unix)]
 #[test]
-#[ignore = "pending: output.rs leaves the staging folder of an interrupted build behind"]
 fn a_build_after_an_interrupted_one_removes_its_leftovers() {
     let site = Site::fixture("basic");
     write_big_site(&site, "old");

@@ -210,17 +210,8 @@ fn resolve(config: &Config, page_url: &str, destination: &str) -> Resolved {
 /// Resolves `.` and `..` in an absolute URL path, keeping a trailing `/`;
 /// `None` if it climbs above `/`.
 fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    let mut normal = format!("/{}", parts.join("/"));
+    let parts = crate::markdown::normalize(path)?;
+    let mut normal = format!("/{parts}");
     let directory = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
     if directory && !parts.is_empty() {
         normal.push('/');

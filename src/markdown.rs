@@ -276,7 +276,7 @@ fn is_external(url: &str) -> bool {
 }
 
 /// Resolves `.` and `..` in a `/`-separated path; `None` if it leaves the root.
-fn normalize(path: &str) -> Option<String> {
+pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {

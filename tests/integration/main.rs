@@ -18,4 +18,5 @@ mod output;
 mod scripts;
 mod security;
 mod serve;
+mod server_load;
 mod themes;

@@ -18,10 +18,10 @@ use crate::support::Site;
 const PATIENCE: Duration = Duration::from_secs(30);
 
 /// A running `guide serve`, stopped when dropped.
-struct Serve {
-    child: Child,
-    port: u16,
-    site: Site,
+pub(crate) struct Serve {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
+    pub(crate) site: Site,
     logs: tempfile::TempDir,
 }
 
@@ -34,7 +34,7 @@ impl Drop for Serve {
 
 impl Serve {
     /// Starts `guide serve` on a copy of the basic fixture.
-    fn start() -> Serve {
+    pub(crate) fn start() -> Serve {
         Serve::start_with(|_| {})
     }
 
@@ -81,13 +81,13 @@ impl Serve {
     }
 
     /// What the server printed so far.
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         let read =
             |name: &str| std::fs::read_to_string(self.logs.path().join(name)).unwrap_or_default();
         format!("stdout:\n{}\nstderr:\n{}", read("stdout"), read("stderr"))
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         get(self.port, path)
     }
 
@@ -115,7 +115,7 @@ impl Serve {
         Events::open(self.port)
     }
 
-    fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.site.root().join(relative)
     }
 }
@@ -130,11 +130,11 @@ fn free_port() -> u16 {
 }
 
 /// One HTTP answer.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     /// The header lines, lower-cased.
-    headers: String,
-    body: String,
+    pub(crate) headers: String,
+    pub(crate) body: String,
 }
 
 impl Reply {
@@ -148,7 +148,7 @@ impl Reply {
 }
 
 /// A GET over a new connection, sending `path` exactly as given.
-fn get(port: u16, path: &str) -> Reply {
+pub(crate) fn get(port: u16, path: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     write!(

@@ -2,7 +2,10 @@
 //!
 //! config → content → site → render → output. `check` runs the same stages
 //! and writes nothing; `serve` keeps a [`Project`] and applies each change to
-//! it, redoing only what the change touches.
+//! it, redoing only what the change touches. With `[search] enabled`, the
+//! rendered pages are then indexed into `pagefind/` (see [`crate::search`]);
+//! `serve` re-indexes on full reloads and template changes, not on a
+//! one-page edit.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -40,13 +43,43 @@ impl Built {
 pub fn render_site(config: &Config) -> Result<Built> {
     let started = Instant::now();
     let (site, templates) = load(config)?;
-    let output = crate::render::render(config, &site, &templates)?;
+    let output = render_and_index(config, &site, &templates)?;
     Ok(Built {
         warnings: site.warnings.clone(),
         site,
         output,
         elapsed: started.elapsed(),
     })
+}
+
+/// Renders the site and, when search is on, adds its search index.
+fn render_and_index(config: &Config, site: &Site, templates: &Templates) -> Result<Output> {
+    let mut output = crate::render::render(config, site, templates)?;
+    add_search_index(config, site, &mut output)?;
+    Ok(output)
+}
+
+/// Replaces the search files of `output` with a fresh index of its pages
+/// (nothing when search is off). Pagefind cannot update an index in place,
+/// so every call indexes the whole site.
+fn add_search_index(config: &Config, site: &Site, output: &mut Output) -> Result<()> {
+    if !config.search {
+        return Ok(());
+    }
+    let files = crate::search::index(config, site, output)?;
+    let prefix = format!("{}/", crate::search::DIR);
+    let old: Vec<String> = output
+        .iter()
+        .filter(|(path, _)| path.starts_with(&prefix))
+        .map(|(path, _)| path.to_string())
+        .collect();
+    for path in old {
+        output.remove(&path);
+    }
+    for (path, bytes) in files {
+        output.insert(path, bytes);
+    }
+    Ok(())
 }
 
 /// Loads content and templates (in parallel) and builds the site model.
@@ -114,7 +147,7 @@ impl Project {
     /// Loads and renders the whole site.
     pub fn load(config: Config) -> Result<Project> {
         let (site, templates) = load(&config)?;
-        let output = crate::render::render(&config, &site, &templates)?;
+        let output = render_and_index(&config, &site, &templates)?;
         Ok(Project {
             config,
             site,
@@ -231,6 +264,10 @@ impl Project {
         for (path, bytes) in files {
             output.insert(path, bytes);
         }
+        // The search index is left as it was: Pagefind cannot update an
+        // index in place, and indexing the whole site again (about 2 ms a
+        // page) would make a one-page edit slow on a large site. It is
+        // rebuilt with the next template change or full reload.
         Ok(Applied {
             rendered,
             full: false,
@@ -239,7 +276,7 @@ impl Project {
 
     fn reload_templates(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
-        let output = crate::render::render(&self.config, &self.site, &templates)?;
+        let output = render_and_index(&self.config, &self.site, &templates)?;
         self.templates = templates;
         let rendered = self.site.documents.len() + self.site.scripts.len();
         self.output = Arc::new(output);
@@ -267,7 +304,7 @@ impl Project {
 
     fn reload_all(&mut self) -> Result<Applied> {
         let (site, templates) = load(&self.config)?;
-        let output = crate::render::render(&self.config, &site, &templates)?;
+        let output = render_and_index(&self.config, &site, &templates)?;
         let rendered = site.documents.len() + site.scripts.len();
         self.site = site;
         self.templates = templates;

@@ -89,6 +89,8 @@ pub struct Config {
     pub extra: serde_json::Value,
     pub drafts: bool,
     pub feed_limit: usize,
+    /// Whether `build` and `serve` write the offline search index (`[search]`).
+    pub search: bool,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +115,8 @@ struct RawConfig {
     relationships: IndexMap<String, RawLabel>,
     #[serde(default)]
     feed: RawFeed,
+    #[serde(default)]
+    search: RawSearch,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -143,6 +147,18 @@ struct RawFeed {
 impl Default for RawFeed {
     fn default() -> Self {
         RawFeed { limit: 20 }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSearch {
+    enabled: bool,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch { enabled: true }
     }
 }
 
@@ -226,6 +242,7 @@ impl Config {
             extra,
             drafts: overrides.drafts,
             feed_limit: raw.feed.limit,
+            search: raw.search.enabled,
         })
     }
 
@@ -432,6 +449,17 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn search_is_on_unless_switched_off() {
+        assert!(parse(MINIMAL).unwrap().search);
+        let off = parse(&format!("{MINIMAL}[search]\nenabled = false\n")).unwrap();
+        assert!(!off.search);
+        let err = parse(&format!("{MINIMAL}[search]\nenable = false\n")).unwrap_err();
+        let d = err.diagnostic().unwrap();
+        assert_eq!(d.message, "unknown key `enable` in site.toml");
+        assert_eq!(d.position, Some((4, 1)));
     }
 
     #[test]

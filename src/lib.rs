@@ -4,7 +4,8 @@
 //! The modules, in pipeline order: `config` reads site.toml; `content`
 //! walks content/; `script` loads and checks scripts; `markdown` renders
 //! Markdown; `site` builds the model; `render` applies the templates;
-//! `output` holds and writes the result; `lint` finds what `check` reports
+//! `output` holds and writes the result; `search` indexes the rendered
+//! pages for offline search; `lint` finds what `check` reports
 //! beyond a build's own checks; `build` runs the stages in order; `serve`
 //! answers a build from memory and rebuilds it on change; `scaffold` makes
 //! new sites, pages and scripts; `cli` and `run` face the user. `error`,
@@ -29,6 +30,8 @@ pub mod site;
 pub mod render;
 // The built site in memory, and its atomic write.
 pub mod output;
+// The offline search index (Pagefind) of the rendered pages.
+pub mod search;
 // What `check` warns about beyond a build: orphans, missing files.
 pub mod lint;
 // The stages run in order.

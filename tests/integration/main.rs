@@ -16,6 +16,7 @@ mod incremental;
 mod init;
 mod output;
 mod scripts;
+mod search;
 mod security;
 mod serve;
 mod server_load;

@@ -245,20 +245,18 @@ impl Project {
         let Some(affected) = self.site.replace_pages(&self.config, documents)? else {
             return self.reload_all();
         };
-        let mut files =
-            crate::render::render_some(&self.config, &self.site, &self.templates, &affected, &[])?;
         let terms: Vec<usize> = (0..self.site.tags.len())
             .filter(|&i| tags.contains(&self.site.tags[i].slug))
             .collect();
         // A page's tags or aliases changed: the list of tags and its counts,
         // or the redirects, change too.
         let only = (!retag).then_some(terms.as_slice());
-        files.extend(crate::render::extras(
-            &self.config,
-            &self.site,
-            &self.templates,
-            only,
-        )?);
+        let (config, site, templates) = (&self.config, &self.site, &self.templates);
+        let (pages, extras) = rayon::join(
+            || crate::render::render_some(config, site, templates, &affected, &[]),
+            || crate::render::extras(config, site, templates, only),
+        );
+        let files = pages?.into_iter().chain(extras?);
         let output = Arc::make_mut(&mut self.output);
         let rendered = affected.len();
         for (path, bytes) in files {

@@ -250,7 +250,21 @@ pub fn bind(ip: IpAddr, port: Option<u16>, default_port: u16) -> Result<(Server,
     let mut last_error = String::new();
     for port in &ports {
         let address = SocketAddr::new(ip, *port);
-        match Server::http(address) {
+        let listener = match std::net::TcpListener::bind(address) {
+            Ok(listener) => listener,
+            Err(error) => {
+                last_error = error.to_string();
+                continue;
+            }
+        };
+        // Accepted connections inherit TCP_NODELAY: tiny_http writes a
+        // response's head and body separately, and with Nagle's algorithm the
+        // body then waits for the client's delayed ACK (about 40 ms a page).
+        if let Err(error) = rustix::net::sockopt::set_tcp_nodelay(&listener, true) {
+            last_error = error.to_string();
+            continue;
+        }
+        match Server::from_listener(listener, None) {
             Ok(server) => {
                 let bound = server.server_addr().to_ip().unwrap_or(address);
                 return Ok((server, bound));

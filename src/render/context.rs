@@ -18,6 +18,8 @@ pub struct ConfigView<'a> {
     pub description: &'a str,
     pub base_url: &'a str,
     pub language: &'a str,
+    /// Whether the site has a search index (`[search] enabled`).
+    pub search: bool,
     pub extra: &'a Value,
 }
 
@@ -28,6 +30,7 @@ impl<'a> ConfigView<'a> {
             description: &config.description,
             base_url: &config.base_url,
             language: &config.language,
+            search: config.search,
             extra: &config.extra,
         }
     }

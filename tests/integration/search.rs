@@ -366,3 +366,16 @@ fn wait_for(tab: &Tab, what: &str, condition: &str) -> Value {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn the_search_box_is_left_out_when_search_is_off() {
+    let site = crate::support::Site::fixture("basic");
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write("site.toml", &format!("{toml}\n[search]\nenabled = false\n"));
+    site.write(
+        "themes/mini/templates/index.html",
+        "{% if config.search %}SEARCH ON{% else %}SEARCH OFF{% endif %}",
+    );
+    site.build();
+    assert_eq!(site.public("index.html"), "SEARCH OFF");
+}

@@ -3,37 +3,20 @@
 //! section, a page, the scripts index and a script page), in the light and
 //! the dark scheme. Any violation fails, listed with its rule and elements.
 //!
-//! The approach is the browser tests' (tests/integration/browser.rs): the
-//! site is built once by the real binary and served from memory on loopback;
-//! each test launches its own Chromium through `headless_chrome`. axe-core
+//! The site and the browser come from `chrome.rs`, as for every browser
+//! test: built once by the real binary and served from memory on loopback,
+//! with a Chromium per test. axe-core
 //! comes from npm (`package.json`; `npm ci`) and is injected with
 //! `Runtime.evaluate`. Without Chromium or without `node_modules/`, the tests
 //! print a notice and pass, unless `GUIDE_BROWSER_TESTS=required`.
 
-use std::collections::HashMap;
-use std::ffi::OsStr;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
 
-use headless_chrome::protocol::cdp::{Emulation, Runtime};
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::protocol::cdp::Emulation;
+use headless_chrome::{Browser, Tab};
 use serde_json::Value;
 
-const TIMEOUT: Duration = Duration::from_secs(15);
-
-const CHROMIUM_ARGS: &[&str] = &[
-    "--disable-gpu",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--mute-audio",
-];
+use super::chrome::{self, eval, Served};
 
 /// The rules axe runs: WCAG 2.x A and AA, and its best practices.
 const AXE_OPTIONS: &str = r#"{
@@ -56,35 +39,7 @@ impl Scheme {
     }
 }
 
-// ----- What the tests need, or why they skip -----
-
-fn browser_required() -> bool {
-    std::env::var("GUIDE_BROWSER_TESTS").is_ok_and(|value| value.trim() == "required")
-}
-
-/// Skips (with a notice on stderr) or, under `GUIDE_BROWSER_TESTS=required`, fails.
-fn skip(reason: &str) -> Option<Session> {
-    if browser_required() {
-        panic!("accessibility tests cannot run: {reason} (GUIDE_BROWSER_TESTS=required makes this a failure)");
-    }
-    // Straight to the process's stderr: the harness captures eprintln! of passing tests.
-    let _ = writeln!(
-        std::io::stderr(),
-        "accessibility tests skipped: {reason} (set GUIDE_BROWSER_TESTS=required to make this a failure)"
-    );
-    None
-}
-
-fn chromium() -> Option<PathBuf> {
-    let debian = Path::new("/usr/bin/chromium");
-    if debian.is_file() {
-        return Some(debian.to_path_buf());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("chromium"))
-        .find(|candidate| candidate.is_file())
-}
+// ----- What the tests need -----
 
 /// axe-core's source, from the repository's `node_modules/` (`npm ci`).
 fn axe_source() -> Option<&'static str> {
@@ -96,99 +51,6 @@ fn axe_source() -> Option<&'static str> {
     .as_deref()
 }
 
-// ----- The site, built once and served from memory -----
-
-struct Served {
-    base: String,
-}
-
-fn site() -> &'static Served {
-    static SITE: OnceLock<Served> = OnceLock::new();
-    SITE.get_or_init(build_and_serve)
-}
-
-fn build_and_serve() -> Served {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind a loopback port");
-    let port = server.server_addr().to_ip().expect("an IP listener").port();
-    let base = format!("http://127.0.0.1:{port}/");
-
-    let temp = tempfile::tempdir().unwrap();
-    let public = temp.path().join("public");
-    let output = Command::new(env!("CARGO_BIN_EXE_guide"))
-        .arg("build")
-        .arg("--root")
-        .arg(super::support::repo())
-        .arg("--output")
-        .arg(&public)
-        .arg("--base-url")
-        .arg(&base)
-        .current_dir(temp.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run guide build");
-    assert!(
-        output.status.success(),
-        "guide build of the bundled site failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut files = HashMap::new();
-    read_tree(&public, &public, &mut files);
-    drop(temp);
-
-    let files = Arc::new(files);
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let files = Arc::clone(&files);
-            std::thread::spawn(move || respond(&files, request));
-        }
-    });
-    Served { base }
-}
-
-fn read_tree(root: &Path, dir: &Path, files: &mut HashMap<String, Vec<u8>>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            read_tree(root, &path, files);
-        } else {
-            let key = path
-                .strip_prefix(root)
-                .unwrap()
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.insert(key, std::fs::read(&path).unwrap());
-        }
-    }
-}
-
-fn respond(files: &HashMap<String, Vec<u8>>, request: tiny_http::Request) {
-    let path = request.url().split(['?', '#']).next().unwrap_or("/");
-    let mut key = path.trim_start_matches('/').to_string();
-    if key.is_empty() || key.ends_with('/') {
-        key.push_str("index.html");
-    }
-    let response = match files.get(&key) {
-        Some(body) => {
-            let kind = match key.rsplit_once('.').map(|(_, ext)| ext) {
-                Some("html") => "text/html; charset=utf-8",
-                Some("css") => "text/css; charset=utf-8",
-                Some("js") => "text/javascript; charset=utf-8",
-                Some("json") => "application/json",
-                Some("svg") => "image/svg+xml",
-                Some("xml") => "application/xml",
-                _ => "application/octet-stream",
-            };
-            tiny_http::Response::from_data(body.clone()).with_header(
-                tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).unwrap(),
-            )
-        }
-        None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-    };
-    let _ = request.respond(response);
-}
-
 // ----- A browser per test -----
 
 struct Session {
@@ -198,44 +60,35 @@ struct Session {
 }
 
 fn session() -> Option<Session> {
-    let Some(chromium) = chromium() else {
-        return skip("no chromium at /usr/bin/chromium or on PATH (install Debian's chromium)");
-    };
+    const TESTS: &str = "accessibility tests";
     let Some(axe) = axe_source() else {
-        return skip("no node_modules/axe-core/axe.min.js (run `npm ci` at the repository root)");
+        chrome::cannot_run(
+            TESTS,
+            "no node_modules/axe-core/axe.min.js (run `npm ci` at the repository root)",
+        );
+        return None;
     };
-    let site = site();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium))
-        .sandbox(false)
-        .headless(true)
-        .window_size(Some((1280, 900)))
-        .idle_browser_timeout(Duration::from_secs(120))
-        .args(CHROMIUM_ARGS.iter().map(OsStr::new).collect())
-        .build()
-        .expect("launch options");
-    let browser = Browser::new(options).expect("launch chromium");
-    Some(Session { browser, site, axe })
+    let browser = chrome::launch(TESTS)?;
+    Some(Session {
+        browser,
+        site: chrome::bundled_site(),
+        axe,
+    })
 }
 
 impl Session {
     /// A new tab showing `path` with the system's colour scheme set to `scheme`.
     fn open(&self, path: &str, scheme: Scheme) -> Arc<Tab> {
-        let tab = self.browser.new_tab().expect("new tab");
-        tab.set_default_timeout(TIMEOUT);
-        tab.call_method(Emulation::SetEmulatedMedia {
-            media: None,
-            features: Some(vec![Emulation::MediaFeature {
-                name: "prefers-color-scheme".to_string(),
-                value: scheme.name().to_string(),
-            }]),
+        chrome::open_with(&self.browser, &self.site.url(path), |tab| {
+            tab.call_method(Emulation::SetEmulatedMedia {
+                media: None,
+                features: Some(vec![Emulation::MediaFeature {
+                    name: "prefers-color-scheme".to_string(),
+                    value: scheme.name().to_string(),
+                }]),
+            })
+            .expect("emulate prefers-color-scheme");
         })
-        .expect("emulate prefers-color-scheme");
-        let url = format!("{}{}", self.site.base, path.trim_start_matches('/'));
-        tab.navigate_to(&url)
-            .and_then(|tab| tab.wait_until_navigated())
-            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
-        tab
     }
 
     /// Runs axe-core on the page and fails with every violation it finds.
@@ -292,52 +145,9 @@ impl Session {
     }
 }
 
-/// Evaluates `expression` (awaiting a promise) and returns its value as JSON.
-fn eval(tab: &Tab, expression: &str) -> Value {
-    let returned = tab
-        .call_method(Runtime::Evaluate {
-            expression: expression.to_string(),
-            object_group: None,
-            include_command_line_api: None,
-            silent: Some(false),
-            context_id: None,
-            return_by_value: Some(true),
-            generate_preview: None,
-            user_gesture: Some(true),
-            await_promise: Some(true),
-            throw_on_side_effect: None,
-            timeout: None,
-            disable_breaks: None,
-            repl_mode: None,
-            allow_unsafe_eval_blocked_by_csp: None,
-            unique_context_id: None,
-            serialization_options: None,
-        })
-        .unwrap_or_else(|e| panic!("Runtime.evaluate failed: {e}"));
-    if let Some(details) = returned.exception_details {
-        let thrown = details
-            .exception
-            .and_then(|e| e.description.or(e.value.map(|v| v.to_string())))
-            .unwrap_or_default();
-        let shown: String = expression.chars().take(300).collect();
-        panic!("JavaScript threw: {} {thrown}\nin: {shown}", details.text);
-    }
-    returned.result.value.unwrap_or(Value::Null)
-}
-
-/// Polls `condition` until it is truthy, failing after `TIMEOUT`.
+/// Waits until `condition` is true.
 fn wait_for(tab: &Tab, what: &str, condition: &str) {
-    let start = Instant::now();
-    loop {
-        if eval(tab, &format!("Boolean({condition})")) == Value::Bool(true) {
-            return;
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "timed out after {TIMEOUT:?} waiting until {what} ({condition})"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    chrome::wait_for(tab, what, &format!("Boolean({condition})"));
 }
 
 /// Opens `path` in both schemes, waits for `ready` (a JavaScript condition),

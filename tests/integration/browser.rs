@@ -6,208 +6,14 @@
 //! Chromium the tests print a notice and pass, unless
 //! `GUIDE_BROWSER_TESTS=required`, which turns a missing browser into a failure.
 
-use std::collections::HashMap;
-use std::ffi::OsStr;
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use headless_chrome::protocol::cdp::{Browser as BrowserDomain, Emulation, Runtime};
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::protocol::cdp::{Browser as BrowserDomain, Emulation};
+use headless_chrome::{Browser, Tab};
 use serde_json::Value;
 
-/// How long a test waits for the page to reach an expected state.
-const TIMEOUT: Duration = Duration::from_secs(10);
-
-const SKIP_NOTICE: &str = "browser tests skipped: no chromium (install Debian's chromium, \
-     or set GUIDE_BROWSER_TESTS=required to make this a failure)";
-
-const CHROMIUM_ARGS: &[&str] = &[
-    "--disable-gpu",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--mute-audio",
-];
-
-// ----- Finding Chromium -----
-
-/// Debian's Chromium, or `chromium` on PATH.
-fn chromium() -> Option<PathBuf> {
-    let debian = Path::new("/usr/bin/chromium");
-    if debian.is_file() {
-        return Some(debian.to_path_buf());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("chromium"))
-        .find(|candidate| candidate.is_file())
-}
-
-/// Whether a missing Chromium must fail the tests instead of skipping them.
-fn browser_required() -> bool {
-    std::env::var("GUIDE_BROWSER_TESTS").is_ok_and(|value| value.trim() == "required")
-}
-
-// ----- The site, built once and served from memory -----
-
-/// The bundled site, built with the real binary and served on loopback.
-struct Served {
-    /// `http://127.0.0.1:<port>/`, the base URL the site was built with.
-    base: String,
-}
-
-impl Served {
-    /// The origin, for permissions: `http://127.0.0.1:<port>`.
-    fn origin(&self) -> &str {
-        self.base.trim_end_matches('/')
-    }
-}
-
-fn site() -> &'static Served {
-    static SITE: OnceLock<Served> = OnceLock::new();
-    SITE.get_or_init(build_and_serve)
-}
-
-fn build_and_serve() -> Served {
-    // The port comes first: the site is built for the address it is served at.
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind a loopback port");
-    let port = server.server_addr().to_ip().expect("an IP listener").port();
-    let base = format!("http://127.0.0.1:{port}/");
-
-    let temp = tempfile::tempdir().unwrap();
-    let public = temp.path().join("public");
-    let repo = super::support::repo();
-    let output = Command::new(env!("CARGO_BIN_EXE_guide"))
-        .arg("build")
-        .arg("--root")
-        .arg(&repo)
-        .arg("--output")
-        .arg(&public)
-        .arg("--base-url")
-        .arg(&base)
-        .current_dir(temp.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run guide build");
-    assert!(
-        output.status.success(),
-        "guide build of the bundled site failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-
-    // Served from memory, so the temporary folder can go right away.
-    let mut files = HashMap::new();
-    read_tree(&public, &public, &mut files);
-    assert!(
-        files.contains_key("index.html"),
-        "the build wrote no index.html"
-    );
-    assert!(
-        files.contains_key("js/message.js"),
-        "the build wrote no js/message.js"
-    );
-    drop(temp);
-
-    let files = Arc::new(files);
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let files = Arc::clone(&files);
-            std::thread::spawn(move || respond(&files, request));
-        }
-    });
-    Served { base }
-}
-
-/// Reads every file under `dir` into `files`, keyed by `/`-separated relative path.
-fn read_tree(root: &Path, dir: &Path, files: &mut HashMap<String, Vec<u8>>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if entry.file_type().unwrap().is_dir() {
-            read_tree(root, &path, files);
-        } else {
-            let relative = path.strip_prefix(root).unwrap();
-            let key = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.insert(key, std::fs::read(&path).unwrap());
-        }
-    }
-}
-
-fn respond(files: &HashMap<String, Vec<u8>>, request: tiny_http::Request) {
-    let raw_path = request.url().split(['?', '#']).next().unwrap_or("/");
-    let path = percent_decode(raw_path);
-    let mut key = path.trim_start_matches('/').to_string();
-    if key.is_empty() || key.ends_with('/') {
-        key.push_str("index.html");
-    }
-    let response = if let Some(body) = files.get(&key) {
-        tiny_http::Response::from_data(body.clone())
-            .with_header(header("Content-Type", content_type(&key)))
-            .with_header(header("Cache-Control", "no-store"))
-    } else if files.contains_key(&format!("{key}/index.html")) {
-        // A folder asked for without its slash: send the reader to the folder.
-        tiny_http::Response::from_data(Vec::new())
-            .with_status_code(301)
-            .with_header(header("Location", &format!("{raw_path}/")))
-    } else {
-        tiny_http::Response::from_data(b"not found".to_vec())
-            .with_status_code(404)
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-    };
-    // The browser may have gone away already; nothing to do about it.
-    let _ = request.respond(response);
-}
-
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap()
-}
-
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit_once('.').map(|(_, ext)| ext) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("xml") => "application/xml",
-        Some("txt") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+use super::chrome::{self, eval, js, wait_for, Served};
 
 /// JavaScript's `encodeURIComponent`.
 fn encode_uri_component(text: &str) -> String {
@@ -232,46 +38,17 @@ struct Session {
 /// Launches Chromium on the served site, or returns None (after the notice)
 /// when there is no Chromium and it is not required.
 fn session() -> Option<Session> {
-    let Some(chromium) = chromium() else {
-        if browser_required() {
-            panic!(
-                "browser tests failed: no chromium at /usr/bin/chromium or on PATH \
-                 (install Debian's chromium; GUIDE_BROWSER_TESTS=required makes this a failure)"
-            );
-        }
-        // Straight to the process's stderr: the test harness captures
-        // `eprintln!` of passing tests, and this notice must be seen.
-        let _ = writeln!(std::io::stderr(), "{SKIP_NOTICE}");
-        return None;
-    };
-    let site = site();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium))
-        .sandbox(false)
-        .headless(true)
-        .window_size(Some((1280, 900)))
-        .idle_browser_timeout(Duration::from_secs(120))
-        .args(CHROMIUM_ARGS.iter().map(OsStr::new).collect())
-        .build()
-        .expect("launch options");
-    let browser = Browser::new(options).expect("launch chromium");
-    Some(Session { browser, site })
+    let browser = chrome::launch("browser tests")?;
+    Some(Session {
+        browser,
+        site: chrome::bundled_site(),
+    })
 }
 
 impl Session {
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.site.base, path.trim_start_matches('/'))
-    }
-
     /// A new tab showing `path` (site-relative, may hold a fragment).
     fn open(&self, path: &str) -> Arc<Tab> {
-        let tab = self.browser.new_tab().expect("new tab");
-        tab.set_default_timeout(TIMEOUT);
-        let url = self.url(path);
-        tab.navigate_to(&url)
-            .and_then(|tab| tab.wait_until_navigated())
-            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
-        tab
+        chrome::open(&self.browser, &self.site.url(path))
     }
 
     /// A new tab showing a script page, once script-page.js has enhanced it.
@@ -292,47 +69,6 @@ fn wait_enhanced(tab: &Tab, path: &str) {
 
 // ----- Talking to the page -----
 
-/// A JavaScript string literal for `text`.
-fn js(text: &str) -> String {
-    serde_json::to_string(text).unwrap()
-}
-
-/// Evaluates `expression` in the page (awaiting a promise) and returns its
-/// value as JSON; a thrown exception fails the test.
-fn eval(tab: &Tab, expression: &str) -> Value {
-    let returned = tab
-        .call_method(Runtime::Evaluate {
-            expression: expression.to_string(),
-            object_group: None,
-            include_command_line_api: None,
-            silent: Some(false),
-            context_id: None,
-            return_by_value: Some(true),
-            generate_preview: None,
-            user_gesture: Some(true),
-            await_promise: Some(true),
-            throw_on_side_effect: None,
-            timeout: None,
-            disable_breaks: None,
-            repl_mode: None,
-            allow_unsafe_eval_blocked_by_csp: None,
-            unique_context_id: None,
-            serialization_options: None,
-        })
-        .unwrap_or_else(|e| panic!("Runtime.evaluate failed: {e}\n{expression}"));
-    if let Some(details) = returned.exception_details {
-        let thrown = details
-            .exception
-            .and_then(|e| e.description.or(e.value.map(|v| v.to_string())))
-            .unwrap_or_default();
-        panic!(
-            "JavaScript threw: {} {thrown}\nin: {expression}",
-            details.text
-        );
-    }
-    returned.result.value.unwrap_or(Value::Null)
-}
-
 fn eval_string(tab: &Tab, expression: &str) -> String {
     match eval(tab, expression) {
         Value::String(text) => text,
@@ -344,29 +80,6 @@ fn eval_bool(tab: &Tab, expression: &str) -> bool {
     match eval(tab, expression) {
         Value::Bool(value) => value,
         other => panic!("expected a boolean from {expression}, got {other}"),
-    }
-}
-
-/// Polls `condition` (a JavaScript expression) until it is truthy, failing
-/// after `TIMEOUT` with `what` and the last value seen.
-fn wait_for(tab: &Tab, what: &str, condition: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        let value = eval(tab, condition);
-        let truthy = match &value {
-            Value::Null => false,
-            Value::Bool(b) => *b,
-            Value::Number(n) => n.as_f64() != Some(0.0),
-            Value::String(s) => !s.is_empty(),
-            _ => true,
-        };
-        if truthy {
-            return value;
-        }
-        if start.elapsed() > TIMEOUT {
-            panic!("timed out after {TIMEOUT:?} waiting until {what}\n(condition: {condition}, last value: {value})");
-        }
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -2,6 +2,7 @@
 //! Fixture sites live in `tests/fixtures/`; each test copies what it needs
 //! into a temporary folder, so no test writes into the repository.
 
+mod chrome;
 mod support;
 
 mod a11y;

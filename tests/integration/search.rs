@@ -1,23 +1,14 @@
 //! Offline search: the Pagefind index a build writes under `pagefind/`, the
 //! `[search]` switch, and the theme's search box driven in Chromium.
 //!
-//! The browser test follows the rules of `browser.rs`: without Chromium it
-//! prints a notice and passes, unless `GUIDE_BROWSER_TESTS=required`.
+//! The browser test uses `chrome.rs`, as every browser test does: without
+//! Chromium it prints a notice and passes, unless `GUIDE_BROWSER_TESTS=required`.
 
-use std::collections::HashMap;
-use std::ffi::OsStr;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use headless_chrome::protocol::cdp::Runtime;
-use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
 
+use super::chrome::{self, eval, js, wait_for};
 use crate::assert_contains;
-use crate::support::{repo, Site};
+use crate::support::Site;
 
 #[test]
 fn a_build_writes_the_search_index() {
@@ -73,50 +64,21 @@ fn an_unknown_search_key_is_an_error() {
 const WORD: &str = "tessellate";
 const WORD_PAGE: &str = "after-the-repair/staying-in-touch/";
 const CHANNEL: &str = "linkedin-note";
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 #[test]
 fn the_search_box_finds_a_page_and_filters_scripts_by_channel() {
-    let Some(chromium) = chromium() else {
-        let required =
-            std::env::var("GUIDE_BROWSER_TESTS").is_ok_and(|value| value.trim() == "required");
-        assert!(!required, "search browser test failed: no chromium");
-        let _ = writeln!(
-            std::io::stderr(),
-            "search browser test skipped: no chromium (set GUIDE_BROWSER_TESTS=required to fail)"
-        );
+    let Some(browser) = chrome::launch("the search browser test") else {
         return;
     };
-    let served = serve_bundled_site();
-    let page =
-        String::from_utf8_lossy(&served.files[&format!("{WORD_PAGE}index.html")]).to_lowercase();
+    let served = chrome::bundled_site();
+    let page = served
+        .text(&format!("{WORD_PAGE}index.html"))
+        .to_lowercase();
     assert!(
         page.contains(WORD),
         "the bundled page {WORD_PAGE} no longer says `{WORD}`"
     );
-
-    let browser = Browser::new(
-        LaunchOptions::default_builder()
-            .path(Some(chromium))
-            .sandbox(false)
-            .headless(true)
-            .window_size(Some((1280, 900)))
-            .idle_browser_timeout(Duration::from_secs(120))
-            .args(
-                ["--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"]
-                    .map(OsStr::new)
-                    .to_vec(),
-            )
-            .build()
-            .unwrap(),
-    )
-    .expect("launch chromium");
-    let tab = browser.new_tab().unwrap();
-    tab.set_default_timeout(TIMEOUT);
-    tab.navigate_to(&served.base)
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    let tab = chrome::open(&browser, &served.base);
 
     // Nothing of Pagefind is loaded before the reader uses the search box.
     wait_for(
@@ -212,159 +174,6 @@ fn the_search_box_finds_a_page_and_filters_scripts_by_channel() {
         "document.querySelector('#site-search-status').textContent",
     );
     assert_eq!(status, format!("{} results.", expected.len()));
-}
-
-// ----- Helpers (a small copy of browser.rs's, which keeps its own private) -----
-
-struct Served {
-    base: String,
-    files: Arc<HashMap<String, Vec<u8>>>,
-}
-
-fn chromium() -> Option<PathBuf> {
-    let debian = Path::new("/usr/bin/chromium");
-    if debian.is_file() {
-        return Some(debian.to_path_buf());
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("chromium"))
-        .find(|candidate| candidate.is_file())
-}
-
-/// Builds the bundled guide for a loopback port and serves it from memory.
-fn serve_bundled_site() -> Served {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let port = server.server_addr().to_ip().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}/");
-    let temp = tempfile::tempdir().unwrap();
-    let public = temp.path().join("public");
-    let output = Command::new(env!("CARGO_BIN_EXE_guide"))
-        .args(["build", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(&public)
-        .args(["--base-url", &base])
-        .current_dir(temp.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut files = HashMap::new();
-    read_tree(&public, &public, &mut files);
-    let files = Arc::new(files);
-    let shared = Arc::clone(&files);
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let files = Arc::clone(&shared);
-            std::thread::spawn(move || respond(&files, request));
-        }
-    });
-    Served { base, files }
-}
-
-fn respond(files: &HashMap<String, Vec<u8>>, request: tiny_http::Request) {
-    let path = request.url().split(['?', '#']).next().unwrap_or("/");
-    let mut key = path.trim_start_matches('/').to_string();
-    if key.is_empty() || key.ends_with('/') {
-        key.push_str("index.html");
-    }
-    let response = match files.get(&key) {
-        Some(body) => tiny_http::Response::from_data(body.clone()).with_header(content_type(&key)),
-        None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-    };
-    // The browser may have gone away already; nothing to do about it.
-    let _ = request.respond(response);
-}
-
-fn read_tree(root: &Path, dir: &Path, files: &mut HashMap<String, Vec<u8>>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            read_tree(root, &path, files);
-        } else {
-            let key = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(key, std::fs::read(&path).unwrap());
-        }
-    }
-}
-
-fn content_type(path: &str) -> tiny_http::Header {
-    let kind = match path.rsplit_once('.').map(|(_, ext)| ext) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("json") => "application/json",
-        _ => "application/octet-stream",
-    };
-    tiny_http::Header::from_bytes(&b"Content-Type"[..], kind.as_bytes()).unwrap()
-}
-
-fn js(text: &str) -> String {
-    serde_json::to_string(text).unwrap()
-}
-
-/// Evaluates `expression` (awaiting a promise) and returns its value.
-fn eval(tab: &Tab, expression: &str) -> Value {
-    let returned = tab
-        .call_method(Runtime::Evaluate {
-            expression: expression.to_string(),
-            object_group: None,
-            include_command_line_api: None,
-            silent: Some(false),
-            context_id: None,
-            return_by_value: Some(true),
-            generate_preview: None,
-            user_gesture: Some(true),
-            await_promise: Some(true),
-            throw_on_side_effect: None,
-            timeout: None,
-            disable_breaks: None,
-            repl_mode: None,
-            allow_unsafe_eval_blocked_by_csp: None,
-            unique_context_id: None,
-            serialization_options: None,
-        })
-        .unwrap_or_else(|e| panic!("Runtime.evaluate failed: {e}\n{expression}"));
-    if let Some(details) = returned.exception_details {
-        panic!("JavaScript threw: {details:?}\nin: {expression}");
-    }
-    returned.result.value.unwrap_or(Value::Null)
-}
-
-/// Polls `condition` until it is truthy; fails after `TIMEOUT` saying `what`.
-fn wait_for(tab: &Tab, what: &str, condition: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        let value = eval(tab, condition);
-        let truthy = match &value {
-            Value::Null | Value::Bool(false) => false,
-            Value::String(s) => !s.is_empty(),
-            Value::Number(n) => n.as_f64() != Some(0.0),
-            _ => true,
-        };
-        if truthy {
-            return value;
-        }
-        if start.elapsed() > TIMEOUT {
-            let status = eval(
-                tab,
-                "document.querySelector('#site-search-status')?.textContent",
-            );
-            panic!(
-                "timed out waiting until {what}\n(last value: {value}, search status: {status})"
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]

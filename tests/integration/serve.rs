@@ -403,37 +403,12 @@ fn a_taken_port_given_with_port_is_an_error() {
 /// `GUIDE_BROWSER_TESTS=required`.
 #[test]
 fn the_browser_shows_errors_reloads_and_swaps_stylesheets() {
-    use headless_chrome::{Browser, LaunchOptions};
-    let chromium = std::path::Path::new("/usr/bin/chromium");
-    if !chromium.is_file() {
-        let required = std::env::var("GUIDE_BROWSER_TESTS").is_ok_and(|v| v.trim() == "required");
-        assert!(
-            !required,
-            "browser tests required, but there is no /usr/bin/chromium"
-        );
-        eprintln!("serve browser test skipped: no /usr/bin/chromium");
+    let Some(browser) = super::chrome::launch("the serve browser test") else {
         return;
-    }
+    };
     let serve = Serve::start();
-    let options = LaunchOptions::default_builder()
-        .path(Some(chromium.to_path_buf()))
-        .sandbox(false)
-        .headless(true)
-        .idle_browser_timeout(Duration::from_secs(120))
-        .args(vec![
-            std::ffi::OsStr::new("--disable-gpu"),
-            std::ffi::OsStr::new("--no-first-run"),
-            std::ffi::OsStr::new("--disable-dev-shm-usage"),
-        ])
-        .build()
-        .unwrap();
-    let browser = Browser::new(options).expect("launch chromium");
-    let tab = browser.new_tab().unwrap();
     let url = format!("http://127.0.0.1:{}/guide/first/", serve.port);
-    tab.navigate_to(&url)
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    let tab = super::chrome::open(&browser, &url);
     let until = |what: &str, condition: &str| {
         let deadline = Instant::now() + PATIENCE;
         loop {

@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod range;
 pub mod scripts;
 pub mod templates;
 

@@ -146,6 +146,7 @@ pub fn render(
         most,
         exceeded: false,
     };
+    super::range::start_page();
     match tera.render_to(name, context, &mut out) {
         Ok(()) => String::from_utf8(out.html)
             .map_err(|_| Error::msg(format!("`{name}` wrote invalid UTF-8"))),
@@ -237,6 +238,7 @@ fn collect_files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
 }
 
 fn register_functions(tera: &mut Tera, config: &Config) {
+    tera.register_function("range", super::range::range);
     let base_path = config.base_path.clone();
     tera.register_function(
         "get_url",

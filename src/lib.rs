@@ -80,6 +80,9 @@ impl Terminal {
 
 /// Runs one command line; the error is printed by `main`.
 pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
+    render::watchdog::on_stuck(move |error| {
+        eprintln!("{} {error}\n", terminal.paint("1;31", "error:"));
+    });
     match cli.command {
         Command::Build(args) => {
             let overrides = Overrides {

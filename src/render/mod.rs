@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod range;
 pub mod scripts;
 pub mod templates;
+pub mod watchdog;
 
 use rayon::prelude::*;
 use tera::Context;

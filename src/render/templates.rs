@@ -147,6 +147,7 @@ pub fn render(
         exceeded: false,
     };
     super::range::start_page();
+    let _watched = super::watchdog::watch(name, page);
     match tera.render_to(name, context, &mut out) {
         Ok(()) => String::from_utf8(out.html)
             .map_err(|_| Error::msg(format!("`{name}` wrote invalid UTF-8"))),

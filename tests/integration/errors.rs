@@ -239,3 +239,33 @@ fn a_file_that_is_not_utf8() {
         "error: `content/a.md` is not valid UTF-8\n --> content/a.md:4:5"
     );
 }
+
+/// A component that calls itself ten times a level writes nothing and counts
+/// nothing, so no cap stops it: the watch reports it once it has run past
+/// GUIDE_TEMPLATE_TIMEOUT, and the last good output is kept.
+#[test]
+fn a_template_that_never_ends_is_reported_and_the_output_kept() {
+    let site = site(&[("content/page.md", "---\ntitle: A page\n---\nWords.\n")]);
+    site.build();
+    let before = site.public("page/index.html");
+    site.write(
+        "templates/page.html",
+        "{% component bomb(n) %}{% if n < 19 %}{% for i in range(end=10) %}\
+         {{ <bomb n={n+1}/> }}{% endfor %}{% endif %}{% endcomponent bomb %}{{ <bomb n={0}/> }}",
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_guide"))
+        .arg("build")
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .env("GUIDE_TEMPLATE_TIMEOUT", "0.5")
+        .output()
+        .unwrap();
+    let run = crate::support::Run::from(output);
+    let stderr = run.failed();
+    assert_contains!(
+        stderr,
+        "error: the template `page.html` has been rendering `content/page.md` for more than 0.5 s"
+    );
+    assert_contains!(stderr, "set GUIDE_TEMPLATE_TIMEOUT to a number of seconds");
+    assert_eq!(site.public("page/index.html"), before);
+}

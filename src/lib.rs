@@ -15,33 +15,19 @@ pub mod error;
 pub mod fs;
 pub mod slug;
 
-// The stages, in pipeline order; each line says what the module owns.
-// site.toml → a validated Config.
-pub mod config;
-// Walking content/: pages, sections, script sources, assets.
-pub mod content;
-// Scripts and the message language.
-pub mod script;
-// Markdown → HTML, heading ids, tables of contents, internal links.
-pub mod markdown;
-// The Site model: order, sections, links resolved.
-pub mod site;
-// Tera: the Site rendered into an Output.
-pub mod render;
-// The built site in memory, and its atomic write.
-pub mod output;
-// The offline search index (Pagefind) of the rendered pages.
-pub mod search;
-// What `check` warns about beyond a build: orphans, missing files.
-pub mod lint;
-// The stages run in order.
 pub mod build;
-// The development server: watch, rebuild, live reload.
-pub mod serve;
-// New sites, pages and scripts.
-pub mod scaffold;
-// The command line's types.
 pub mod cli;
+pub mod config;
+pub mod content;
+pub mod lint;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod script;
+pub mod search;
+pub mod serve;
+pub mod site;
 
 use cli::{Cli, Command, NewCommand};
 use config::{Config, Overrides};

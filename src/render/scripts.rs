@@ -8,12 +8,23 @@ use super::context::Views;
 use crate::config::{Channel, Label};
 use crate::script::{self, Field, Format, Message, Script};
 
-/// `{ id, label, description }` of a situation.
+/// `{ id, label, description }` of a situation, relationship or channel.
 #[derive(Serialize)]
 pub struct LabelView<'a> {
     pub id: &'a str,
     pub label: &'a str,
     pub description: Option<&'a str>,
+}
+
+/// A channel has no description: its note is shown beside the counter.
+impl<'a> From<&'a Channel> for LabelView<'a> {
+    fn from(channel: &'a Channel) -> Self {
+        LabelView {
+            id: &channel.id,
+            label: &channel.label,
+            description: None,
+        }
+    }
 }
 
 impl<'a> From<&'a Label> for LabelView<'a> {
@@ -196,17 +207,6 @@ impl<'a> Views<'a> {
     /// A script as a card in lists.
     pub fn script_card(&self, index: usize) -> ScriptCard<'a> {
         let script = &self.site.scripts[index];
-        let mut channels: Vec<LabelView<'a>> = Vec::new();
-        for message in &script.messages {
-            let channel = self.channel(&message.channel);
-            if !channels.iter().any(|c| c.id == channel.id) {
-                channels.push(LabelView {
-                    id: &channel.id,
-                    label: &channel.label,
-                    description: None,
-                });
-            }
-        }
         ScriptCard {
             title: &script.title,
             summary: &script.summary,
@@ -223,11 +223,7 @@ impl<'a> Views<'a> {
         for message in &script.messages {
             let channel = self.channel(&message.channel);
             if !channels.iter().any(|c| c.id == channel.id) {
-                channels.push(LabelView {
-                    id: &channel.id,
-                    label: &channel.label,
-                    description: None,
-                });
+                channels.push(channel.into());
             }
         }
         channels
@@ -259,16 +255,8 @@ impl<'a> Views<'a> {
             .iter()
             .map(LabelView::from)
             .collect();
-        let channels: Vec<LabelView<'_>> = self
-            .config
-            .channels
-            .iter()
-            .map(|c| LabelView {
-                id: &c.id,
-                label: &c.label,
-                description: None,
-            })
-            .collect();
+        let channels: Vec<LabelView<'_>> =
+            self.config.channels.iter().map(LabelView::from).collect();
         context.insert("scripts", &cards);
         context.insert("situations", &groups);
         context.insert("relationships", &relationships);

@@ -216,7 +216,8 @@ impl Project {
     fn update_pages(&mut self, pages: &[String]) -> Result<Applied> {
         let content = self.config.content_dir();
         let mut documents = Vec::new();
-        let mut tags: BTreeSet<String> = BTreeSet::new();
+        // Every (taxonomy, term slug) the edited pages had or now have.
+        let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
         let mut retag = false;
         for relative in pages {
             let file = content.join(relative);
@@ -231,25 +232,35 @@ impl Project {
             }
             let before = self.site.documents.iter().find(|d| d.relative == *relative);
             retag |= before.is_none_or(|d| {
-                d.meta.tags != document.meta.tags || d.meta.aliases != document.meta.aliases
+                d.meta.terms != document.meta.terms || d.meta.aliases != document.meta.aliases
             });
-            for tag in before
+            for (taxonomy, names) in before
                 .into_iter()
-                .flat_map(|d| &d.meta.tags)
-                .chain(&document.meta.tags)
+                .flat_map(|d| &d.meta.terms)
+                .chain(&document.meta.terms)
             {
-                tags.insert(crate::slug::slugify(tag));
+                for name in names {
+                    touched.insert((taxonomy.clone(), crate::slug::slugify(name)));
+                }
             }
             documents.push(document);
         }
         let Some(affected) = self.site.replace_pages(&self.config, documents)? else {
             return self.reload_all();
         };
-        let terms: Vec<usize> = (0..self.site.tags.len())
-            .filter(|&i| tags.contains(&self.site.tags[i].slug))
+        let terms: Vec<crate::render::feeds::TermRef> = touched
+            .iter()
+            .filter_map(|(taxonomy, slug)| {
+                let t = self
+                    .site
+                    .taxonomies
+                    .iter()
+                    .position(|x| x.id == *taxonomy)?;
+                Some((t, self.site.taxonomies[t].term(slug)?))
+            })
             .collect();
-        // A page's tags or aliases changed: the list of tags and its counts,
-        // or the redirects, change too.
+        // A page's terms or aliases changed: the lists of terms and their
+        // counts, or the redirects, change too.
         let only = (!retag).then_some(terms.as_slice());
         let (config, site, templates) = (&self.config, &self.site, &self.templates);
         let (pages, extras) = rayon::join(

@@ -33,6 +33,28 @@ pub struct Label {
     pub description: Option<String>,
 }
 
+/// The keys a page's front matter may hold besides its taxonomies. A
+/// taxonomy may not take one of these names, since its terms are written
+/// under its own name (`tags: [apology]`).
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "weight",
+    "slug",
+    "aliases",
+    "template",
+    "extra",
+];
+
+/// The taxonomy every site has, declared or not.
+pub const TAGS: &str = "tags";
+
+/// Folders of the built site a taxonomy's pages would collide with.
+const TAKEN_URLS: &[&str] = &["scripts", "pagefind"];
+
 /// Markdown switches of `[markdown]`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -86,6 +108,9 @@ pub struct Config {
     pub channels: Vec<Channel>,
     pub situations: Vec<Label>,
     pub relationships: Vec<Label>,
+    /// The taxonomies, `tags` always among them: pages list their terms
+    /// under the taxonomy's id, and each term gets a page at `/<id>/<term>/`.
+    pub taxonomies: Vec<Label>,
     pub extra: serde_json::Value,
     pub drafts: bool,
     pub feed_limit: usize,
@@ -113,6 +138,8 @@ struct RawConfig {
     situations: IndexMap<String, RawLabel>,
     #[serde(default)]
     relationships: IndexMap<String, RawLabel>,
+    #[serde(default)]
+    taxonomies: IndexMap<String, RawLabel>,
     #[serde(default)]
     feed: RawFeed,
     #[serde(default)]
@@ -220,6 +247,7 @@ impl Config {
         }
         let situations = labels(raw.situations, "situations", &mut errors, &at_key);
         let relationships = labels(raw.relationships, "relationships", &mut errors, &at_key);
+        let taxonomies = taxonomies(raw.taxonomies, &mut errors, &at_key);
         Error::collect(errors)?;
 
         let extra = serde_json::to_value(&raw.extra).map_err(|e| Error::msg(e.to_string()))?;
@@ -239,6 +267,7 @@ impl Config {
             channels,
             situations,
             relationships,
+            taxonomies,
             extra,
             drafts: overrides.drafts,
             feed_limit: raw.feed.limit,
@@ -254,6 +283,11 @@ impl Config {
     /// The channel with this id, if declared.
     pub fn channel(&self, id: &str) -> Option<&Channel> {
         self.channels.iter().find(|c| c.id == id)
+    }
+
+    /// The taxonomy with this id, if declared (`tags` always is).
+    pub fn taxonomy(&self, id: &str) -> Option<&Label> {
+        self.taxonomies.iter().find(|t| t.id == id)
     }
 
     /// The absolute URL of a root-relative path such as `/a/b/`.
@@ -285,6 +319,43 @@ fn labels(
         .collect();
     labelled.sort_by_key(|(weight, _)| *weight);
     labelled.into_iter().map(|(_, label)| label).collect()
+}
+
+/// The declared taxonomies in weight order, with `tags` first when it was
+/// not declared; a name a page key or a folder of the site already has is
+/// an error.
+fn taxonomies(
+    raw: IndexMap<String, RawLabel>,
+    errors: &mut Vec<Error>,
+    at_key: &impl Fn(&str, String) -> Error,
+) -> Vec<Label> {
+    for id in raw.keys() {
+        let taken = if PAGE_KEYS.contains(&id.as_str()) {
+            Some("a front-matter key of pages")
+        } else if TAKEN_URLS.contains(&id.as_str()) {
+            Some("a folder of every built site")
+        } else {
+            None
+        };
+        if let Some(taken) = taken {
+            errors.push(at_key(
+                &format!("[taxonomies.{id}]"),
+                format!("a taxonomy cannot be called `{id}`: that is {taken}"),
+            ));
+        }
+    }
+    let mut declared = labels(raw, "taxonomies", errors, at_key);
+    if !declared.iter().any(|t| t.id == TAGS) {
+        declared.insert(
+            0,
+            Label {
+                id: TAGS.to_string(),
+                label: "Tags".to_string(),
+                description: None,
+            },
+        );
+    }
+    declared
 }
 
 fn check_id(id: &str) -> Result<(), String> {
@@ -474,6 +545,44 @@ mod tests {
             "channel `x` has a limit of 0; leave `limit` out for no limit"
         );
         assert_eq!(d.position, Some((5, 1)));
+    }
+
+    #[test]
+    fn tags_is_a_taxonomy_whether_declared_or_not() {
+        let ids = |config: Config| -> Vec<String> {
+            config.taxonomies.into_iter().map(|t| t.id).collect()
+        };
+        assert_eq!(ids(parse(MINIMAL).unwrap()), ["tags"]);
+        let declared = parse(&format!(
+            "{MINIMAL}[taxonomies.moments]\nlabel = \"Moments\"\nweight = 2\n\
+             [taxonomies.tags]\nlabel = \"Topics\"\nweight = 1\n"
+        ))
+        .unwrap();
+        assert_eq!(declared.taxonomy("tags").unwrap().label, "Topics");
+        assert_eq!(ids(declared), ["tags", "moments"]);
+        let added = parse(&format!(
+            "{MINIMAL}[taxonomies.moments]\nlabel = \"Moments\"\n"
+        ))
+        .unwrap();
+        assert_eq!(ids(added), ["tags", "moments"]);
+    }
+
+    #[test]
+    fn a_taxonomy_may_not_take_a_page_key_or_a_sites_folder() {
+        for (id, why) in [
+            ("title", "a front-matter key of pages"),
+            ("scripts", "a folder of every built site"),
+        ] {
+            let err = parse(&format!("{MINIMAL}[taxonomies.{id}]\nlabel = \"X\"\n")).unwrap_err();
+            let d = err.diagnostic().unwrap();
+            assert_eq!(
+                d.message,
+                format!("a taxonomy cannot be called `{id}`: that is {why}")
+            );
+            assert_eq!(d.position, Some((3, 1)));
+        }
+        let err = parse(&format!("{MINIMAL}[taxonomies.Big]\nlabel = \"X\"\n")).unwrap_err();
+        assert!(err.to_string().contains("`Big` is not a valid id"), "{err}");
     }
 
     #[test]

@@ -33,6 +33,20 @@ pub struct Term {
     pub pages: Vec<usize>,
 }
 
+/// A taxonomy some page uses (`tags`, or one declared in site.toml).
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub id: String,
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    /// The index of the term with this slug.
+    pub fn term(&self, slug: &str) -> Option<usize> {
+        self.terms.iter().position(|t| t.slug == slug)
+    }
+}
+
 /// The whole site, ready to render.
 #[derive(Debug)]
 pub struct Site {
@@ -46,7 +60,8 @@ pub struct Site {
     pub section_index: Vec<Option<usize>>,
     /// Previous and next page within the section, for pages.
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
-    pub tags: Vec<Term>,
+    /// Every taxonomy some page uses, by id, each with its terms in order.
+    pub taxonomies: Vec<Taxonomy>,
     pub assets: Vec<Asset>,
     /// Every script, in index order (situation, weight, title).
     pub scripts: Vec<Script>,
@@ -77,6 +92,7 @@ impl Site {
         let (scripts, warnings) = scripts?;
 
         let mut errors = check_urls(&documents, &scripts);
+        errors.extend(check_taxonomy_urls(config, &documents));
         let urls: HashMap<String, String> = documents
             .iter()
             .map(|d| (d.relative.clone(), d.url.clone()))
@@ -108,7 +124,7 @@ impl Site {
             section_of: Vec::new(),
             section_index: Vec::new(),
             neighbours: Vec::new(),
-            tags: Vec::new(),
+            taxonomies: Vec::new(),
             assets,
             scripts,
             script_notes,
@@ -153,7 +169,7 @@ impl Site {
         self.sections = sections;
         self.section_of = section_of;
         self.section_index = section_index;
-        self.tags = tags(&self.documents);
+        self.taxonomies = taxonomies(&self.documents);
     }
 
     /// The scripts document `index` links to, each once, in link order.
@@ -267,7 +283,7 @@ impl Site {
             before.meta.weight != after.meta.weight
                 || before.meta.date != after.meta.date
                 || before.title != after.title
-                || before.meta.tags != after.meta.tags
+                || before.meta.terms != after.meta.terms
         });
         for &(i, _, _) in &old {
             let (previous, next) = self.neighbours[i];
@@ -353,6 +369,43 @@ fn check_urls(documents: &[Document], scripts: &[Script]) -> Vec<Error> {
                     ),
                 )
                 .help("rename one of the files, or give one a different `slug:`")
+                .into(),
+            );
+        }
+    }
+    errors
+}
+
+/// A used taxonomy's pages live under `/<id>/`: no page or section may be there.
+fn check_taxonomy_urls(config: &Config, documents: &[Document]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for taxonomy in &config.taxonomies {
+        if documents
+            .iter()
+            .all(|d| d.meta.terms_of(&taxonomy.id).is_empty())
+        {
+            continue;
+        }
+        let prefix = format!("{}{}/", config.base_path, taxonomy.id);
+        // A real file before a section made up for a folder.
+        let mut there = documents.iter().filter(|d| d.url.starts_with(&prefix));
+        let found = there
+            .clone()
+            .find(|d| !d.source.is_empty())
+            .or(there.next());
+        if let Some(d) = found {
+            errors.push(
+                Diagnostic::file(
+                    &d.path,
+                    format!(
+                        "this would be published at {}, where the pages of the taxonomy `{}` go",
+                        d.url, taxonomy.id
+                    ),
+                )
+                .help(format!(
+                    "move or rename the file, or rename the taxonomy in {}",
+                    crate::config::FILE_NAME
+                ))
                 .into(),
             );
         }
@@ -498,25 +551,42 @@ fn neighbours(documents: &[Document], sections: &[Section]) -> Vec<(Option<usize
     result
 }
 
-fn tags(documents: &[Document]) -> Vec<Term> {
-    let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+/// The taxonomies pages use, by id, each with its terms by slug and each
+/// term's pages in reading order. Terms that slugify alike are one term,
+/// named as first written.
+fn taxonomies(documents: &[Document]) -> Vec<Taxonomy> {
+    let mut found: BTreeMap<&str, BTreeMap<String, Term>> = BTreeMap::new();
     for (i, document) in documents.iter().enumerate() {
-        for name in &document.meta.tags {
-            let slug = slugify(name);
-            let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                name: name.clone(),
-                slug,
-                pages: Vec::new(),
-            });
-            term.pages.push(i);
+        for (taxonomy, names) in &document.meta.terms {
+            let terms = found.entry(taxonomy).or_default();
+            for name in names {
+                let slug = slugify(name);
+                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                    name: name.clone(),
+                    slug,
+                    pages: Vec::new(),
+                });
+                if term.pages.last() != Some(&i) {
+                    term.pages.push(i);
+                }
+            }
         }
     }
-    let mut terms: Vec<Term> = terms.into_values().collect();
-    for term in &mut terms {
-        term.pages
-            .sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
-    }
-    terms
+    found
+        .into_iter()
+        .filter(|(_, terms)| !terms.is_empty())
+        .map(|(id, terms)| {
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                term.pages
+                    .sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
+            }
+            Taxonomy {
+                id: id.to_string(),
+                terms,
+            }
+        })
+        .collect()
 }
 
 /// Renders one document's Markdown with links resolved through `urls`.

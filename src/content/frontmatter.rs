@@ -4,10 +4,12 @@
 
 use std::path::Path;
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _};
 use serde::{Deserialize, Deserializer};
 
-use crate::error::{line_column, plain_types, unknown_field, unknown_key_help, Diagnostic};
+use crate::error::{
+    did_you_mean, line_column, plain_types, unknown_field, unknown_key_help, Diagnostic,
+};
 
 /// A file cut at its front-matter fences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +105,22 @@ pub fn parse<T: DeserializeOwned + Default>(
     from_yaml(path, source, split.yaml_line, split.yaml, Yaml::FrontMatter)
 }
 
+/// Parses front-matter YAML with `seed`, for front matter whose keys depend
+/// on the site (a page's taxonomies); errors as [`parse`]'s.
+pub fn parse_seeded<T: Default, S: for<'de> DeserializeSeed<'de, Value = T>>(
+    path: &Path,
+    source: &str,
+    split: &Split<'_>,
+    seed: S,
+) -> Result<T, crate::error::Error> {
+    if split.yaml.trim().is_empty() {
+        return Ok(T::default());
+    }
+    check_depth(path, source, split.yaml_line, split.yaml, Yaml::FrontMatter)?;
+    seed.deserialize(serde_yaml::Deserializer::from_str(split.yaml))
+        .map_err(|err| yaml_error(path, source, split.yaml_line, Yaml::FrontMatter, &err).into())
+}
+
 /// Parses `yaml`, which starts on line `first_line` of `source` (the whole
 /// file), into `T`: the one call of serde_yaml, behind a guard against
 /// runaway nesting.
@@ -113,6 +131,19 @@ pub fn from_yaml<T: DeserializeOwned>(
     yaml: &str,
     kind: Yaml,
 ) -> Result<T, crate::error::Error> {
+    check_depth(path, source, first_line, yaml, kind)?;
+    serde_yaml::from_str(yaml)
+        .map_err(|err| yaml_error(path, source, first_line, kind, &err).into())
+}
+
+/// Refuses YAML nested deeper than [`DEEPEST`] before libyaml sees it.
+fn check_depth(
+    path: &Path,
+    source: &str,
+    first_line: usize,
+    yaml: &str,
+    kind: Yaml,
+) -> Result<(), crate::error::Error> {
     if let Some(offset) = too_deep(yaml) {
         let (line, column) = line_column(yaml, offset);
         return Err(Diagnostic::at(
@@ -127,8 +158,7 @@ pub fn from_yaml<T: DeserializeOwned>(
         ))
         .into());
     }
-    serde_yaml::from_str(yaml)
-        .map_err(|err| yaml_error(path, source, first_line, kind, &err).into())
+    Ok(())
 }
 
 /// The byte offset at which `[` and `{` nest deeper than [`DEEPEST`]. Every
@@ -182,9 +212,16 @@ fn yaml_error(
         ));
     }
     if let Some((key, expected)) = unknown_field(&message) {
+        let mut help = unknown_key_help(&key, &expected);
+        let no_near_key = did_you_mean(&key, expected.iter().map(String::as_str)).is_none();
+        if kind == Yaml::FrontMatter && no_near_key {
+            help.push_str(&format!(
+                "; to file pages under `{key}`, declare a taxonomy: `[taxonomies.{key}]` in site.toml"
+            ));
+        }
         return at((line, column), format!("unknown {} `{key}`", kind.key()))
             .width(key.chars().count())
-            .help(unknown_key_help(&key, &expected));
+            .help(help);
     }
     if let Some(key) = duplicate_key(&message) {
         let place = second_key(source, first_line, key).unwrap_or((line, column));

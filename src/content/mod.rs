@@ -10,7 +10,9 @@ pub mod frontmatter;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::de::Error as _;
+use std::collections::BTreeMap;
+
+use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::config::Config;
@@ -26,25 +28,136 @@ pub const SCRIPTS_DIR: &str = "scripts";
 /// tying up the build (and every `serve` rebuild) for many seconds.
 pub const LARGEST: u64 = 10_000_000;
 
-/// The front matter of a page or section.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The front matter of a page or section: the keys of
+/// [`config::PAGE_KEYS`](crate::config::PAGE_KEYS), and the terms of each
+/// declared taxonomy under the taxonomy's id (`tags: [apology, email]`).
+/// Any other key is an error.
+#[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub date: Option<Date>,
     pub updated: Option<Date>,
-    #[serde(default)]
     pub draft: bool,
     pub weight: Option<i64>,
     pub slug: Option<Slug>,
-    #[serde(default)]
     pub aliases: Vec<Alias>,
-    #[serde(default)]
-    pub tags: Vec<String>,
+    /// Taxonomy id → the terms the page is filed under, as written.
+    pub terms: BTreeMap<String, Vec<String>>,
     pub template: Option<String>,
-    #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FrontMatter {
+    /// The page's terms in one taxonomy (none when it has none).
+    pub fn terms_of(&self, taxonomy: &str) -> &[String] {
+        self.terms.get(taxonomy).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Reads front matter knowing which taxonomies the site declares, since
+/// their ids are keys too.
+pub struct FrontMatterSeed<'a> {
+    pub taxonomies: Vec<&'a str>,
+}
+
+impl<'de> DeserializeSeed<'de> for FrontMatterSeed<'_> {
+    type Value = FrontMatter;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FrontMatter, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
+    type Value = FrontMatter;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a mapping")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
+        let mut meta = FrontMatter::default();
+        let mut seen: Vec<String> = Vec::new();
+        let keys = KeySeed {
+            taxonomies: &self.taxonomies,
+        };
+        while let Some(key) = map.next_key_seed(keys)? {
+            if seen.contains(&key) {
+                return Err(A::Error::custom(format!("duplicate field `{key}`")));
+            }
+            match key.as_str() {
+                "title" => meta.title = map.next_value()?,
+                "description" => meta.description = map.next_value()?,
+                "date" => meta.date = map.next_value()?,
+                "updated" => meta.updated = map.next_value()?,
+                "draft" => meta.draft = map.next_value()?,
+                "weight" => meta.weight = map.next_value()?,
+                "slug" => meta.slug = map.next_value()?,
+                "aliases" => meta.aliases = map.next_value()?,
+                "template" => meta.template = map.next_value()?,
+                "extra" => meta.extra = map.next_value()?,
+                // KeySeed let through only page keys and taxonomies.
+                _ => {
+                    let terms: Vec<String> = map.next_value()?;
+                    meta.terms.insert(key.clone(), terms);
+                }
+            }
+            seen.push(key);
+        }
+        Ok(meta)
+    }
+}
+
+/// A front-matter key, refused while it is read when it is neither a page
+/// key nor a taxonomy, so the error points at the key itself.
+#[derive(Clone, Copy)]
+struct KeySeed<'a, 'b> {
+    taxonomies: &'a [&'b str],
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        // Refused inside the visitor, where serde_yaml still knows the key's place.
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_, '_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a front-matter key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<String, E> {
+        let known = crate::config::PAGE_KEYS.contains(&key) || self.taxonomies.contains(&key);
+        if known {
+            return Ok(key.to_string());
+        }
+        // serde's own wording, which the located error reads.
+        let expected: Vec<String> = crate::config::PAGE_KEYS
+            .iter()
+            .chain(self.taxonomies)
+            .map(|k| format!("`{k}`"))
+            .collect();
+        Err(E::custom(format!(
+            "unknown field `{key}`, expected one of {}",
+            expected.join(", ")
+        )))
+    }
+}
+
+/// Front matter read with `tags` as the only taxonomy.
+impl<'de> Deserialize<'de> for FrontMatter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        FrontMatterSeed {
+            taxonomies: vec![crate::config::TAGS],
+        }
+        .deserialize(deserializer)
+    }
 }
 
 /// A slug given in front matter: one URL segment, never a path.
@@ -316,7 +429,10 @@ pub fn parse_document(
     check_size(&path, source.len() as u64)?;
     let split = frontmatter::split(&source)
         .map_err(|(message, help)| Diagnostic::at(&path, &source, 1, 1, message).help(help))?;
-    let meta: FrontMatter = frontmatter::parse(&path, &source, &split)?;
+    let seed = FrontMatterSeed {
+        taxonomies: config.taxonomies.iter().map(|t| t.id.as_str()).collect(),
+    };
+    let meta = frontmatter::parse_seeded(&path, &source, &split, seed)?;
     let body_offset = split.body_offset;
     let kind = if name == "_index.md" {
         Kind::Section

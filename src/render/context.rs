@@ -43,12 +43,21 @@ pub struct LinkView<'a> {
     pub url: &'a str,
 }
 
-/// A tag on a page.
+/// A term a page is filed under (a tag, or a term of another taxonomy).
 #[derive(Serialize)]
 pub struct TagView<'a> {
     pub name: &'a str,
     pub slug: String,
     pub url: String,
+}
+
+/// A taxonomy a page has terms in, with those terms.
+#[derive(Serialize)]
+pub struct PageTaxonomyView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub url: String,
+    pub terms: Vec<TagView<'a>>,
 }
 
 /// A section as seen from one of its pages or its parent.
@@ -70,6 +79,8 @@ pub struct PageView<'a> {
     pub draft: bool,
     pub weight: Option<i64>,
     pub tags: Vec<TagView<'a>>,
+    /// Every taxonomy the page has terms in, `tags` included, in site.toml's order.
+    pub taxonomies: Vec<PageTaxonomyView<'a>>,
     pub slug: &'a str,
     pub url: &'a str,
     pub permalink: String,
@@ -145,7 +156,8 @@ impl<'a> Views<'a> {
             updated: d.meta.updated.as_ref().map(|date| date.text.as_str()),
             draft: d.meta.draft,
             weight: d.meta.weight,
-            tags: self.tags(d),
+            tags: self.terms(d, crate::config::TAGS),
+            taxonomies: self.taxonomies(d),
             slug: d
                 .url
                 .trim_end_matches('/')
@@ -170,14 +182,29 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn tags(&self, d: &'a Document) -> Vec<TagView<'a>> {
+    /// The page's terms in one taxonomy, linked to their pages.
+    fn terms(&self, d: &'a Document, taxonomy: &str) -> Vec<TagView<'a>> {
         d.meta
-            .tags
+            .terms_of(taxonomy)
             .iter()
             .map(|name| {
                 let slug = crate::slug::slugify(name);
-                let url = format!("{}tags/{slug}/", self.config.base_path);
+                let url = super::feeds::term_url(self.config, taxonomy, &slug);
                 TagView { name, slug, url }
+            })
+            .collect()
+    }
+
+    fn taxonomies(&self, d: &'a Document) -> Vec<PageTaxonomyView<'a>> {
+        self.config
+            .taxonomies
+            .iter()
+            .filter(|t| !d.meta.terms_of(&t.id).is_empty())
+            .map(|t| PageTaxonomyView {
+                id: &t.id,
+                label: &t.label,
+                url: super::feeds::taxonomy_url(self.config, &t.id),
+                terms: self.terms(d, &t.id),
             })
             .collect()
     }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::{PageView, Views};
+use super::context::{LinkView, PageView, Views};
 use super::output_path;
 use crate::config::Config;
 use crate::content::{Document, Kind};
@@ -125,8 +125,15 @@ pub fn atom(config: &Config, site: &Site) -> String {
                 xml_escape(description)
             ));
         }
-        for tag in &page.meta.tags {
-            xml.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(tag)));
+        for (taxonomy, names) in &page.meta.terms {
+            let scheme = config.permalink(&taxonomy_url(config, taxonomy));
+            for name in names {
+                xml.push_str(&format!(
+                    "    <category term=\"{}\" scheme=\"{}\"/>\n",
+                    xml_escape(name),
+                    xml_escape(&scheme)
+                ));
+            }
         }
         xml.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{permalink}\">{}</content>\n",
@@ -168,10 +175,10 @@ pub fn sitemap(config: &Config, site: &Site) -> String {
     for script in &site.scripts {
         entry(&script.url, None);
     }
-    if !site.tags.is_empty() {
-        entry(&tags_url(config), None);
-        for term in &site.tags {
-            entry(&term_url(config, &term.slug), None);
+    for taxonomy in &site.taxonomies {
+        entry(&taxonomy_url(config, &taxonomy.id), None);
+        for term in &taxonomy.terms {
+            entry(&term_url(config, &taxonomy.id, &term.slug), None);
         }
     }
     xml.push_str("</urlset>\n");
@@ -186,14 +193,23 @@ pub fn robots(config: &Config) -> String {
     )
 }
 
-/// The URL of the list of tags.
-pub fn tags_url(config: &Config) -> String {
-    format!("{}tags/", config.base_path)
+/// The URL of a taxonomy's list of terms (`/tags/`).
+pub fn taxonomy_url(config: &Config, taxonomy: &str) -> String {
+    format!("{}{taxonomy}/", config.base_path)
 }
 
-/// The URL of one tag's page.
-pub fn term_url(config: &Config, slug: &str) -> String {
-    format!("{}tags/{slug}/", config.base_path)
+/// The URL of one term's page (`/tags/trust/`).
+pub fn term_url(config: &Config, taxonomy: &str, slug: &str) -> String {
+    format!("{}{taxonomy}/{slug}/", config.base_path)
+}
+
+/// `taxonomy` in `taxonomy_list.html` and `taxonomy_term.html`.
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    id: &'a str,
+    label: &'a str,
+    description: Option<&'a str>,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -206,59 +222,94 @@ struct TermView<'a> {
     pages: Option<Vec<PageView<'a>>>,
 }
 
-/// The tag pages: `/tags/` (`taxonomy_list.html`, with `terms`) and one
-/// page per tag (`taxonomy_term.html`, with `term` and its `pages`), when
+/// A term of the site: (taxonomy, term) indices into [`Site::taxonomies`].
+pub type TermRef = (usize, usize);
+
+/// The taxonomy pages: for each taxonomy, `/<id>/` (`taxonomy_list.html`,
+/// with `taxonomy` and `terms`) and one page per term
+/// (`taxonomy_term.html`, with `taxonomy`, `term` and its `pages`), when
 /// the theme has those templates. `only` limits the term pages rendered
-/// (and leaves out the list), for incremental updates.
-pub fn render_tags(
+/// (and leaves out the lists), for incremental updates.
+pub fn render_taxonomies(
     views: &Views<'_>,
     tera: &tera::Tera,
-    only: Option<&[usize]>,
+    only: Option<&[TermRef]>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let (config, site) = (views.config, views.site);
-    let has = |name: &str| tera.contains_template(name);
-    let mut files = Vec::new();
-    let view = |i: usize, pages: bool| {
-        let term = &site.tags[i];
+    let taxonomy_view = |t: usize| {
+        let id = site.taxonomies[t].id.as_str();
+        let declared = config.taxonomy(id);
+        TaxonomyView {
+            id,
+            label: declared.map_or(id, |d| d.label.as_str()),
+            description: declared.and_then(|d| d.description.as_deref()),
+            url: taxonomy_url(config, id),
+        }
+    };
+    let term_view = |(t, i): TermRef, pages: bool| {
+        let taxonomy = &site.taxonomies[t];
+        let term = &taxonomy.terms[i];
         TermView {
             name: &term.name,
             slug: &term.slug,
-            url: term_url(config, &term.slug),
+            url: term_url(config, &taxonomy.id, &term.slug),
             count: term.pages.len(),
             pages: pages.then(|| term.pages.iter().map(|&p| views.page(p, false)).collect()),
         }
     };
-    let render = |template: &str, url: &str, context: &mut Context| -> Result<(String, Vec<u8>)> {
+    // A term page's breadcrumbs lead through its taxonomy's list.
+    let render = |template: &str,
+                  url: &str,
+                  through: Option<&TaxonomyView<'_>>,
+                  context: &mut Context|
+     -> Result<(String, Vec<u8>)> {
         context.insert("current_url", &config.permalink(url));
         context.insert("current_path", url);
-        context.insert("breadcrumbs", &views.home_crumb());
+        let mut crumbs: Vec<LinkView<'_>> = views.home_crumb();
+        if let Some(taxonomy) = through {
+            crumbs.push(LinkView {
+                title: taxonomy.label,
+                url: &taxonomy.url,
+            });
+        }
+        context.insert("breadcrumbs", &crumbs);
         let html = super::templates::render(config, tera, template, context, None)?;
         Ok((output_path(config, url), html.into_bytes()))
     };
-    if site.tags.is_empty() {
-        return Ok(files);
-    }
-    if has("taxonomy_list.html") && only.is_none() {
-        let all: Vec<TermView<'_>> = (0..site.tags.len()).map(|i| view(i, false)).collect();
-        let mut context = Context::new();
-        context.insert("terms", &all);
-        files.push(render(
-            "taxonomy_list.html",
-            &tags_url(config),
-            &mut context,
-        )?);
-    }
-    if has("taxonomy_term.html") {
-        let chosen: Vec<usize> = match only {
-            Some(terms) => terms.to_vec(),
-            None => (0..site.tags.len()).collect(),
-        };
-        for i in chosen {
-            let term = view(i, true);
-            let url = term.url.clone();
+    let mut files = Vec::new();
+    if tera.contains_template("taxonomy_list.html") && only.is_none() {
+        for t in 0..site.taxonomies.len() {
+            let terms: Vec<TermView<'_>> = (0..site.taxonomies[t].terms.len())
+                .map(|i| term_view((t, i), false))
+                .collect();
+            let taxonomy = taxonomy_view(t);
+            let url = taxonomy.url.clone();
             let mut context = Context::new();
+            context.insert("taxonomy", &taxonomy);
+            context.insert("terms", &terms);
+            files.push(render("taxonomy_list.html", &url, None, &mut context)?);
+        }
+    }
+    if tera.contains_template("taxonomy_term.html") {
+        let chosen: Vec<TermRef> = match only {
+            Some(terms) => terms.to_vec(),
+            None => (0..site.taxonomies.len())
+                .flat_map(|t| (0..site.taxonomies[t].terms.len()).map(move |i| (t, i)))
+                .collect(),
+        };
+        for (t, i) in chosen {
+            let term = term_view((t, i), true);
+            let url = term.url.clone();
+            let taxonomy = taxonomy_view(t);
+            let mut context = Context::new();
+            context.insert("taxonomy", &taxonomy);
             context.insert("term", &term);
-            files.push(render("taxonomy_term.html", &url, &mut context)?);
+            files.push(render(
+                "taxonomy_term.html",
+                &url,
+                Some(&taxonomy),
+                &mut context,
+            )?);
         }
     }
     Ok(files)

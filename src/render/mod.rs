@@ -60,13 +60,13 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
     Ok(output)
 }
 
-/// The feed, sitemap, robots.txt, alias redirects and tag pages; with
-/// `terms`, only those tag pages (and no list of tags, no aliases).
+/// The feed, sitemap, robots.txt, alias redirects and taxonomy pages; with
+/// `terms`, only those term pages (and no lists of terms, no aliases).
 pub fn extras(
     config: &Config,
     site: &Site,
     templates: &Templates,
-    terms: Option<&[usize]>,
+    terms: Option<&[feeds::TermRef]>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let views = Views { config, site };
     let tera = prepare(config, site, templates);
@@ -84,7 +84,7 @@ pub fn extras(
         files.push(("robots.txt".to_string(), feeds::robots(config).into_bytes()));
         files.extend(feeds::aliases(config, site)?);
     }
-    files.extend(feeds::render_tags(&views, &tera, terms)?);
+    files.extend(feeds::render_taxonomies(&views, &tera, terms)?);
     Ok(files)
 }
 

@@ -178,6 +178,102 @@ fn tag_pages_list_their_pages() {
     );
 }
 
+/// A taxonomy declared in site.toml: its terms are written under its id in
+/// front matter, and get a list page, term pages, links from the pages,
+/// sitemap entries and feed categories, as tags do.
+#[test]
+fn a_declared_taxonomy_gets_pages_like_tags() {
+    let site = Site::fixture("basic");
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &format!(
+            "{toml}\n[taxonomies.people]\nlabel = \"People\"\ndescription = \"Who it is with.\"\n"
+        ),
+    );
+    let first = std::fs::read_to_string(site.root().join("content/guide/first.md")).unwrap();
+    site.write(
+        "content/guide/first.md",
+        &first.replace(
+            "tags: [Mindset, trust]",
+            "tags: [Mindset, trust]\npeople: [Former managers, Peers]",
+        ),
+    );
+    let second = std::fs::read_to_string(site.root().join("content/guide/second.md")).unwrap();
+    site.write(
+        "content/guide/second.md",
+        &second.replacen("---\n", "---\npeople: [Peers]\n", 1),
+    );
+    site.write(
+        "themes/mini/templates/taxonomy_list.html",
+        "{{ taxonomy.label }}: {{ taxonomy.description }}|{% for term in terms %}{{ term.name }} ({{ term.count }}) {{ term.url }};{% endfor %}",
+    );
+    site.write(
+        "themes/mini/templates/taxonomy_term.html",
+        "{{ taxonomy.id }}/{{ term.name }}|{% for p in term.pages %}{{ p.url }};{% endfor %}|{% for c in breadcrumbs %}{{ c.title }}>{% endfor %}",
+    );
+    site.write(
+        "themes/mini/templates/page.html",
+        "{% for t in page.taxonomies %}[{{ t.label }} {{ t.url }}:{% for term in t.terms %} {{ term.name }}={{ term.url }}{% endfor %}]{% endfor %}",
+    );
+    site.build();
+
+    assert_eq!(
+        site.public("people/index.html"),
+        "People: Who it is with.|Former managers (1) /people/former-managers/;Peers (2) /people/peers/;"
+    );
+    assert_eq!(
+        site.public("people/peers/index.html"),
+        "people/Peers|/guide/first/;/guide/second/;|Home>People>"
+    );
+    assert_eq!(
+        site.public("guide/first/index.html"),
+        "[Tags /tags/: Mindset=/tags/mindset/ trust=/tags/trust/]\
+         [People /people/: Former managers=/people/former-managers/ Peers=/people/peers/]"
+    );
+    assert!(site.has("tags/trust/index.html"), "tags lost their pages");
+    let sitemap = site.public("sitemap.xml");
+    assert_contains!(sitemap, "<loc>https://example.org/people/</loc>");
+    assert_contains!(
+        sitemap,
+        "<loc>https://example.org/people/former-managers/</loc>"
+    );
+    assert_contains!(
+        site.public("atom.xml"),
+        "<category term=\"Peers\" scheme=\"https://example.org/people/\"/>"
+    );
+}
+
+#[test]
+fn a_taxonomy_key_that_is_not_declared_is_an_error() {
+    let site = Site::fixture("basic");
+    let first = std::fs::read_to_string(site.root().join("content/guide/first.md")).unwrap();
+    site.write(
+        "content/guide/first.md",
+        &first.replace(
+            "tags: [Mindset, trust]",
+            "tags: [Mindset, trust]\npeople: [Peers]",
+        ),
+    );
+    let stderr = site.run(&["build"]).failed().to_string();
+    assert_contains!(
+        stderr,
+        "error: unknown front-matter key `people`\n --> content/guide/first.md:6:1"
+    );
+    assert_contains!(stderr, "declare a taxonomy");
+}
+
+#[test]
+fn a_page_where_a_taxonomy_publishes_is_an_error() {
+    let site = Site::fixture("basic");
+    site.write("content/tags/hello.md", "---\ntitle: Hello\n---\nHi.\n");
+    let stderr = site.run(&["build"]).failed().to_string();
+    assert_contains!(
+        stderr,
+        "this would be published at /tags/hello/, where the pages of the taxonomy `tags` go"
+    );
+}
+
 #[test]
 fn aliases_redirect_to_the_page() {
     let site = Site::fixture("basic");

@@ -188,17 +188,21 @@ fn truthy(value: &Value) -> bool {
 }
 
 /// Polls `condition` (a JavaScript expression) until it is truthy and returns
-/// its value; fails after `PATIENCE` with `what` and the last value seen.
+/// its value; fails after `PATIENCE` with `what` and the last answer. An
+/// evaluation that fails counts as "not yet": while a page reloads, its
+/// context is destroyed under the call.
 pub fn wait_for(tab: &Tab, what: &str, condition: &str) -> Value {
     let start = Instant::now();
     loop {
-        let value = eval(tab, condition);
-        if truthy(&value) {
-            return value;
+        let answer = try_eval(tab, condition);
+        if let Ok(value) = &answer {
+            if truthy(value) {
+                return value.clone();
+            }
         }
         assert!(
             start.elapsed() < PATIENCE,
-            "timed out after {PATIENCE:?} waiting until {what}\n(condition: {condition}, last value: {value})"
+            "timed out after {PATIENCE:?} waiting until {what}\n(condition: {condition}, last answer: {answer:?})"
         );
         std::thread::sleep(Duration::from_millis(50));
     }

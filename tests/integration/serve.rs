@@ -40,6 +40,12 @@ impl Serve {
 
     /// Starts `guide serve` after `prepare` has changed the site.
     fn start_with(prepare: impl FnOnce(&Site)) -> Serve {
+        Serve::start_with_env(prepare, &[])
+    }
+
+    /// Starts `guide serve` after `prepare` has changed the site, with these
+    /// environment variables set.
+    fn start_with_env(prepare: impl FnOnce(&Site), env: &[(&str, &str)]) -> Serve {
         let site = Site::fixture("basic");
         prepare(&site);
         let port = free_port();
@@ -51,6 +57,7 @@ impl Serve {
             .arg(site.root())
             .args(["--port", &port.to_string()])
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -205,6 +212,32 @@ impl Events {
         assert_contains!(head, "content-type: text/event-stream\r\n");
         assert_contains!(head, "cache-control: no-store\r\n");
         events
+    }
+
+    /// Waits until the server ends the stream: the last chunk of the
+    /// response (a browser's EventSource then connects again).
+    fn wait_for_end(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        while !self.received.ends_with("\r\n0\r\n\r\n") {
+            assert!(
+                Instant::now() < deadline,
+                "the stream never ended:\n{}",
+                self.received
+            );
+            let mut chunk = [0u8; 4096];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => self
+                    .received
+                    .push_str(&String::from_utf8_lossy(&chunk[..n])),
+                Err(_) => {} // read timeout: poll again until the deadline
+            }
+        }
+        assert!(
+            self.received.ends_with("\r\n0\r\n\r\n"),
+            "{}",
+            self.received
+        );
     }
 
     /// Waits for an event named `name` (skipping others) and returns its
@@ -412,8 +445,9 @@ fn the_browser_shows_errors_reloads_and_swaps_stylesheets() {
     let until = |what: &str, condition: &str| {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let value = tab.evaluate(condition, false).unwrap().value;
-            if value == Some(serde_json::Value::Bool(true)) {
+            // While the page reloads, an evaluation may fail: that is "not yet".
+            let value = super::chrome::try_eval(&tab, condition);
+            if value == Ok(serde_json::Value::Bool(true)) {
                 return;
             }
             assert!(
@@ -457,4 +491,37 @@ fn the_browser_shows_errors_reloads_and_swaps_stylesheets() {
         "the stylesheet is swapped in place",
         "window.unreloaded === true && getComputedStyle(document.body).color === 'rgb(1, 2, 3)'",
     );
+}
+
+#[test]
+fn live_reload_streams_end_after_their_lifetime_and_browsers_reconnect() {
+    let serve = Serve::start_with_env(|_| {}, &[("GUIDE_STREAM_LIFETIME", "1")]);
+    let mut events = serve.events();
+    events.wait_for_end();
+    // The server is still there for the reconnection, and tells the same
+    // build number, so the page does not reload.
+    let mut again = serve.events();
+    assert_contains!(again.received, "event: hello\ndata: 1\n\n");
+    again.wait_for_end();
+}
+
+#[test]
+fn an_edited_page_reaches_the_search_index() {
+    let serve = Serve::start();
+    let entry = "/pagefind/pagefind-entry.json";
+    let before = serve.get(entry);
+    assert_eq!(before.status, 200);
+    let text = std::fs::read_to_string(serve.path(FIRST)).unwrap();
+    std::fs::write(
+        serve.path(FIRST),
+        format!("{text}\nQuixotically zephyrous.\n"),
+    )
+    .unwrap();
+    serve.wait_for("/guide/first/", "the edit", |r| {
+        r.body.contains("Quixotically zephyrous.")
+    });
+    // The index is rebuilt in the background, then served in place of the old.
+    serve.wait_for(entry, "a new index", |r| {
+        r.status == 200 && r.body != before.body
+    });
 }

@@ -3,25 +3,29 @@
 //! config → content → site → render → output. `check` runs the same stages
 //! and writes nothing; `serve` keeps a [`Project`] and applies each change to
 //! it, redoing only what the change touches. With `[search] enabled`, the
-//! rendered pages are then indexed into `pagefind/` (see [`crate::search`]);
+//! pages are indexed into `pagefind/` as they render (see [`crate::search`]);
 //! `serve` re-indexes on full reloads and template changes, not on a
 //! one-page edit.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
-use crate::output::Output;
+use crate::output::{Output, Staging};
 use crate::render::Templates;
 use crate::site::Site;
 
 /// What a successful build produced.
 pub struct Built {
     pub site: Site,
+    /// The files in memory: empty after [`build`], which writes them as
+    /// they are rendered.
     pub output: Output,
+    /// How many files the output holds.
+    pub files: usize,
     pub warnings: Vec<Warning>,
     pub elapsed: Duration,
 }
@@ -33,7 +37,7 @@ impl Built {
         format!(
             "{verb} {pages} pages, {sections} sections, {} scripts, {} files in {} ms",
             self.site.scripts.len(),
-            self.output.len(),
+            self.files,
             self.elapsed.as_millis()
         )
     }
@@ -47,37 +51,56 @@ pub fn render_site(config: &Config) -> Result<Built> {
     Ok(Built {
         warnings: site.warnings.clone(),
         site,
+        files: output.len(),
         output,
         elapsed: started.elapsed(),
     })
 }
 
-/// Renders the site and, when search is on, adds its search index.
+/// Renders the site into memory and, when search is on, adds its index.
 fn render_and_index(config: &Config, site: &Site, templates: &Templates) -> Result<Output> {
-    let mut output = crate::render::render(config, site, templates)?;
-    add_search_index(config, site, &mut output)?;
-    Ok(output)
+    let output = Mutex::new(Output::default());
+    render_and_store(config, site, templates, &|path, bytes| {
+        output
+            .lock()
+            .expect("no insert panics while holding the lock")
+            .insert(path, bytes);
+        Ok(())
+    })?;
+    Ok(output
+        .into_inner()
+        .expect("the lock is free once rendering ends"))
 }
 
-/// Replaces the search files of `output` with a fresh index of its pages
-/// (nothing when search is off). Pagefind cannot update an index in place,
-/// so every call indexes the whole site.
-fn add_search_index(config: &Config, site: &Site, output: &mut Output) -> Result<()> {
-    if !config.search {
-        return Ok(());
-    }
-    let files = crate::search::index(config, site, output)?;
-    let prefix = format!("{}/", crate::search::DIR);
-    let old: Vec<String> = output
-        .iter()
-        .filter(|(path, _)| path.starts_with(&prefix))
-        .map(|(path, _)| path.to_string())
-        .collect();
-    for path in old {
-        output.remove(&path);
-    }
-    for (path, bytes) in files {
-        output.insert(path, bytes);
+/// Renders the site and, when search is on, indexes its pages while they
+/// render (Pagefind on a thread of its own); every file, the index's
+/// included, goes to `store`, from several threads at once. The index
+/// replaces whatever static files lie where it goes. Pagefind cannot update
+/// an index in place, so every call indexes the whole site.
+fn render_and_store(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
+) -> Result<()> {
+    let indexer = config
+        .search
+        .then(|| crate::search::Indexer::start(config, site));
+    crate::render::render_into(config, site, templates, &|origin, path, bytes| {
+        let Some(indexer) = &indexer else {
+            return store(path, &bytes);
+        };
+        if crate::search::is_search_file(&path) {
+            return Ok(());
+        }
+        store(path, &bytes)?;
+        indexer.add(origin, bytes);
+        Ok(())
+    })?;
+    if let Some(indexer) = indexer {
+        for (path, bytes) in indexer.finish()? {
+            store(path, &bytes)?;
+        }
     }
     Ok(())
 }
@@ -98,12 +121,37 @@ fn load(config: &Config) -> Result<(Site, Templates)> {
     Ok((Site::build(config, content)?, templates))
 }
 
-/// Builds the site and writes it to the configured output folder; the old
-/// output is replaced only once everything has succeeded.
+/// Builds the site and writes it to the configured output folder. Each file
+/// goes into a staging folder as soon as it is rendered, so that no copy of
+/// the whole site waits in memory; the staging folder replaces the old
+/// output only once everything has succeeded, and is removed otherwise.
+/// The [`Built`] it returns has an empty `output`.
 pub fn build(config: &Config) -> Result<Built> {
-    let built = render_site(config)?;
-    built.output.write(&config.output_dir, &config.root)?;
-    Ok(built)
+    let started = Instant::now();
+    let (site, templates) = load(config)?;
+    let staging = Staging::create(&config.output_dir, &config.root)?;
+    // The paths written, to count the files: a static file may replace a
+    // generated one.
+    let written = Mutex::new(HashSet::new());
+    render_and_store(config, &site, &templates, &|path, bytes| {
+        staging.write(&path, bytes)?;
+        written
+            .lock()
+            .expect("no insert panics while holding the lock")
+            .insert(path);
+        Ok(())
+    })?;
+    staging.finish()?;
+    Ok(Built {
+        warnings: site.warnings.clone(),
+        site,
+        output: Output::default(),
+        files: written
+            .into_inner()
+            .expect("the lock is free once rendering ends")
+            .len(),
+        elapsed: started.elapsed(),
+    })
 }
 
 /// What changed on disk, as `serve` saw it.

@@ -1,5 +1,7 @@
-//! The built site as `path → bytes` in memory, and the one way it reaches
-//! the disk: written in full to a new folder, then swapped in.
+//! The built site as `path → bytes` in memory, and the one way a site
+//! reaches the disk: written in full to a new folder (a [`Staging`]), then
+//! swapped in. `guide build` streams each page into the staging folder as
+//! soon as it is rendered; `serve` keeps the whole [`Output`] in memory.
 //!
 //! Promises kept here: a failed or interrupted build never leaves a mix of
 //! old and new files; guide only replaces a folder it created itself (it
@@ -27,7 +29,7 @@ pub struct Output {
 
 impl Output {
     /// Adds or replaces a file.
-    pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+    pub fn insert(&mut self, path: String, bytes: impl Into<Arc<[u8]>>) {
         self.files.insert(path.into(), bytes.into());
     }
 
@@ -56,9 +58,32 @@ impl Output {
         self.files.is_empty()
     }
 
-    /// Writes the whole output to `target`: first into a new sibling folder,
-    /// then swapped with the old one in one rename, then the old one removed.
+    /// Writes the whole output to `target` through a [`Staging`] folder.
     pub fn write(&self, target: &Path, site_root: &Path) -> Result<()> {
+        let staging = Staging::create(target, site_root)?;
+        self.files
+            .par_iter()
+            .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+        staging.finish()
+    }
+}
+
+/// A build's output on its way to disk: a new folder beside the target,
+/// filled file by file (from any number of threads) while the site renders,
+/// and swapped in for the old output by [`Staging::finish`], in one rename.
+/// Dropped unfinished (an error, a panic), it removes itself: the old output
+/// stays exactly as it was, and no half-written copy is left behind.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks that `target` may be replaced, removes what interrupted builds
+    /// left behind, and creates the new folder with guide's marker in it.
+    pub fn create(target: &Path, site_root: &Path) -> Result<Staging> {
         check_target(target, site_root)?;
         let parent = target
             .parent()
@@ -70,36 +95,47 @@ impl Output {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         remove_leftovers(parent, &name);
-        let staging = parent.join(format!(".{name}.guide-new-{}", std::process::id()));
-        if staging.exists() {
-            crate::fs::remove_dir_all(&staging)?;
+        let dir = parent.join(format!(".{name}.guide-new-{}", std::process::id()));
+        if dir.exists() {
+            crate::fs::remove_dir_all(&dir)?;
         }
-        let written = self.write_into(&staging);
-        if let Err(err) = written {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(err);
-        }
-        swap_in(&staging, target)
-    }
-
-    fn write_into(&self, dir: &Path) -> Result<()> {
-        crate::fs::create_dir_all(dir)?;
+        // From here on, dropping `staging` removes the folder.
+        let staging = Staging {
+            dir,
+            target: target.to_path_buf(),
+            finished: false,
+        };
+        crate::fs::create_dir_all(&staging.dir)?;
         crate::fs::write(
-            &dir.join(MARKER),
+            &staging.dir.join(MARKER),
             b"This folder is written by guide and replaced on every build.\n",
         )?;
-        let mut folders: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter_map(|p| Path::new(&p[..]).parent().map(|parent| dir.join(parent)))
-            .collect();
-        folders.dedup();
-        for folder in &folders {
+        Ok(staging)
+    }
+
+    /// Writes one file (`a/b/index.html`), creating its folders; a file
+    /// written again is replaced.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let file = self.dir.join(path);
+        if let Some(folder) = file.parent().filter(|f| *f != self.dir) {
             crate::fs::create_dir_all(folder)?;
         }
-        self.files
-            .par_iter()
-            .try_for_each(|(path, bytes)| crate::fs::write(&dir.join(&path[..]), bytes))
+        crate::fs::write(&file, bytes)
+    }
+
+    /// Puts the new output in the target's place and removes the old one.
+    pub fn finish(mut self) -> Result<()> {
+        let swapped = swap_in(&self.dir, &self.target);
+        self.finished = swapped.is_ok();
+        swapped
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 

@@ -7,11 +7,14 @@
 //! HTML the theme rendered (the theme marks what counts with
 //! `data-pagefind-body`); the filters of scripts (situation, relationship,
 //! channel) come from the site model, not from the theme, so that any theme
-//! gets them. Nothing here touches the disk: the files come back as
-//! `(path, bytes)` for the caller to put into the output.
+//! gets them. During a build Pagefind runs on a thread of its own
+//! ([`Indexer`]), fed pages as they are rendered. Nothing here touches the
+//! disk: the files come back as `(path, bytes)` for the caller to put into
+//! the output.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::sync::mpsc;
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -19,11 +22,14 @@ use serde::Serialize;
 
 use crate::config::{Config, Label};
 use crate::output::Output;
-use crate::render::output_path;
+use crate::render::{output_path, Origin};
 use crate::site::Site;
 
 /// The folder of the search files in the output.
 pub const DIR: &str = "pagefind";
+
+/// Files of the index, as `(path, bytes)` with paths from the output root.
+pub type Files = Vec<(String, Vec<u8>)>;
 
 /// The file, next to Pagefind's own, that names the filter values (ids) the
 /// index holds, with their labels, in the order `site.toml` declares them.
@@ -54,10 +60,9 @@ impl From<SearchError> for crate::error::Error {
     }
 }
 
-/// One page to index: its URL, its HTML and the filters it carries.
+/// One page to index: its URL and the filters it carries.
 struct Entry {
     url: String,
-    html: String,
     filters: Vec<(&'static str, String)>,
 }
 
@@ -70,89 +75,250 @@ pub fn index(
     site: &Site,
     output: &Output,
 ) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-    let entries = entries(config, site, output)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(SearchError::Runtime)?;
-    let files = runtime.block_on(run_pagefind(config, entries))?;
-    let mut files: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .map(|file| {
-            let name = file.filename.to_string_lossy().replace('\\', "/");
-            (format!("{DIR}/{name}"), file.contents)
-        })
-        .collect();
-    files.push((format!("{DIR}/{FILTERS_FILE}"), filter_labels(config, site)));
-    Ok(files)
+    let files = Pages::of(config, site).index(config, output, &|| false)?;
+    Ok(files.expect("an index nobody cancels is finished"))
 }
 
-async fn run_pagefind(
-    config: &Config,
+/// Whether a file of the output belongs to the search index, which replaces
+/// whatever the site's static files hold at the same place.
+pub fn is_search_file(path: &str) -> bool {
+    path.strip_prefix(DIR)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// What indexing needs of the site model, taken out of it, so that an index
+/// can be built on another thread while the model moves on (as `serve` does
+/// after a page edit, and [`Indexer`] while the site renders).
+pub struct Pages {
+    /// The documents and scripts, in site order; generated pages (term
+    /// lists, redirects, the 404 page) are left out.
     entries: Vec<Entry>,
-) -> Result<Vec<pagefind::api::SyntheticFile>, SearchError> {
-    let options = PagefindServiceConfig::builder()
-        .force_language(config.language.clone())
-        .build();
-    let mut index =
-        PagefindIndex::new(Some(options)).map_err(|e| SearchError::Options(e.to_string()))?;
-    for entry in entries {
-        let html = with_filters(&entry.html, &entry.filters);
-        index
-            .add_html_file(None, Some(entry.url.clone()), html)
-            .await
-            .map_err(|e| SearchError::Page {
-                url: entry.url,
-                message: e.to_string(),
-            })?;
-    }
-    index
-        .get_files()
-        .await
-        .map_err(|e| SearchError::Files(e.to_string()))
+    /// [`FILTERS_FILE`]'s contents.
+    labels: Vec<u8>,
 }
 
-/// The documents and scripts to index, in site order; generated pages (tag
-/// lists, redirects, the 404 page) are left out.
-fn entries(config: &Config, site: &Site, output: &Output) -> Result<Vec<Entry>, SearchError> {
-    let html = |url: &str| {
-        let path = output_path(config, url);
-        output
-            .get(&path)
-            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
-            .ok_or(SearchError::Missing(path))
+impl Pages {
+    /// The pages of `site` to index.
+    pub fn of(config: &Config, site: &Site) -> Pages {
+        let mut entries = Vec::with_capacity(site.documents.len() + site.scripts.len());
+        for document in &site.documents {
+            entries.push(Entry {
+                url: document.url.clone(),
+                filters: Vec::new(),
+            });
+        }
+        for script in &site.scripts {
+            let mut filters = vec![("situation", script.situation.clone())];
+            filters.extend(
+                script
+                    .relationship
+                    .iter()
+                    .map(|r| ("relationship", r.clone())),
+            );
+            let channels: BTreeSet<&str> = script.messages.iter().map(|m| &m.channel[..]).collect();
+            filters.extend(channels.into_iter().map(|c| ("channel", c.to_string())));
+            entries.push(Entry {
+                url: script.url.clone(),
+                filters,
+            });
+        }
+        Pages {
+            entries,
+            labels: filter_labels(config, site),
+        }
+    }
+
+    /// Indexes the pages from their HTML in `output`, as [`index`] does;
+    /// `None` when `cancelled` said so before the index was finished (it is
+    /// asked before each page).
+    pub fn index(
+        &self,
+        config: &Config,
+        output: &Output,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Option<Files>, SearchError> {
+        self.run(&config.language, &mut |_, entry| {
+            if cancelled() {
+                return Ok(None);
+            }
+            let path = output_path(config, &entry.url);
+            let html = output.get(&path).ok_or(SearchError::Missing(path))?;
+            Ok(Some(html.to_vec()))
+        })
+    }
+
+    /// Gives Pagefind every page in site order, each asked of `html` (by its
+    /// position and entry; `None` stops, and nothing is returned), then
+    /// builds the index: Pagefind's files and [`FILTERS_FILE`].
+    fn run(&self, language: &str, html: &mut PageSource<'_>) -> Result<Option<Files>, SearchError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(SearchError::Runtime)?;
+        let files = runtime.block_on(async {
+            let options = PagefindServiceConfig::builder()
+                .force_language(language.to_string())
+                .build();
+            let mut index = PagefindIndex::new(Some(options))
+                .map_err(|e| SearchError::Options(e.to_string()))?;
+            for (position, entry) in self.entries.iter().enumerate() {
+                let Some(page) = html(position, entry)? else {
+                    return Ok(None);
+                };
+                let page = String::from_utf8(page)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let page = with_filters(indexed_part(page), &entry.filters);
+                index
+                    .add_html_file(None, Some(entry.url.clone()), page)
+                    .await
+                    .map_err(|e| SearchError::Page {
+                        url: entry.url.clone(),
+                        message: e.to_string(),
+                    })?;
+            }
+            index
+                .get_files()
+                .await
+                .map(Some)
+                .map_err(|e| SearchError::Files(e.to_string()))
+        })?;
+        let Some(files) = files else {
+            return Ok(None);
+        };
+        let mut files: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .map(|file| {
+                let name = file.filename.to_string_lossy().replace('\\', "/");
+                (format!("{DIR}/{name}"), file.contents)
+            })
+            .collect();
+        files.push((format!("{DIR}/{FILTERS_FILE}"), self.labels.clone()));
+        Ok(Some(files))
+    }
+}
+
+/// Where [`Pages::run`] gets each page's HTML: by its position in site
+/// order and its entry; `None` stops the index.
+type PageSource<'a> = dyn FnMut(usize, &Entry) -> Result<Option<Vec<u8>>, SearchError> + 'a;
+
+/// Pagefind at work on a thread of its own, so that indexing runs beside
+/// the rendering and writing of the site instead of after it. Pages may
+/// come in any order, from any thread; they are indexed in site order
+/// (documents, then scripts), because Pagefind numbers pages in the order
+/// it gets them and the index must not change from one build to the next.
+pub struct Indexer {
+    documents: usize,
+    pages: mpsc::Sender<(usize, Vec<u8>)>,
+    thread: std::thread::JoinHandle<Result<Files, SearchError>>,
+}
+
+impl Indexer {
+    /// Starts the indexer for every page, section and script of `site`;
+    /// each is then given with [`Indexer::add`].
+    pub fn start(config: &Config, site: &Site) -> Indexer {
+        let pages = Pages::of(config, site);
+        let language = config.language.clone();
+        let (sender, received) = mpsc::channel::<(usize, Vec<u8>)>();
+        let thread = std::thread::spawn(move || {
+            let mut early = BTreeMap::new();
+            let files = pages.run(&language, &mut |position, entry| loop {
+                if let Some(html) = early.remove(&position) {
+                    return Ok(Some(html));
+                }
+                match received.recv() {
+                    Ok((at, html)) if at == position => return Ok(Some(html)),
+                    Ok((at, html)) => {
+                        early.insert(at, html);
+                    }
+                    // The render stopped on an error, which the build reports.
+                    Err(_) => return Err(SearchError::Missing(entry.url.clone())),
+                }
+            })?;
+            Ok(files.expect("an indexer is never cancelled"))
+        });
+        Indexer {
+            documents: site.documents.len(),
+            pages: sender,
+            thread,
+        }
+    }
+
+    /// Gives the indexer a rendered file; only documents and scripts are
+    /// indexed, generated pages (term lists, redirects, the 404 page) and
+    /// static files are left out.
+    pub fn add(&self, origin: Origin, html: Vec<u8>) {
+        let position = match origin {
+            Origin::Document(index) => index,
+            Origin::Script(index) => self.documents + index,
+            Origin::Generated | Origin::Static => return,
+        };
+        // A send fails only once the indexer has stopped on an error, which
+        // `finish` reports.
+        let _ = self.pages.send((position, html));
+    }
+
+    /// Waits for the index: the files of [`index`].
+    pub fn finish(self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+        drop(self.pages);
+        self.thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+/// What Pagefind needs of a page whose theme marks its text with one
+/// `data-pagefind-body` element: that element, with the page's `<title>`, in
+/// a bare document. Pagefind ignores everything else of such a page, but
+/// parsing it (menus, header, footer) was half of its work. The page is
+/// kept whole when cutting could change the index: no such element, several
+/// of them, another element of the same name to confuse its end with, or a
+/// Pagefind attribute (`data-pagefind-…`), `<h1>` or `<img>` outside it
+/// (Pagefind takes the title and image of a result from the first ones on
+/// the page).
+fn indexed_part(html: String) -> String {
+    let Some(mark) = html.find("data-pagefind-body") else {
+        return html;
     };
-    let mut entries = Vec::with_capacity(site.documents.len() + site.scripts.len());
-    for document in &site.documents {
-        entries.push(Entry {
-            url: document.url.clone(),
-            html: html(&document.url)?,
-            filters: Vec::new(),
-        });
+    let Some(start) = html[..mark].rfind('<') else {
+        return html;
+    };
+    let name: String = html[start + 1..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let opened = html.match_indices(&open).filter(|(at, _)| {
+        html[at + open.len()..]
+            .starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+    });
+    if name.is_empty() || opened.count() != 1 {
+        return html;
     }
-    for script in &site.scripts {
-        let mut filters = vec![("situation", script.situation.clone())];
-        filters.extend(
-            script
-                .relationship
-                .iter()
-                .map(|r| ("relationship", r.clone())),
-        );
-        let channels: BTreeSet<&str> = script.messages.iter().map(|m| &m.channel[..]).collect();
-        filters.extend(channels.into_iter().map(|c| ("channel", c.to_string())));
-        entries.push(Entry {
-            url: script.url.clone(),
-            html: html(&script.url)?,
-            filters,
-        });
+    let Some(end) = html[mark..].find(&close).map(|at| mark + at + close.len()) else {
+        return html;
+    };
+    let outside = [&html[..start], &html[end..]];
+    let needed = ["data-pagefind-", "<h1", "<img"];
+    if outside
+        .iter()
+        .any(|part| needed.iter().any(|n| part.contains(n)))
+    {
+        return html;
     }
-    Ok(entries)
+    let title = html[..start]
+        .find("<title>")
+        .and_then(|at| Some(&html[at..at + html[at..].find("</title>")? + "</title>".len()]))
+        .unwrap_or_default();
+    format!(
+        "<html><head>{title}</head><body>{}</body></html>",
+        &html[start..end]
+    )
 }
 
 /// The page with its filters added as empty `data-pagefind-filter` elements
 /// just before `</body>` (Pagefind reads filters anywhere in the page).
-fn with_filters(html: &str, filters: &[(&str, String)]) -> String {
+fn with_filters(mut html: String, filters: &[(&str, String)]) -> String {
     if filters.is_empty() {
-        return html.to_string();
+        return html;
     }
     let mut tags = String::new();
     for (name, value) in filters {
@@ -163,11 +329,8 @@ fn with_filters(html: &str, filters: &[(&str, String)]) -> String {
         );
     }
     let at = html.rfind("</body>").unwrap_or(html.len());
-    let mut out = String::with_capacity(html.len() + tags.len());
-    out.push_str(&html[..at]);
-    out.push_str(&tags);
-    out.push_str(&html[at..]);
-    out
+    html.insert_str(at, &tags);
+    html
 }
 
 fn escape_attribute(text: &str) -> String {
@@ -233,12 +396,40 @@ mod tests {
             ("situation", "a\"b".into()),
         ];
         assert_eq!(
-            with_filters(html, &filters),
+            with_filters(html.to_string(), &filters),
             "<html><body><main>x</main>\
              <span data-pagefind-filter=\"channel:email\"></span>\
              <span data-pagefind-filter=\"situation:a&quot;b\"></span></body></html>"
         );
-        assert_eq!(with_filters(html, &[]), html);
+        assert_eq!(with_filters(html.to_string(), &[]), html);
+    }
+
+    #[test]
+    fn pagefind_gets_only_the_body_element_when_that_changes_nothing() {
+        let page = |header: &str| {
+            format!(
+                "<html lang=\"en\"><head><title>T</title></head><body>\
+                 <form data-pagefind=\"/pagefind/\"></form>{header}\
+                 <main class=\"m\" data-pagefind-body><h1>A</h1><p>b</p></main>\
+                 <footer>f</footer></body></html>"
+            )
+        };
+        assert_eq!(
+            indexed_part(page("<nav>menu</nav>")),
+            "<html><head><title>T</title></head><body>\
+             <main class=\"m\" data-pagefind-body><h1>A</h1><p>b</p></main></body></html>"
+        );
+        for kept in [
+            "<h1>Site</h1>",
+            "<img src=\"logo.png\">",
+            "<span data-pagefind-filter=\"x:y\"></span>",
+            "<main>another</main>",
+            "<div data-pagefind-body>second body</div>",
+        ] {
+            assert_eq!(indexed_part(page(kept)), page(kept), "{kept}");
+        }
+        let plain = "<html><body><p>no body element</p></body></html>".to_string();
+        assert_eq!(indexed_part(plain.clone()), plain);
     }
 
     #[test]
@@ -252,7 +443,8 @@ mod tests {
         let files = runtime.block_on(async {
             let mut index = PagefindIndex::new(Some(config)).unwrap();
             let html = with_filters(
-                "<html><body><main data-pagefind-body><h1>Mending</h1><p>apology</p></main></body></html>",
+                "<html><body><main data-pagefind-body><h1>Mending</h1><p>apology</p></main></body></html>"
+                    .to_string(),
                 &[("channel", "email".into())],
             );
             index

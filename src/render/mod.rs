@@ -1,7 +1,9 @@
 //! Rendering the Site model with Tera into an [`Output`], in parallel.
 //!
-//! Every document, the 404 page, static files and content assets end up as
-//! `path → bytes` in memory; nothing is read from or written to disk here.
+//! Every document, the 404 page, static files and content assets become
+//! `path → bytes`, handed one by one to a sink (`guide build` writes each to
+//! disk at once) or gathered into an [`Output`] in memory (`serve`); nothing
+//! is read from or written to disk here.
 
 pub mod context;
 pub mod feeds;
@@ -21,14 +23,57 @@ use crate::site::Site;
 use context::{ConfigView, Views};
 pub use templates::Templates;
 
-/// Renders every page of the site; all template errors are reported together.
+/// Where a rendered file comes from. The search index takes the documents
+/// and scripts; the build leaves out a static file under the search folder
+/// when the index takes its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The document at this index of the site's documents.
+    Document(usize),
+    /// The script at this index of the site's scripts.
+    Script(usize),
+    /// The 404 page, feeds, sitemap, robots.txt, redirects and tag pages.
+    Generated,
+    /// A static file of the theme or the site, or an asset of `content/`.
+    Static,
+}
+
+/// Receives each rendered file: where it comes from, its output path and
+/// its bytes. Called from several threads at once while documents render.
+pub type Sink<'a> = dyn Fn(Origin, String, Vec<u8>) -> Result<()> + Sync + 'a;
+
+/// Renders every page of the site into memory; all template errors are
+/// reported together.
 pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Output> {
+    let output = std::sync::Mutex::new(Output::default());
+    render_into(config, site, templates, &|_, path, bytes| {
+        output
+            .lock()
+            .expect("no insert panics while holding the lock")
+            .insert(path, bytes);
+        Ok(())
+    })?;
+    Ok(output
+        .into_inner()
+        .expect("the lock is free once rendering ends"))
+}
+
+/// Renders every file of the site and hands each to `sink` as soon as it is
+/// ready, so that no page waits in memory for the others: documents and
+/// scripts in parallel, then the 404 page and the generated files, then
+/// static files and assets. A later file of the same path replaces an
+/// earlier one, as it always has (a site's own `static/robots.txt` wins over
+/// the generated one). All template errors are reported together; the first
+/// error of `sink` (a full disk) stops the render.
+pub fn render_into(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    sink: &Sink<'_>,
+) -> Result<()> {
     let documents: Vec<usize> = (0..site.documents.len()).collect();
     let scripts: Vec<usize> = (0..site.scripts.len()).collect();
-    let mut output = Output::default();
-    for (path, bytes) in render_some(config, site, templates, &documents, &scripts)? {
-        output.insert(path, bytes);
-    }
+    render_some_into(config, site, templates, &documents, &scripts, sink)?;
     let mut errors = Vec::new();
     if templates.has("404.html") {
         let mut context = Context::new();
@@ -40,24 +85,26 @@ pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Out
         context.insert("breadcrumbs", &Vec::<()>::new());
         let tera = prepare(config, site, templates);
         match templates::render(config, &tera, "404.html", &context, None) {
-            Ok(html) => output.insert("404.html".into(), html.into_bytes()),
+            Ok(html) => sink(Origin::Generated, "404.html".into(), html.into_bytes())?,
             Err(err) => errors.push(err),
         }
     }
     match extras(config, site, templates, None) {
-        Ok(files) => files
-            .into_iter()
-            .for_each(|(path, bytes)| output.insert(path, bytes)),
+        Ok(files) => {
+            for (path, bytes) in files {
+                sink(Origin::Generated, path, bytes)?;
+            }
+        }
         Err(err) => errors.push(err),
     }
     Error::collect(errors)?;
     for (path, bytes) in &templates.statics {
-        output.insert(path.clone(), bytes.clone());
+        sink(Origin::Static, path.clone(), bytes.clone())?;
     }
     for asset in &site.assets {
-        output.insert(asset.relative.clone(), asset.bytes.clone());
+        sink(Origin::Static, asset.relative.clone(), asset.bytes.clone())?;
     }
-    Ok(output)
+    Ok(())
 }
 
 /// The feed, sitemap, robots.txt, alias redirects and taxonomy pages; with
@@ -107,27 +154,73 @@ pub fn render_some(
     documents: &[usize],
     scripts: &[usize],
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    let rendered = std::sync::Mutex::new(Vec::with_capacity(documents.len() + scripts.len()));
+    render_some_into(
+        config,
+        site,
+        templates,
+        documents,
+        scripts,
+        &|_, path, bytes| {
+            rendered
+                .lock()
+                .expect("no push panics while holding the lock")
+                .push((path, bytes));
+            Ok(())
+        },
+    )?;
+    Ok(rendered
+        .into_inner()
+        .expect("the lock is free once rendering ends"))
+}
+
+/// What stopped one file: its template, or the sink it was handed to.
+enum Failure {
+    Template(Error),
+    Sink(Error),
+}
+
+/// Renders the given documents and scripts in parallel, handing each file to
+/// `sink` from the thread that rendered it. Every template error is
+/// reported; a sink error is reported alone, being about the disk rather
+/// than the site.
+fn render_some_into(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    documents: &[usize],
+    scripts: &[usize],
+    sink: &Sink<'_>,
+) -> Result<()> {
     let views = Views { config, site };
     let tera = &prepare(config, site, templates);
-    let results: Vec<Result<(String, Vec<u8>)>> = documents
+    let deliver = |origin: Origin, rendered: Result<(String, Vec<u8>)>| match rendered {
+        Ok((path, bytes)) => sink(origin, path, bytes).map_err(Failure::Sink),
+        Err(err) => Err(Failure::Template(err)),
+    };
+    let failures: Vec<Failure> = documents
         .par_iter()
-        .map(|&index| render_document(&views, tera, templates, index))
+        .map(|&index| {
+            deliver(
+                Origin::Document(index),
+                render_document(&views, tera, templates, index),
+            )
+        })
         .chain(
             scripts
                 .par_iter()
-                .map(|&index| render_script(&views, tera, index)),
+                .map(|&index| deliver(Origin::Script(index), render_script(&views, tera, index))),
         )
+        .filter_map(std::result::Result::err)
         .collect();
-    let mut rendered = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => rendered.push(file),
-            Err(err) => errors.push(err),
+    for failure in failures {
+        match failure {
+            Failure::Sink(err) => return Err(err),
+            Failure::Template(err) => errors.push(err),
         }
     }
-    Error::collect(errors)?;
-    Ok(rendered)
+    Error::collect(errors)
 }
 
 /// The output path of a URL: `/guide/a/b/` → `a/b/index.html`.

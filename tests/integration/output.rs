@@ -292,3 +292,26 @@ fn a_build_after_an_interrupted_one_removes_its_leftovers() {
     site.build();
     assert_eq!(staging_folders(&site), vec![running]);
 }
+
+/// `guide build` writes each page as soon as it is rendered: a build that
+/// fails after hundreds of pages are on disk must still leave the old
+/// output as it was, and remove what it wrote.
+#[test]
+fn a_build_failing_after_writing_pages_leaves_the_old_output_and_no_staging_folder() {
+    let site = Site::fixture("basic");
+    site.build();
+    let before = snapshot(&site.root().join("public"));
+    write_big_site(&site, "new");
+    site.write(
+        "content/guide/zz-broken.md",
+        "---\ntitle: Broken\ntemplate: missing.html\n---\nText.\n",
+    );
+    let run = site.run(&["build"]);
+    assert_contains!(run.failed(), "no template `missing.html`");
+    assert_eq!(snapshot(&site.root().join("public")), before);
+    assert!(
+        staging_folders(&site).is_empty(),
+        "{:?}",
+        staging_folders(&site)
+    );
+}

@@ -4,8 +4,9 @@
 //! and writes nothing; `serve` keeps a [`Project`] and applies each change to
 //! it, redoing only what the change touches. With `[search] enabled`, the
 //! pages are indexed into `pagefind/` as they render (see [`crate::search`]);
-//! `serve` re-indexes on full reloads and template changes, not on a
-//! one-page edit.
+//! a [`Project`] re-indexes on full reloads and template changes, and leaves
+//! a page edit's index to be rebuilt on another thread
+//! ([`Project::search_pages`], [`Project::replace_search_index`]).
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
@@ -70,6 +71,22 @@ fn render_and_index(config: &Config, site: &Site, templates: &Templates) -> Resu
     Ok(output
         .into_inner()
         .expect("the lock is free once rendering ends"))
+}
+
+/// Puts `files` (a whole search index) in place of those under `pagefind/`.
+fn replace_search_files(output: &mut Output, files: Vec<(String, Vec<u8>)>) {
+    let prefix = format!("{}/", crate::search::DIR);
+    let old: Vec<String> = output
+        .iter()
+        .filter(|(path, _)| path.starts_with(&prefix))
+        .map(|(path, _)| path.to_string())
+        .collect();
+    for path in old {
+        output.remove(&path);
+    }
+    for (path, bytes) in files {
+        output.insert(path, bytes);
+    }
 }
 
 /// Renders the site and, when search is on, indexes its pages while they
@@ -189,6 +206,10 @@ pub struct Project {
     pending: BTreeSet<String>,
     /// Whether the last failure needs a full reload to recover from.
     stale: bool,
+    /// Whether page edits have changed the pages since the search index was
+    /// built (they leave it to be rebuilt elsewhere: see
+    /// [`Project::search_pages`]).
+    search_stale: bool,
 }
 
 impl Project {
@@ -203,6 +224,7 @@ impl Project {
             output: Arc::new(output),
             pending: BTreeSet::new(),
             stale: false,
+            search_stale: false,
         })
     }
 
@@ -241,6 +263,25 @@ impl Project {
         result
     }
 
+    /// Whether page edits have changed pages since the search index in the
+    /// output was built.
+    pub fn search_is_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// What a new search index needs of the site, to be built from
+    /// [`Project::output`] on another thread.
+    pub fn search_pages(&self) -> crate::search::Pages {
+        crate::search::Pages::of(&self.config, &self.site)
+    }
+
+    /// Puts a search index built from the current output in place of the
+    /// old one.
+    pub fn replace_search_index(&mut self, files: Vec<(String, Vec<u8>)>) {
+        replace_search_files(Arc::make_mut(&mut self.output), files);
+        self.search_stale = false;
+    }
+
     /// The content-relative paths of `paths` when every one is an existing
     /// page (not a section, script or asset), or `None`.
     fn page_edits(&self, paths: &BTreeSet<String>) -> Option<Vec<String>> {
@@ -261,12 +302,20 @@ impl Project {
             .collect()
     }
 
+    /// Re-reads the given pages and renders again what shows them: each
+    /// page itself; its neighbours when the order or its title changed; its
+    /// section and its terms' pages when what they list of it changed (see
+    /// [`Project::listing`]); the sitemap when its dates changed; the feed
+    /// when it is dated; everything extra when its terms or aliases changed.
     fn update_pages(&mut self, pages: &[String]) -> Result<Applied> {
         let content = self.config.content_dir();
         let mut documents = Vec::new();
+        let mut listed_before = Vec::new();
         // Every (taxonomy, term slug) the edited pages had or now have.
         let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
         let mut retag = false;
+        let mut redate = false;
+        let mut dated = false;
         for relative in pages {
             let file = content.join(relative);
             if !file.is_file() {
@@ -278,24 +327,44 @@ impl Project {
             if document.meta.draft && !self.config.drafts {
                 return self.reload_all();
             }
-            let before = self.site.documents.iter().find(|d| d.relative == *relative);
-            retag |= before.is_none_or(|d| {
-                d.meta.terms != document.meta.terms || d.meta.aliases != document.meta.aliases
-            });
-            for (taxonomy, names) in before
-                .into_iter()
-                .flat_map(|d| &d.meta.terms)
-                .chain(&document.meta.terms)
-            {
+            let Some(index) = self
+                .site
+                .documents
+                .iter()
+                .position(|d| d.relative == *relative)
+            else {
+                return self.reload_all();
+            };
+            let before = &self.site.documents[index];
+            retag |= before.meta.terms != document.meta.terms
+                || before.meta.aliases != document.meta.aliases;
+            redate |= before.meta.date != document.meta.date
+                || before.meta.updated != document.meta.updated;
+            dated |= before.meta.date.is_some() || document.meta.date.is_some();
+            for (taxonomy, names) in before.meta.terms.iter().chain(&document.meta.terms) {
                 for name in names {
                     touched.insert((taxonomy.clone(), crate::slug::slugify(name)));
                 }
             }
+            listed_before.push(self.listing(index));
             documents.push(document);
         }
-        let Some(affected) = self.site.replace_pages(&self.config, documents)? else {
+        let Some(replaced) = self.site.replace_pages(&self.config, documents)? else {
             return self.reload_all();
         };
+        let relisted = replaced.rearranged
+            || replaced
+                .pages
+                .iter()
+                .zip(&listed_before)
+                .any(|(&i, before)| self.listing(i) != *before);
+        let mut documents = replaced.pages.clone();
+        if replaced.rearranged {
+            documents.extend(&replaced.neighbours);
+        }
+        if relisted || replaced.scripts_changed {
+            documents.extend(&replaced.sections);
+        }
         let terms: Vec<crate::render::feeds::TermRef> = touched
             .iter()
             .filter_map(|(taxonomy, slug)| {
@@ -307,28 +376,61 @@ impl Project {
                 Some((t, self.site.taxonomies[t].term(slug)?))
             })
             .collect();
-        // A page's terms or aliases changed: the lists of terms and their
-        // counts, or the redirects, change too.
-        let only = (!retag).then_some(terms.as_slice());
         let (config, site, templates) = (&self.config, &self.site, &self.templates);
         let (pages, extras) = rayon::join(
-            || crate::render::render_some(config, site, templates, &affected, &[]),
-            || crate::render::extras(config, site, templates, only),
+            || crate::render::render_some(config, site, templates, &documents, &[]),
+            || -> Result<Vec<(String, Vec<u8>)>> {
+                // A page's terms or aliases changed: the lists of terms and
+                // their counts, or the redirects, change too.
+                if retag {
+                    return crate::render::extras(config, site, templates, None);
+                }
+                let mut files = Vec::new();
+                if dated {
+                    let atom = crate::render::feeds::atom(config, site);
+                    files.push((crate::render::feeds::ATOM.to_string(), atom.into_bytes()));
+                }
+                if redate {
+                    let sitemap = crate::render::feeds::sitemap(config, site);
+                    files.push(("sitemap.xml".to_string(), sitemap.into_bytes()));
+                }
+                if relisted {
+                    files.extend(crate::render::term_pages(config, site, templates, &terms)?);
+                }
+                Ok(files)
+            },
         );
         let files = pages?.into_iter().chain(extras?);
         let output = Arc::make_mut(&mut self.output);
-        let rendered = affected.len();
         for (path, bytes) in files {
             output.insert(path, bytes);
         }
-        // The search index is left as it was: Pagefind cannot update an
-        // index in place, and indexing the whole site again (about 2 ms a
-        // page) would make a one-page edit slow on a large site. It is
-        // rebuilt with the next template change or full reload.
+        if self.config.search {
+            self.search_stale = true;
+        }
         Ok(Applied {
-            rendered,
+            rendered: documents.len(),
             full: false,
         })
+    }
+
+    /// What the pages that list document `index` show of it (its section,
+    /// its terms' pages, the sitemap): its view without content, as
+    /// templates see it. Its word count is left out when no template names
+    /// `word_count`, since most body edits change it and listings seldom
+    /// show it.
+    fn listing(&self, index: usize) -> serde_json::Value {
+        let views = crate::render::context::Views {
+            config: &self.config,
+            site: &self.site,
+        };
+        let mut value = serde_json::to_value(views.page(index, false)).unwrap_or_default();
+        if !self.templates.mention("word_count") {
+            if let Some(fields) = value.as_object_mut() {
+                fields.remove("word_count");
+            }
+        }
+        value
     }
 
     fn reload_templates(&mut self) -> Result<Applied> {
@@ -337,6 +439,7 @@ impl Project {
         self.templates = templates;
         let rendered = self.site.documents.len() + self.site.scripts.len();
         self.output = Arc::new(output);
+        self.search_stale = false;
         Ok(Applied {
             rendered,
             full: false,
@@ -366,6 +469,7 @@ impl Project {
         self.site = site;
         self.templates = templates;
         self.output = Arc::new(output);
+        self.search_stale = false;
         Ok(Applied {
             rendered,
             full: true,

@@ -216,23 +216,22 @@ impl Site {
 
     /// Replaces pages whose files changed (same URL, same draft state),
     /// re-rendering only their Markdown and re-checking only the links from
-    /// and into them. Returns the documents whose HTML may have changed: the
-    /// pages, their sections and their old and new neighbours; `None` when a
-    /// page moved (a new URL), so that only a full rebuild will do. On error
-    /// the site is left as it was.
+    /// and into them. Returns what the replacement moved, for the caller to
+    /// decide what to render again; `None` when a page moved (a new URL), so
+    /// that only a full rebuild will do. On error the site is left as it was.
     pub fn replace_pages(
         &mut self,
         config: &Config,
         pages: Vec<Document>,
-    ) -> Result<Option<Vec<usize>>> {
+    ) -> Result<Option<Replaced>> {
         let mut indices = Vec::new();
         for page in &pages {
-            match self
-                .documents
-                .iter()
-                .position(|d| d.relative == page.relative)
-            {
-                Some(i) if self.documents[i].url == page.url && page.kind == Kind::Page => {
+            match self.nodes.get(&page.relative) {
+                Some(&i)
+                    if i < self.documents.len()
+                        && self.documents[i].url == page.url
+                        && page.kind == Kind::Page =>
+                {
                     indices.push(i)
                 }
                 _ => return Ok(None),
@@ -270,39 +269,68 @@ impl Site {
             }
             return Error::collect(errors).map(|_| None);
         }
-        let mut affected: Vec<usize> = Vec::new();
-        let mut touch = |i: Option<usize>| {
-            if let Some(i) = i {
-                if !affected.contains(&i) {
-                    affected.push(i);
+        let mut neighbours: Vec<usize> = Vec::new();
+        let mut add_neighbours = |site: &Site| {
+            for &i in &indices {
+                let (previous, next) = site.neighbours[i];
+                for n in previous.into_iter().chain(next) {
+                    if !neighbours.contains(&n) && !indices.contains(&n) {
+                        neighbours.push(n);
+                    }
                 }
             }
         };
-        let reordered = old.iter().any(|(i, before, _)| {
+        add_neighbours(self);
+        let rearranged = old.iter().any(|(i, before, _)| {
             let after = &self.documents[*i];
             before.meta.weight != after.meta.weight
                 || before.meta.date != after.meta.date
                 || before.title != after.title
                 || before.meta.terms != after.meta.terms
         });
-        for &(i, _, _) in &old {
-            let (previous, next) = self.neighbours[i];
-            touch(previous);
-            touch(next);
-        }
-        if reordered {
+        if rearranged {
             self.arrange();
+            add_neighbours(self);
         }
+        let mut scripts_changed = false;
         for &(i, _, _) in &old {
-            self.linked_scripts[i] = self.scripts_linked_from(i);
-            touch(Some(i));
-            let (previous, next) = self.neighbours[i];
-            touch(previous);
-            touch(next);
-            touch(self.section_of[i].map(|s| self.sections[s].document));
+            let linked = self.scripts_linked_from(i);
+            scripts_changed |= linked != self.linked_scripts[i];
+            self.linked_scripts[i] = linked;
         }
-        Ok(Some(affected))
+        let mut sections: Vec<usize> = Vec::new();
+        for &i in &indices {
+            if let Some(s) = self.section_of[i].map(|s| self.sections[s].document) {
+                if !sections.contains(&s) {
+                    sections.push(s);
+                }
+            }
+        }
+        Ok(Some(Replaced {
+            pages: indices,
+            neighbours,
+            sections,
+            rearranged,
+            scripts_changed,
+        }))
     }
+}
+
+/// What [`Site::replace_pages`] changed, as indices into [`Site::documents`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// The replaced pages (each keeps its index).
+    pub pages: Vec<usize>,
+    /// Their previous and next pages, before and after the replacement.
+    pub neighbours: Vec<usize>,
+    /// The sections that list them.
+    pub sections: Vec<usize>,
+    /// Whether sections, neighbours and terms were arranged again, because a
+    /// page's weight, date, title or terms changed.
+    pub rearranged: bool,
+    /// Whether the scripts some page links to changed (its section shows
+    /// the scripts its pages link to).
+    pub scripts_changed: bool,
 }
 
 /// Every folder that holds pages becomes a section, with a made-up

@@ -135,6 +135,18 @@ pub fn extras(
     Ok(files)
 }
 
+/// The pages of these terms alone (no lists of terms): for `serve`, when
+/// what they list of an edited page changed.
+pub fn term_pages(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    terms: &[feeds::TermRef],
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let views = Views { config, site };
+    feeds::render_taxonomies(&views, &prepare(config, site, templates), Some(terms))
+}
+
 /// The Tera environment with the site-wide variables set.
 fn prepare(config: &Config, site: &Site, templates: &Templates) -> tera::Tera {
     let views = Views { config, site };

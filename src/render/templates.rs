@@ -18,6 +18,8 @@ pub struct Templates {
     pub tera: Tera,
     /// Static files (output path → bytes): the theme's, then the site's over them.
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Every template's source, for [`Templates::mention`].
+    sources: Vec<(String, String)>,
 }
 
 impl Templates {
@@ -60,12 +62,23 @@ impl Templates {
         statics.reverse();
         statics.retain(|(path, _)| seen.insert(path.clone()));
         statics.reverse();
-        Ok(Templates { tera, statics })
+        Ok(Templates {
+            tera,
+            statics,
+            sources,
+        })
     }
 
     /// Whether a template of this name exists in the site or the theme.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+
+    /// Whether some template's source contains `text`. A template shows a
+    /// value only by naming it, so `serve` asks this to learn whether a
+    /// value (a listed page's `word_count`) can show anywhere at all.
+    pub fn mention(&self, text: &str) -> bool {
+        self.sources.iter().any(|(_, source)| source.contains(text))
     }
 }
 

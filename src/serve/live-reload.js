@@ -2,7 +2,9 @@
 // line that sets `guideBuild`, the number of the build the page comes from).
 // It listens to /__guide/events while the tab is visible, reloads when the
 // site changes, swaps stylesheets when only CSS changed, and shows a failed
-// build's error over the page. The error is always shown as text.
+// build's error over the page. The error is always shown as text. The
+// server ends each stream after a few minutes; EventSource connects again by
+// itself, and the `hello` that follows reloads only if the site changed.
 (() => {
   "use strict";
   if (window.guideLiveReload) return;

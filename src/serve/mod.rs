@@ -4,16 +4,20 @@
 //! This module only composes: [`watch`] turns file events into a
 //! [`watch::Batch`] (pure), [`http`] answers from the last good
 //! [`Output`](crate::output::Output), [`reload`] streams the live-reload
-//! events. A failed build never replaces the served site; its error goes to
-//! the terminal and over the page in the browser, and the next good build
-//! clears it. `public/` is never touched.
+//! events, [`indexer`] rebuilds the search index after page edits. One
+//! thread applies every change, in order, to the [`Project`]. A failed
+//! build never replaces the served site; its error goes to the terminal and
+//! over the page in the browser, and the next good build clears it.
+//! `public/` is never touched.
 
 pub mod http;
+pub mod indexer;
 pub mod reload;
 pub mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::channel;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -24,6 +28,7 @@ use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::Terminal;
 use http::{Shared, Snapshot};
+use indexer::{Indexed, Indexer};
 use reload::{Event, Hub};
 use watch::{Batch, Change, Watcher};
 
@@ -55,9 +60,9 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
     let mut watcher = Watcher::start(&root)?;
 
     let shared: Shared = Arc::new(RwLock::new(Snapshot::default()));
-    let hub = Arc::new(Hub::default());
+    let hub = Arc::new(Hub::new(reload::lifetime()));
     let started = Instant::now();
-    let mut project = match load(&root, &overrides) {
+    let project = match load(&root, &overrides) {
         Ok(project) => {
             project.site.warnings.iter().for_each(|w| terminal.warn(w));
             let (pages, sections) = project.site.counts();
@@ -92,100 +97,180 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
     if let Err(error) = ctrlc::set_handler(move || stopper.unblock()) {
         eprintln!("warning: cannot catch Ctrl-C ({error}); stop guide with a signal instead");
     }
-    {
-        let (shared, hub) = (Arc::clone(&shared), Arc::clone(&hub));
-        std::thread::Builder::new()
-            .name("guide-watch".into())
-            .spawn(move || {
-                while let Some(batch) = watcher.next_batch() {
-                    on_change(
-                        &batch,
-                        &mut project,
-                        &root,
-                        &overrides,
-                        &shared,
-                        &hub,
-                        &terminal,
-                    );
-                }
-            })
-            .map_err(|e| Error::msg(format!("cannot start the watcher thread: {e}")))?;
-    }
+    let (messages, inbox) = channel();
+    let watched = messages.clone();
+    spawn("guide-watch", move || {
+        while let Some(batch) = watcher.next_batch() {
+            if watched.send(Message::Changed(batch)).is_err() {
+                break;
+            }
+        }
+    })?;
+    let indexer = Indexer::start(move |indexed| {
+        let _ = messages.send(Message::Indexed(indexed));
+    })?;
+    let mut rebuilder = Rebuilder {
+        project,
+        root,
+        overrides,
+        shared: Arc::clone(&shared),
+        hub: Arc::clone(&hub),
+        terminal,
+        indexer,
+        version: 0,
+    };
+    spawn("guide-build", move || {
+        for message in inbox {
+            match message {
+                Message::Changed(batch) => rebuilder.on_change(&batch),
+                Message::Indexed(indexed) => rebuilder.on_indexed(indexed),
+            }
+        }
+    })?;
     http::run(&server, &shared, &hub);
     terminal.say("Stopped.");
     Ok(())
 }
 
-/// Applies `batch` to the project (loading it whole when there is none, or
-/// when `site.toml` changed) and tells the browsers.
-fn on_change(
-    batch: &Batch,
-    project: &mut Option<Project>,
-    root: &Path,
-    overrides: &Overrides,
-    shared: &Shared,
-    hub: &Hub,
-    terminal: &Terminal,
-) {
-    let edit = match batch.change {
-        Change::None => return,
-        Change::Static => Edit::Static,
-        Change::Content => Edit::Content {
-            paths: batch.paths.clone(),
-            structural: batch.structural,
-        },
-        Change::Templates => Edit::Templates,
-        Change::Config => {
-            // A new configuration may change anything: load the project anew
-            // below (the edit itself is then not needed).
-            *project = None;
-            Edit::Templates
+fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<()> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(work)
+        .map(|_| ())
+        .map_err(|e| Error::msg(format!("cannot start the thread {name}: {e}")))
+}
+
+/// What the thread that rebuilds the site hears about.
+enum Message {
+    /// Sources changed.
+    Changed(Batch),
+    /// A search index was built in the background.
+    Indexed(Indexed),
+}
+
+/// The site being served, and what it takes to rebuild and announce it.
+struct Rebuilder {
+    /// `None` until a build has succeeded, and after a failed load.
+    project: Option<Project>,
+    root: PathBuf,
+    overrides: Overrides,
+    shared: Shared,
+    hub: Arc<Hub>,
+    terminal: Terminal,
+    indexer: Indexer,
+    /// Counts the changes applied, so that an index of an older project is
+    /// recognised and dropped.
+    version: u64,
+}
+
+impl Rebuilder {
+    /// Applies `batch` to the project (loading it whole when there is none,
+    /// or when `site.toml` changed) and tells the browsers.
+    fn on_change(&mut self, batch: &Batch) {
+        if batch.change == Change::None {
+            return;
         }
-    };
-    let started = Instant::now();
-    let result = match project {
-        Some(project) => project
-            .apply(&edit)
-            .map(|applied| (applied, Arc::clone(&project.output)))
-            .map_err(|error| messages(&error)),
-        None => load(root, overrides).map(|loaded| {
-            let applied = Applied {
-                rendered: loaded.site.documents.len() + loaded.site.scripts.len(),
-                full: true,
-            };
-            let output = Arc::clone(&loaded.output);
-            *project = Some(loaded);
-            (applied, output)
-        }),
-    };
-    let ms = started.elapsed().as_micros() as f64 / 1000.0;
-    let what = format!("{} ({})", batch.describe(), batch.change.name());
-    match &result {
-        Ok((applied, _)) => {
-            if let Some(project) = project {
-                project.site.warnings.iter().for_each(|w| terminal.warn(w));
+        self.version += 1;
+        self.indexer.supersede(self.version);
+        let started = Instant::now();
+        let result = match (self.project.as_mut(), edit_of(batch)) {
+            (Some(project), Some(edit)) => project
+                .apply(&edit)
+                .map(|applied| (applied, Arc::clone(&project.output)))
+                .map_err(|error| messages(&error)),
+            _ => {
+                self.project = None;
+                load(&self.root, &self.overrides).map(|loaded| {
+                    let applied = Applied {
+                        rendered: loaded.site.documents.len() + loaded.site.scripts.len(),
+                        full: true,
+                    };
+                    let output = Arc::clone(&loaded.output);
+                    self.project = Some(loaded);
+                    (applied, output)
+                })
             }
-            let how = if applied.full {
-                "reloaded everything, "
-            } else {
-                ""
-            };
-            terminal.say(&format!(
-                "Changed {what}: {how}rendered {} pages in {ms:.1} ms",
-                applied.rendered
-            ));
+        };
+        let ms = started.elapsed().as_micros() as f64 / 1000.0;
+        let what = format!("{} ({})", batch.describe(), batch.change.name());
+        let terminal = &self.terminal;
+        match &result {
+            Ok((applied, _)) => {
+                if let Some(project) = &self.project {
+                    project.site.warnings.iter().for_each(|w| terminal.warn(w));
+                }
+                let how = if applied.full {
+                    "reloaded everything, "
+                } else {
+                    ""
+                };
+                terminal.say(&format!(
+                    "Changed {what}: {how}rendered {} pages in {ms:.1} ms",
+                    applied.rendered
+                ));
+            }
+            Err(errors) => {
+                eprintln!("Changed {what}: the build failed in {ms:.1} ms");
+                report(terminal, errors);
+            }
         }
-        Err(errors) => {
-            eprintln!("Changed {what}: the build failed in {ms:.1} ms");
-            report(terminal, errors);
+        publish(
+            &self.shared,
+            &self.hub,
+            result.map(|(_, output)| output),
+            batch.is_css_only(),
+        );
+        self.request_index();
+    }
+
+    /// Asks for a new search index when page edits left the old one behind.
+    fn request_index(&self) {
+        let Some(project) = &self.project else {
+            return;
+        };
+        if project.search_is_stale() {
+            self.indexer.request(indexer::Request {
+                version: self.version,
+                config: project.config.clone(),
+                pages: project.search_pages(),
+                output: Arc::clone(&project.output),
+            });
         }
     }
-    publish(
-        shared,
-        hub,
-        result.map(|(_, output)| output),
-        batch.is_css_only(),
-    );
+
+    /// Serves a search index built in the background, if the project has
+    /// not changed since. The pages are the same, so browsers are not told.
+    fn on_indexed(&mut self, indexed: Indexed) {
+        let Some(project) = self.project.as_mut() else {
+            return;
+        };
+        if indexed.version != self.version {
+            return;
+        }
+        project.replace_search_index(indexed.files);
+        let output = Arc::clone(&project.output);
+        let mut snapshot = self.shared.write().unwrap_or_else(|e| e.into_inner());
+        if snapshot.error.is_none() {
+            let old = snapshot.output.replace(output);
+            drop(snapshot);
+            drop(old);
+        }
+    }
+}
+
+/// The edit `batch` makes to a loaded project, or `None` when the project
+/// must be loaded anew: a new configuration may change anything.
+fn edit_of(batch: &Batch) -> Option<Edit> {
+    match batch.change {
+        // `None` is never handed over by the watcher.
+        Change::None | Change::Static => Some(Edit::Static),
+        Change::Content => Some(Edit::Content {
+            paths: batch.paths.clone(),
+            structural: batch.structural,
+        }),
+        Change::Templates => Some(Edit::Templates),
+        Change::Config => None,
+    }
 }
 
 /// Loads the configuration and the whole project; the error is the list of
@@ -214,7 +299,7 @@ fn publish(
     match result {
         Ok(output) => {
             let had_error = snapshot.error.take().is_some();
-            snapshot.output = Some(output);
+            let old = snapshot.output.replace(output);
             snapshot.generation += 1;
             drop(snapshot);
             let event = if css_only && !had_error {
@@ -223,6 +308,9 @@ fn publish(
                 Event::Reload
             };
             hub.broadcast(&event);
+            // Freeing a large site's old output takes milliseconds: not
+            // while the requests wait for the lock.
+            drop(old);
         }
         Err(errors) => {
             let text = error_text(&errors, |s| s.to_string());

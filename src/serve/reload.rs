@@ -3,15 +3,19 @@
 //! stylesheets, or to show a build error.
 //!
 //! Each listener has its own channel in [`Hub`]; the number of listeners is
-//! capped, and a listener is dropped as soon as a write to it fails. The
-//! stream is written by hand through `Request::into_writer()`: a streaming
-//! tiny_http `Response` body is buffered and would never arrive.
+//! capped, a listener is dropped as soon as a write to it fails, and every
+//! stream ends after the hub's lifetime (the browser connects again by
+//! itself), so that a tab gone without a word holds a place for minutes at
+//! most. The stream is written by hand through `Request::into_writer()`: a
+//! streaming tiny_http `Response` body is buffered and would never arrive.
+//! It is sent in chunks, so that the server can end it and leave the
+//! connection open for the browser's next request.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The URL of the event stream.
 pub const EVENTS_URL: &str = "/__guide/events";
@@ -22,6 +26,24 @@ pub const MAX_LISTENERS: usize = 32;
 /// How often an idle stream gets a comment, so that dead connections are
 /// noticed (the write fails) and proxies keep the stream open.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// How long a stream lasts before the server ends it, unless
+/// [`LIFETIME_VARIABLE`] says otherwise.
+pub const LIFETIME: Duration = Duration::from_secs(300);
+
+/// The environment variable that sets a stream's lifetime, in seconds
+/// (`0.5` works): for tests.
+pub const LIFETIME_VARIABLE: &str = "GUIDE_STREAM_LIFETIME";
+
+/// A stream's lifetime: [`LIFETIME_VARIABLE`] when set to a positive
+/// number of seconds, else [`LIFETIME`].
+pub fn lifetime() -> Duration {
+    std::env::var(LIFETIME_VARIABLE)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(LIFETIME, Duration::from_secs_f64)
+}
 
 /// The browser side, inlined into every HTML response.
 const SCRIPT: &str = include_str!("live-reload.js");
@@ -57,10 +79,17 @@ impl Event {
 }
 
 /// The listeners of the event stream.
-#[derive(Default)]
 pub struct Hub {
     listeners: Mutex<Vec<(u64, Sender<Event>)>>,
     next_id: AtomicU64,
+    /// How long each stream lasts.
+    lifetime: Duration,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new(LIFETIME)
+    }
 }
 
 /// One listener's end: events arrive on `events`; dropping it leaves the hub.
@@ -77,6 +106,15 @@ impl Drop for Subscription {
 }
 
 impl Hub {
+    /// A hub whose streams last `lifetime` each.
+    pub fn new(lifetime: Duration) -> Hub {
+        Hub {
+            listeners: Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(0),
+            lifetime,
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Sender<Event>)>> {
         // A panicking listener thread leaves the list itself intact.
         self.listeners.lock().unwrap_or_else(|e| e.into_inner())
@@ -115,22 +153,27 @@ impl Hub {
     }
 }
 
-/// Streams events to one browser tab until it goes away. `first` are sent
-/// right after the headers (the build number, and the current error if the
-/// last build failed).
+/// Streams events to one browser tab until it goes away or the hub's
+/// lifetime has passed. `first` are sent right after the headers (the build
+/// number, and the current error if the last build failed).
 pub fn stream(request: tiny_http::Request, subscription: Subscription, first: Vec<Event>) {
+    let ends = Instant::now() + subscription.hub.lifetime;
     let mut writer = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\n\
                 Content-Type: text/event-stream\r\n\
                 Cache-Control: no-store\r\n\
                 Connection: keep-alive\r\n\
+                Transfer-Encoding: chunked\r\n\
                 X-Accel-Buffering: no\r\n\
-                \r\n\
-                retry: 1000\n: connected\n\n";
-    let mut send = |text: &str| -> bool {
-        writer.write_all(text.as_bytes()).is_ok() && writer.flush().is_ok()
+                \r\n";
+    let mut write = |bytes: &str| -> bool {
+        writer.write_all(bytes.as_bytes()).is_ok() && writer.flush().is_ok()
     };
-    if !send(head) {
+    if !write(head) {
+        return;
+    }
+    let mut send = |text: &str| write(&chunk(text));
+    if !send("retry: 1000\n: connected\n\n") {
         return;
     }
     for event in first {
@@ -139,8 +182,15 @@ pub fn stream(request: tiny_http::Request, subscription: Subscription, first: Ve
         }
     }
     loop {
-        let sent = match subscription.events.recv_timeout(HEARTBEAT) {
+        let left = ends.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            // The last chunk: the response ends, the browser reconnects.
+            send("");
+            return;
+        }
+        let sent = match subscription.events.recv_timeout(left.min(HEARTBEAT)) {
             Ok(event) => send(&event.encode()),
+            Err(RecvTimeoutError::Timeout) if Instant::now() >= ends => continue,
             Err(RecvTimeoutError::Timeout) => send(": heartbeat\n\n"),
             Err(RecvTimeoutError::Disconnected) => return,
         };
@@ -148,6 +198,11 @@ pub fn stream(request: tiny_http::Request, subscription: Subscription, first: Ve
             return;
         }
     }
+}
+
+/// `text` as one chunk of a chunked HTTP body (an empty text is the last).
+fn chunk(text: &str) -> String {
+    format!("{:x}\r\n{text}\r\n", text.len())
 }
 
 /// The answer to a listener beyond the cap.
@@ -231,5 +286,26 @@ mod tests {
         drop(subscriptions);
         assert!(hub.is_empty());
         assert!(hub.subscribe().is_some());
+    }
+
+    #[test]
+    fn events_are_sent_as_chunks() {
+        assert_eq!(
+            chunk(&Event::Reload.encode()),
+            "18\r\nevent: reload\ndata: {}\n\n\r\n"
+        );
+        assert_eq!(chunk(""), "0\r\n\r\n");
+    }
+
+    #[test]
+    fn a_stream_ends_after_its_lifetime_and_leaves_the_hub() {
+        let hub = Arc::new(Hub::new(Duration::from_millis(50)));
+        let subscription = hub.subscribe().unwrap();
+        assert_eq!(hub.len(), 1);
+        let request = tiny_http::TestRequest::new().with_path(EVENTS_URL).into();
+        std::thread::spawn(move || stream(request, subscription, vec![Event::Hello(1)]))
+            .join()
+            .unwrap();
+        assert!(hub.is_empty());
     }
 }

@@ -2,29 +2,38 @@
 //! means for the build.
 //!
 //! The decision is a pure function, [`classify`], of the site root and the
-//! debounced events, so it is tested without touching the disk. [`Watcher`]
-//! is the thin part that asks notify for those events: it watches
-//! `site.toml` (through the root, non-recursively) and `content/`,
-//! `static/`, `templates/` and `themes/` recursively, and starts watching
-//! one of those folders when it appears later.
+//! events, so it is tested without touching the disk. [`Watcher`] is the
+//! thin part that asks notify for those events: it watches `site.toml`
+//! (through the root, non-recursively) and `content/`, `static/`,
+//! `templates/` and `themes/` recursively, and starts watching one of those
+//! folders when it appears later.
+//!
+//! Events are gathered into bursts here rather than by a debouncing crate:
+//! a save is handed over as soon as it looks complete (on Linux, every file
+//! written has been closed), so that an edit is not held back by a timer; a
+//! burst that may not be complete yet (a write still open, a file created,
+//! removed or renamed, or a system that reports no closes) waits for
+//! [`DEBOUNCE`] of quiet.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use notify::event::{CreateKind, EventKind, ModifyKind};
-use notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, ModifyKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::FILE_NAME;
 use crate::error::{Error, Result};
 
-/// How long the debouncer waits for a burst of events (an editor's save is
-/// several) to settle before handing it over.
+/// How long a burst that may not be complete waits for quiet before it is
+/// handed over: editors save in several steps (write a temporary file,
+/// rename it, remove a backup), a few milliseconds apart at most.
 const DEBOUNCE: Duration = Duration::from_millis(20);
-/// How often the debouncer looks for quiet batches.
-const TICK: Duration = Duration::from_millis(5);
+/// How long a burst that looks complete waits for stragglers.
+const SETTLE: Duration = Duration::from_millis(2);
+/// The longest a burst is held back while events keep coming.
+const MOST_WAIT: Duration = Duration::from_millis(250);
 
 /// The folders of a site whose files feed the build.
 const SOURCE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
@@ -40,7 +49,8 @@ pub enum Change {
     Content,
     /// Templates (the site's or the theme's) or a theme's `theme.toml`.
     Templates,
-    /// `site.toml`: everything.
+    /// `site.toml`, or events were lost (the system's queue overflowed):
+    /// everything.
     Config,
 }
 
@@ -99,6 +109,11 @@ pub fn classify(root: &Path, events: &[notify::Event]) -> Batch {
     let mut paths = BTreeSet::new();
     let mut structural = false;
     for event in events {
+        if event.need_rescan() {
+            change = Change::Config;
+            structural = true;
+            continue;
+        }
         if matches!(event.kind, EventKind::Access(_)) {
             continue;
         }
@@ -185,11 +200,50 @@ fn creates_folder(events: &[notify::Event]) -> bool {
         .any(|e| matches!(e.kind, EventKind::Create(CreateKind::Folder)))
 }
 
+/// Whether an event can matter to the build: it names a source, or says
+/// that events were lost. Reads (our own included) and closes after reading
+/// do not; a close after writing does, since it ends a save.
+fn matters(root: &Path, event: &notify::Event) -> bool {
+    if event.need_rescan() {
+        return true;
+    }
+    let written = match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    };
+    written && event.paths.iter().any(|p| source_path(root, p).is_some())
+}
+
+/// Whether a burst of events looks finished, so that it need not wait for
+/// [`DEBOUNCE`] of quiet: every file written to has been closed since, and
+/// nothing was created, removed or renamed (editors follow those with more
+/// steps). Only inotify reports closes; elsewhere a burst with a write is
+/// never finished early.
+fn looks_complete(events: &[notify::Event]) -> bool {
+    let mut open: BTreeSet<&Path> = BTreeSet::new();
+    for event in events {
+        match event.kind {
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+                open.extend(event.paths.iter().map(PathBuf::as_path));
+            }
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                for path in &event.paths {
+                    open.remove(path.as_path());
+                }
+            }
+            EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Access(_) => {}
+            _ => return false,
+        }
+    }
+    open.is_empty()
+}
+
 /// The watch on a site's sources.
 pub struct Watcher {
     root: PathBuf,
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
-    events: Receiver<DebounceEventResult>,
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
     watched: BTreeSet<PathBuf>,
 }
 
@@ -199,13 +253,13 @@ impl Watcher {
     pub fn start(root: &Path) -> Result<Watcher> {
         let root = crate::fs::canonicalize(root)?;
         let (sender, events) = std::sync::mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, Some(TICK), sender).map_err(watch_error)?;
-        debouncer
+        let mut watcher = notify::recommended_watcher(sender).map_err(watch_error)?;
+        watcher
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(watch_error)?;
         let mut watcher = Watcher {
             root,
-            debouncer,
+            watcher,
             events,
             watched: BTreeSet::new(),
         };
@@ -218,15 +272,11 @@ impl Watcher {
         &self.root
     }
 
-    /// Waits for the next relevant batch of changes; bursts that arrive
-    /// while one is being read are merged into it. `None` when the watcher
-    /// has stopped.
+    /// Waits for the next relevant batch of changes. `None` when the
+    /// watcher has stopped.
     pub fn next_batch(&mut self) -> Option<Batch> {
         loop {
-            let mut events = self.receive(None)?;
-            while let Some(more) = self.receive(Some(DEBOUNCE)) {
-                events.extend(more);
-            }
+            let events = self.next_burst()?;
             let renew = creates_folder(&events);
             self.refresh_watches(renew);
             let mut batch = classify(&self.root, &events);
@@ -239,9 +289,45 @@ impl Watcher {
         }
     }
 
-    /// One debounced batch of events, waiting at most `timeout` (forever
-    /// when `None`). Watch errors are reported and skipped.
-    fn receive(&self, timeout: Option<Duration>) -> Option<Vec<notify::Event>> {
+    /// The events that matter from the next one on, until they have been
+    /// quiet for [`SETTLE`] (when they look complete) or [`DEBOUNCE`], or
+    /// for at most [`MOST_WAIT`] while they keep coming.
+    fn next_burst(&mut self) -> Option<Vec<notify::Event>> {
+        let first = loop {
+            let event = self.receive(None)?;
+            if let Some(event) = event.filter(|e| matters(&self.root, e)) {
+                break event;
+            }
+        };
+        let began = Instant::now();
+        let mut last = began;
+        let mut events = vec![first];
+        loop {
+            let quiet = if looks_complete(&events) {
+                SETTLE
+            } else {
+                DEBOUNCE
+            };
+            let deadline = (last + quiet).min(began + MOST_WAIT);
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            match self.receive(Some(left)) {
+                Some(Some(event)) if matters(&self.root, &event) => {
+                    events.push(event);
+                    last = Instant::now();
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        Some(events)
+    }
+
+    /// The next event, waiting at most `timeout` (forever when `None`):
+    /// `None` when the time is up or the watcher has stopped, `Some(None)`
+    /// for a watch error (reported here).
+    fn receive(&self, timeout: Option<Duration>) -> Option<Option<notify::Event>> {
         let result = match timeout {
             None => self.events.recv().ok()?,
             Some(timeout) => match self.events.recv_timeout(timeout) {
@@ -250,12 +336,10 @@ impl Watcher {
             },
         };
         match result {
-            Ok(events) => Some(events.into_iter().map(|e| e.event).collect()),
-            Err(errors) => {
-                for error in errors {
-                    eprintln!("warning: watching the site: {error}");
-                }
-                Some(Vec::new())
+            Ok(event) => Some(Some(event)),
+            Err(error) => {
+                eprintln!("warning: watching the site: {error}");
+                Some(None)
             }
         }
     }
@@ -270,7 +354,7 @@ impl Watcher {
             let known = self.watched.contains(&folder);
             if !folder.is_dir() {
                 if known {
-                    let _ = self.debouncer.unwatch(&folder);
+                    let _ = self.watcher.unwatch(&folder);
                     self.watched.remove(&folder);
                 }
                 continue;
@@ -279,9 +363,9 @@ impl Watcher {
                 continue;
             }
             if known {
-                let _ = self.debouncer.unwatch(&folder);
+                let _ = self.watcher.unwatch(&folder);
             }
-            match self.debouncer.watch(&folder, RecursiveMode::Recursive) {
+            match self.watcher.watch(&folder, RecursiveMode::Recursive) {
                 Ok(()) => {
                     self.watched.insert(folder);
                 }
@@ -301,7 +385,7 @@ fn watch_error(error: notify::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, DataChange, RemoveKind, RenameMode};
+    use notify::event::{DataChange, Flag, RemoveKind, RenameMode};
     use notify::Event;
 
     const ROOT: &str = "/site";
@@ -495,5 +579,75 @@ mod tests {
         let b = batch(&[event(EventKind::Create(CreateKind::Folder), &["templates"])]);
         assert_eq!(b.change, Change::Templates);
         assert!(b.structural);
+    }
+
+    fn closed(path: &str) -> Event {
+        event(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            &[path],
+        )
+    }
+
+    #[test]
+    fn lost_events_reload_everything() {
+        let lost = Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        assert!(matters(Path::new(ROOT), &lost));
+        let b = batch(&[lost]);
+        assert_eq!(b.change, Change::Config);
+        assert!(b.structural);
+    }
+
+    #[test]
+    fn reads_and_other_files_do_not_start_a_burst() {
+        let root = Path::new(ROOT);
+        let page = "content/guide/first.md";
+        assert!(!matters(
+            root,
+            &event(
+                EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                &[page]
+            )
+        ));
+        assert!(!matters(
+            root,
+            &event(
+                EventKind::Access(AccessKind::Close(AccessMode::Read)),
+                &[page]
+            )
+        ));
+        assert!(!matters(root, &modify("public/index.html")));
+        assert!(!matters(root, &modify("content/guide/.first.md.swp")));
+        assert!(matters(root, &modify(page)));
+        assert!(matters(root, &closed(page)));
+    }
+
+    #[test]
+    fn a_save_in_place_is_complete_once_the_file_is_closed() {
+        // `std::fs::write`, and editors that write in place: truncate, write, close.
+        let page = "content/guide/first.md";
+        let mut events = vec![modify(page), modify(page)];
+        assert!(!looks_complete(&events), "still open for writing");
+        events.push(closed(page));
+        assert!(looks_complete(&events));
+        events.push(modify("content/guide/second.md"));
+        assert!(!looks_complete(&events), "another file is being written");
+    }
+
+    #[test]
+    fn creations_removals_and_renames_wait_for_the_debounce() {
+        // Editors follow them with more steps (vim: rename to a backup,
+        // write anew, remove the backup), and nothing reports a close on
+        // every system.
+        let page = "content/guide/first.md";
+        for kind in [
+            EventKind::Create(CreateKind::File),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            EventKind::Any,
+        ] {
+            let events = [event(kind, &[page]), closed(page)];
+            assert!(!looks_complete(&events), "{kind:?}");
+        }
+        assert!(!looks_complete(&[modify(page)]));
     }
 }

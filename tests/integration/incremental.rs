@@ -23,7 +23,7 @@ fn page(project: &Project, path: &str) -> String {
 }
 
 /// The project's output is exactly what a full build would give now (but
-/// for the search index, which page edits leave as it was).
+/// for the search index, which page edits leave to serve's search thread).
 fn assert_same_as_full_build(site: &Site, project: &Project) {
     let config = Config::load(site.root(), &Overrides::default()).unwrap();
     let full = render_site(&config).unwrap().output;
@@ -38,25 +38,156 @@ fn assert_same_as_full_build(site: &Site, project: &Project) {
     }
 }
 
+/// The basic fixture with a theme whose templates never name `word_count`,
+/// so that listings cannot show it.
+fn site_without_word_counts() -> Site {
+    let site = Site::fixture("basic");
+    let template = site.root().join("themes/mini/templates/page.html");
+    let text = std::fs::read_to_string(&template)
+        .unwrap()
+        .replace(" words={{ page.word_count }}", "");
+    assert!(!text.contains("word_count"));
+    std::fs::write(&template, text).unwrap();
+    site
+}
+
+const SECOND: &str = "content/guide/second.md";
+
 #[test]
-fn a_body_edit_renders_the_page_and_its_section_only() {
+fn a_body_edit_renders_the_page_and_its_section_when_templates_show_word_counts() {
+    // The mini theme names `word_count`, so a listing may show it.
     let site = Site::fixture("basic");
     let mut project = project(&site);
     site.write(
-        "content/guide/second.md",
+        SECOND,
         "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). New sentence.\n",
     );
-    let applied = project.apply(&edit(&["content/guide/second.md"])).unwrap();
-    // The page, its section, and its two neighbours.
+    let applied = project.apply(&edit(&[SECOND])).unwrap();
     assert_eq!(
         applied,
         Applied {
-            rendered: 4,
+            rendered: 2,
             full: false
         }
     );
     assert_contains!(page(&project, "guide/second/index.html"), "New sentence.");
     assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_body_edit_renders_only_its_page_when_no_listing_changes() {
+    let site = site_without_word_counts();
+    let mut project = project(&site);
+    site.write(
+        SECOND,
+        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). New sentence.\n",
+    );
+    let applied = project.apply(&edit(&[SECOND])).unwrap();
+    assert_eq!(
+        applied,
+        Applied {
+            rendered: 1,
+            full: false
+        }
+    );
+    // The feed shows the content: it is current too.
+    assert_contains!(page(&project, "atom.xml"), "New sentence.");
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_listed_field_edit_renders_what_lists_the_page() {
+    let site = site_without_word_counts();
+    let mut project = project(&site);
+    // Every field a listing shows that does not move the page.
+    for (i, front) in [
+        "description: Now described.",
+        "extra:\n  mood: calm",
+        "updated: 2026-03-01",
+    ]
+    .iter()
+    .enumerate()
+    {
+        site.write(
+            SECOND,
+            &format!("---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n{front}\n---\nBack to [the start](@/guide/first.md#a-detail). Edit {i}.\n"),
+        );
+        let applied = project.apply(&edit(&[SECOND])).unwrap();
+        assert_eq!(applied.rendered, 2, "{front}: the page and its section");
+        assert_same_as_full_build(&site, &project);
+    }
+    assert_contains!(page(&project, "sitemap.xml"), "2026-03-01");
+}
+
+#[test]
+fn a_date_edit_updates_the_order_the_neighbours_and_the_sitemap() {
+    let site = site_without_word_counts();
+    let mut project = project(&site);
+    site.write(
+        SECOND,
+        "---\ntitle: Second steps\ndate: 2025-06-30\ntags: [trust]\n---\nBack to [the start](@/guide/first.md#a-detail).\n",
+    );
+    assert!(!project.apply(&edit(&[SECOND])).unwrap().full);
+    assert_contains!(page(&project, "sitemap.xml"), "2025-06-30");
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_new_link_to_a_script_renders_the_section_that_lists_its_scripts() {
+    let site = site_without_word_counts();
+    let mut project = project(&site);
+    site.write(
+        SECOND,
+        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). Try [a script](@/scripts/hello.yaml).\n",
+    );
+    let applied = project.apply(&edit(&[SECOND])).unwrap();
+    assert_eq!(applied.rendered, 2, "the page and its section");
+    assert_contains!(page(&project, "guide/index.html"), "class=\"script\"");
+    assert_same_as_full_build(&site, &project);
+}
+
+#[test]
+fn a_page_edit_leaves_the_search_index_to_be_rebuilt_elsewhere() {
+    let site = Site::fixture("basic");
+    let mut project = project(&site);
+    assert!(!project.search_is_stale());
+    let before = project
+        .output
+        .get("pagefind/pagefind-entry.json")
+        .unwrap()
+        .to_vec();
+    site.write(
+        SECOND,
+        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). Xylophonic.\n",
+    );
+    project.apply(&edit(&[SECOND])).unwrap();
+    assert!(project.search_is_stale());
+    // What serve's search thread does.
+    let files = project
+        .search_pages()
+        .index(&project.config, &project.output, &|| false)
+        .unwrap()
+        .expect("not cancelled");
+    project.replace_search_index(files);
+    assert!(!project.search_is_stale());
+    assert!(project.output.get("pagefind/pagefind-entry.json").unwrap() != before);
+    // The whole output, search index included, is a full build's.
+    let config = Config::load(site.root(), &Overrides::default()).unwrap();
+    let full = render_site(&config).unwrap().output;
+    let ours: Vec<_> = project.output.iter().collect();
+    let theirs: Vec<_> = full.iter().collect();
+    assert_eq!(ours, theirs);
+}
+
+#[test]
+fn an_index_being_built_stops_when_cancelled() {
+    let site = Site::fixture("basic");
+    let project = project(&site);
+    let cancelled = project
+        .search_pages()
+        .index(&project.config, &project.output, &|| true)
+        .unwrap();
+    assert!(cancelled.is_none());
 }
 
 #[test]

@@ -1,0 +1,86 @@
+//! The search index while serving: rebuilt on a thread of its own after a
+//! page edit, so that the edit is served at once and its words reach search
+//! a moment later (Pagefind cannot update an index in place, and indexing a
+//! large site takes seconds).
+//!
+//! Each request carries the version of the project it indexes; a newer
+//! request, or [`Indexer::supersede`] when the project is about to change,
+//! stops an index being built (between two pages), so that it never holds
+//! a CPU the next edit needs. A finished index is handed to `done` with its
+//! version, for the caller to use only if the project is still that version.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::output::Output;
+use crate::search::Pages;
+
+/// What to index: the pages of one version of the project, and its output.
+pub struct Request {
+    pub version: u64,
+    pub config: Config,
+    pub pages: Pages,
+    pub output: Arc<Output>,
+}
+
+/// A finished index of one version of the project.
+pub struct Indexed {
+    pub version: u64,
+    /// The files of `pagefind/`, paths relative to the output root.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The thread that builds search indexes, one at a time, newest first.
+pub struct Indexer {
+    requests: Sender<Request>,
+    /// The newest version asked for or announced: older work stops.
+    wanted: Arc<AtomicU64>,
+}
+
+impl Indexer {
+    /// Starts the thread; `done` receives each finished index.
+    pub fn start(done: impl Fn(Indexed) + Send + 'static) -> Result<Indexer> {
+        let (requests, received) = channel::<Request>();
+        let wanted = Arc::new(AtomicU64::new(0));
+        let current = Arc::clone(&wanted);
+        std::thread::Builder::new()
+            .name("guide-search".into())
+            .spawn(move || {
+                while let Ok(mut request) = received.recv() {
+                    // Only the newest of the requests waiting matters.
+                    while let Ok(newer) = received.try_recv() {
+                        request = newer;
+                    }
+                    let version = request.version;
+                    let stale = || current.load(Ordering::Relaxed) != version;
+                    if stale() {
+                        continue;
+                    }
+                    match request
+                        .pages
+                        .index(&request.config, &request.output, &stale)
+                    {
+                        Ok(Some(files)) => done(Indexed { version, files }),
+                        Ok(None) => {}
+                        Err(error) => eprintln!("warning: {}", Error::from(error)),
+                    }
+                }
+            })
+            .map_err(|e| Error::msg(format!("cannot start the search thread: {e}")))?;
+        Ok(Indexer { requests, wanted })
+    }
+
+    /// Asks for an index of `request.version`, stopping any older one.
+    pub fn request(&self, request: Request) {
+        self.wanted.store(request.version, Ordering::Relaxed);
+        let _ = self.requests.send(request);
+    }
+
+    /// Stops any index older than `version`: the project is changing.
+    pub fn supersede(&self, version: u64) {
+        self.wanted.store(version, Ordering::Relaxed);
+    }
+}

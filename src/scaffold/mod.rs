@@ -135,6 +135,7 @@ pub fn new_page(config: &Config, path: &str) -> Result<Created> {
             ("title", &yaml_string(&title)),
             ("date", &today),
             ("slug", &slugify(stem)),
+            ("taxonomies", &taxonomy_lines(config)),
         ],
     );
     // Parsed before it is written: a name guide cannot make a URL from is
@@ -435,6 +436,19 @@ fn today() -> String {
 }
 
 /// Replaces each `%key%` of `template`.
+/// A commented example line for each taxonomy the site declares besides tags.
+fn taxonomy_lines(config: &Config) -> String {
+    config
+        .taxonomies
+        .iter()
+        .filter(|t| t.id != crate::config::TAGS)
+        .map(|t| {
+            let what = t.description.as_deref().unwrap_or(&t.label);
+            format!("# {what}\n# {}: []\n", t.id)
+        })
+        .collect()
+}
+
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut text = template.to_string();
     for (key, value) in values {

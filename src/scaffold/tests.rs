@@ -112,6 +112,16 @@ fn a_new_script_takes_the_roomiest_channel_and_needs_a_situation() {
 }
 
 #[test]
+fn a_new_page_shows_the_declared_taxonomies() {
+    let config = self::config(
+        "title = \"T\"\nbase_url = \"https://e.org/\"\n\
+         [taxonomies.people]\nlabel = \"People\"\ndescription = \"Who it is with\"\n",
+    );
+    assert_eq!(taxonomy_lines(&config), "# Who it is with\n# people: []\n");
+    assert_eq!(taxonomy_lines(&init_config()), "");
+}
+
+#[test]
 fn a_new_page_parses_with_its_keys_commented() {
     let config = init_config();
     let text = fill(
@@ -120,6 +130,7 @@ fn a_new_page_parses_with_its_keys_commented() {
             ("title", "Timing"),
             ("date", "2026-03-02"),
             ("slug", "timing"),
+            ("taxonomies", &taxonomy_lines(&config)),
         ],
     );
     assert!(!has_placeholder(&text), "{text}");

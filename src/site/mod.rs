@@ -2,7 +2,7 @@
 //! its neighbours, its Markdown rendered with internal links resolved and
 //! checked. No file system here: the model is built from loaded content.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -11,41 +11,14 @@ use crate::content::{dir_url, humanize, Asset, Content, Document, FrontMatter, K
 use crate::error::{did_you_mean, Diagnostic, Error, Result, Warning};
 use crate::markdown::{self, Links, Rendered};
 use crate::script::Script;
-use crate::slug::slugify;
 
-/// A section's place in the tree.
-#[derive(Debug, Clone)]
-pub struct Section {
-    /// Index of its `_index.md` in [`Site::documents`].
-    pub document: usize,
-    /// Its pages, in reading order (indices into `documents`).
-    pub pages: Vec<usize>,
-    /// Its direct subsections (indices into [`Site::sections`]), in order.
-    pub subsections: Vec<usize>,
-    pub parent: Option<usize>,
-}
+mod order;
+mod taxonomy;
 
-/// A tag and the pages that carry it.
-#[derive(Debug, Clone)]
-pub struct Term {
-    pub name: String,
-    pub slug: String,
-    pub pages: Vec<usize>,
-}
-
-/// A taxonomy some page uses (`tags`, or one declared in site.toml).
-#[derive(Debug)]
-pub struct Taxonomy {
-    pub id: String,
-    pub terms: Vec<Term>,
-}
-
-impl Taxonomy {
-    /// The index of the term with this slug.
-    pub fn term(&self, slug: &str) -> Option<usize> {
-        self.terms.iter().position(|t| t.slug == slug)
-    }
-}
+use order::{neighbours, place};
+pub use order::{reading_order, Section};
+use taxonomy::{check_taxonomy_urls, taxonomies};
+pub use taxonomy::{Taxonomy, Term};
 
 /// The whole site, ready to render.
 #[derive(Debug)]
@@ -404,43 +377,6 @@ fn check_urls(documents: &[Document], scripts: &[Script]) -> Vec<Error> {
     errors
 }
 
-/// A used taxonomy's pages live under `/<id>/`: no page or section may be there.
-fn check_taxonomy_urls(config: &Config, documents: &[Document]) -> Vec<Error> {
-    let mut errors = Vec::new();
-    for taxonomy in &config.taxonomies {
-        if documents
-            .iter()
-            .all(|d| d.meta.terms_of(&taxonomy.id).is_empty())
-        {
-            continue;
-        }
-        let prefix = format!("{}{}/", config.base_path, taxonomy.id);
-        // A real file before a section made up for a folder.
-        let mut there = documents.iter().filter(|d| d.url.starts_with(&prefix));
-        let found = there
-            .clone()
-            .find(|d| !d.source.is_empty())
-            .or(there.next());
-        if let Some(d) = found {
-            errors.push(
-                Diagnostic::file(
-                    &d.path,
-                    format!(
-                        "this would be published at {}, where the pages of the taxonomy `{}` go",
-                        d.url, taxonomy.id
-                    ),
-                )
-                .help(format!(
-                    "move or rename the file, or rename the taxonomy in {}",
-                    crate::config::FILE_NAME
-                ))
-                .into(),
-            );
-        }
-    }
-    errors
-}
-
 /// Something whose rendered Markdown has links to check.
 struct Node<'a> {
     relative: &'a str,
@@ -494,127 +430,6 @@ fn check_links(
         }
     }
     errors
-}
-
-/// Places documents in sections; returns the sections (root first), each
-/// document's section and each section document's own section index.
-#[allow(clippy::type_complexity)]
-fn place(documents: &[Document]) -> (Vec<Section>, Vec<Option<usize>>, Vec<Option<usize>>) {
-    let mut by_dir: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut sections = Vec::new();
-    let mut section_index = vec![None; documents.len()];
-    // Root first: "" sorts before every other folder.
-    let mut section_docs: Vec<usize> = (0..documents.len())
-        .filter(|&i| documents[i].kind == Kind::Section)
-        .collect();
-    section_docs.sort_by(|&a, &b| documents[a].dir.cmp(&documents[b].dir));
-    for i in section_docs {
-        by_dir.insert(&documents[i].dir, sections.len());
-        section_index[i] = Some(sections.len());
-        sections.push(Section {
-            document: i,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            parent: None,
-        });
-    }
-    let parent_dir = |dir: &str| -> String {
-        dir.rsplit_once('/')
-            .map_or(String::new(), |(p, _)| p.to_string())
-    };
-    let mut section_of = vec![None; documents.len()];
-    for (i, document) in documents.iter().enumerate() {
-        match document.kind {
-            Kind::Page => {
-                let s = by_dir[document.dir.as_str()];
-                section_of[i] = Some(s);
-                sections[s].pages.push(i);
-            }
-            Kind::Section if !document.dir.is_empty() => {
-                let parent = by_dir[parent_dir(&document.dir).as_str()];
-                let own = by_dir[document.dir.as_str()];
-                section_of[i] = Some(parent);
-                sections[own].parent = Some(parent);
-                sections[parent].subsections.push(own);
-            }
-            Kind::Section => {}
-        }
-    }
-    for s in 0..sections.len() {
-        let mut pages = std::mem::take(&mut sections[s].pages);
-        pages.sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
-        sections[s].pages = pages;
-        let mut subsections = std::mem::take(&mut sections[s].subsections);
-        subsections.sort_by(|&a, &b| {
-            reading_order(
-                &documents[sections[a].document],
-                &documents[sections[b].document],
-            )
-        });
-        sections[s].subsections = subsections;
-    }
-    (sections, section_of, section_index)
-}
-
-/// Weight first (unweighted last), then newest date, then title.
-pub fn reading_order(a: &Document, b: &Document) -> std::cmp::Ordering {
-    let weight = |d: &Document| d.meta.weight.unwrap_or(i64::MAX);
-    let date = |d: &Document| d.meta.date.as_ref().map_or(i64::MIN, |date| date.sort_key);
-    weight(a)
-        .cmp(&weight(b))
-        .then_with(|| date(b).cmp(&date(a)))
-        .then_with(|| a.title.cmp(&b.title))
-        .then_with(|| a.relative.cmp(&b.relative))
-}
-
-fn neighbours(documents: &[Document], sections: &[Section]) -> Vec<(Option<usize>, Option<usize>)> {
-    let mut result = vec![(None, None); documents.len()];
-    for section in sections {
-        for (n, &page) in section.pages.iter().enumerate() {
-            let previous = n.checked_sub(1).map(|p| section.pages[p]);
-            let next = section.pages.get(n + 1).copied();
-            result[page] = (previous, next);
-        }
-    }
-    result
-}
-
-/// The taxonomies pages use, by id, each with its terms by slug and each
-/// term's pages in reading order. Terms that slugify alike are one term,
-/// named as first written.
-fn taxonomies(documents: &[Document]) -> Vec<Taxonomy> {
-    let mut found: BTreeMap<&str, BTreeMap<String, Term>> = BTreeMap::new();
-    for (i, document) in documents.iter().enumerate() {
-        for (taxonomy, names) in &document.meta.terms {
-            let terms = found.entry(taxonomy).or_default();
-            for name in names {
-                let slug = slugify(name);
-                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                    name: name.clone(),
-                    slug,
-                    pages: Vec::new(),
-                });
-                if term.pages.last() != Some(&i) {
-                    term.pages.push(i);
-                }
-            }
-        }
-    }
-    found
-        .into_iter()
-        .filter(|(_, terms)| !terms.is_empty())
-        .map(|(id, terms)| {
-            let mut terms: Vec<Term> = terms.into_values().collect();
-            for term in &mut terms {
-                term.pages
-                    .sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
-            }
-            Taxonomy {
-                id: id.to_string(),
-                terms,
-            }
-        })
-        .collect()
 }
 
 /// Renders one document's Markdown with links resolved through `urls`.

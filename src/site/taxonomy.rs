@@ -1,0 +1,107 @@
+//! Taxonomies: the terms pages are filed under (`tags`, and any declared in
+//! site.toml), each term with its pages in reading order.
+
+use std::collections::BTreeMap;
+
+use super::reading_order;
+use crate::config::Config;
+use crate::content::Document;
+use crate::error::{Diagnostic, Error};
+use crate::slug::slugify;
+
+/// A term (a tag, say) and the pages filed under it, in reading order.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy some page uses (`tags`, or one declared in site.toml).
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub id: String,
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    /// The index of the term with this slug.
+    pub fn term(&self, slug: &str) -> Option<usize> {
+        self.terms.iter().position(|t| t.slug == slug)
+    }
+}
+
+/// The taxonomies pages use, by id, each with its terms by slug and each
+/// term's pages in reading order. Terms that slugify alike are one term,
+/// named as first written.
+pub(super) fn taxonomies(documents: &[Document]) -> Vec<Taxonomy> {
+    let mut found: BTreeMap<&str, BTreeMap<String, Term>> = BTreeMap::new();
+    for (i, document) in documents.iter().enumerate() {
+        for (taxonomy, names) in &document.meta.terms {
+            let terms = found.entry(taxonomy).or_default();
+            for name in names {
+                let slug = slugify(name);
+                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                    name: name.clone(),
+                    slug,
+                    pages: Vec::new(),
+                });
+                if term.pages.last() != Some(&i) {
+                    term.pages.push(i);
+                }
+            }
+        }
+    }
+    found
+        .into_iter()
+        .filter(|(_, terms)| !terms.is_empty())
+        .map(|(id, terms)| {
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                term.pages
+                    .sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
+            }
+            Taxonomy {
+                id: id.to_string(),
+                terms,
+            }
+        })
+        .collect()
+}
+
+/// A used taxonomy's pages live under `/<id>/`: no page or section may be there.
+pub(super) fn check_taxonomy_urls(config: &Config, documents: &[Document]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for taxonomy in &config.taxonomies {
+        if documents
+            .iter()
+            .all(|d| d.meta.terms_of(&taxonomy.id).is_empty())
+        {
+            continue;
+        }
+        let prefix = format!("{}{}/", config.base_path, taxonomy.id);
+        // A real file before a section made up for a folder.
+        let mut there = documents.iter().filter(|d| d.url.starts_with(&prefix));
+        let found = there
+            .clone()
+            .find(|d| !d.source.is_empty())
+            .or(there.next());
+        if let Some(d) = found {
+            errors.push(
+                Diagnostic::file(
+                    &d.path,
+                    format!(
+                        "this would be published at {}, where the pages of the taxonomy `{}` go",
+                        d.url, taxonomy.id
+                    ),
+                )
+                .help(format!(
+                    "move or rename the file, or rename the taxonomy in {}",
+                    crate::config::FILE_NAME
+                ))
+                .into(),
+            );
+        }
+    }
+    errors
+}

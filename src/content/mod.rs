@@ -6,19 +6,16 @@
 //! file is reported, not just the first.
 
 pub mod frontmatter;
+mod meta;
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-
-use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::slug::slugify;
-use frontmatter::Date;
+pub use meta::{Alias, FrontMatter, FrontMatterSeed, Slug};
 
 /// The folder under `content/` that holds scripts.
 pub const SCRIPTS_DIR: &str = "scripts";
@@ -27,178 +24,6 @@ pub const SCRIPTS_DIR: &str = "scripts";
 /// page, and low enough that a stray huge file fails at once instead of
 /// tying up the build (and every `serve` rebuild) for many seconds.
 pub const LARGEST: u64 = 10_000_000;
-
-/// The front matter of a page or section: the keys of
-/// [`config::PAGE_KEYS`](crate::config::PAGE_KEYS), and the terms of each
-/// declared taxonomy under the taxonomy's id (`tags: [apology, email]`).
-/// Any other key is an error.
-#[derive(Debug, Clone, Default)]
-pub struct FrontMatter {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub date: Option<Date>,
-    pub updated: Option<Date>,
-    pub draft: bool,
-    pub weight: Option<i64>,
-    pub slug: Option<Slug>,
-    pub aliases: Vec<Alias>,
-    /// Taxonomy id → the terms the page is filed under, as written.
-    pub terms: BTreeMap<String, Vec<String>>,
-    pub template: Option<String>,
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl FrontMatter {
-    /// The page's terms in one taxonomy (none when it has none).
-    pub fn terms_of(&self, taxonomy: &str) -> &[String] {
-        self.terms.get(taxonomy).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// Reads front matter knowing which taxonomies the site declares, since
-/// their ids are keys too.
-pub struct FrontMatterSeed<'a> {
-    pub taxonomies: Vec<&'a str>,
-}
-
-impl<'de> DeserializeSeed<'de> for FrontMatterSeed<'_> {
-    type Value = FrontMatter;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FrontMatter, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
-    type Value = FrontMatter;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a mapping")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
-        let mut meta = FrontMatter::default();
-        let mut seen: Vec<String> = Vec::new();
-        let keys = KeySeed {
-            taxonomies: &self.taxonomies,
-        };
-        while let Some(key) = map.next_key_seed(keys)? {
-            if seen.contains(&key) {
-                return Err(A::Error::custom(format!("duplicate field `{key}`")));
-            }
-            match key.as_str() {
-                "title" => meta.title = map.next_value()?,
-                "description" => meta.description = map.next_value()?,
-                "date" => meta.date = map.next_value()?,
-                "updated" => meta.updated = map.next_value()?,
-                "draft" => meta.draft = map.next_value()?,
-                "weight" => meta.weight = map.next_value()?,
-                "slug" => meta.slug = map.next_value()?,
-                "aliases" => meta.aliases = map.next_value()?,
-                "template" => meta.template = map.next_value()?,
-                "extra" => meta.extra = map.next_value()?,
-                // KeySeed let through only page keys and taxonomies.
-                _ => {
-                    let terms: Vec<String> = map.next_value()?;
-                    meta.terms.insert(key.clone(), terms);
-                }
-            }
-            seen.push(key);
-        }
-        Ok(meta)
-    }
-}
-
-/// A front-matter key, refused while it is read when it is neither a page
-/// key nor a taxonomy, so the error points at the key itself.
-#[derive(Clone, Copy)]
-struct KeySeed<'a, 'b> {
-    taxonomies: &'a [&'b str],
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
-    type Value = String;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
-        // Refused inside the visitor, where serde_yaml still knows the key's place.
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for KeySeed<'_, '_> {
-    type Value = String;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a front-matter key")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<String, E> {
-        let known = crate::config::PAGE_KEYS.contains(&key) || self.taxonomies.contains(&key);
-        if known {
-            return Ok(key.to_string());
-        }
-        // serde's own wording, which the located error reads.
-        let expected: Vec<String> = crate::config::PAGE_KEYS
-            .iter()
-            .chain(self.taxonomies)
-            .map(|k| format!("`{k}`"))
-            .collect();
-        Err(E::custom(format!(
-            "unknown field `{key}`, expected one of {}",
-            expected.join(", ")
-        )))
-    }
-}
-
-/// Front matter read with `tags` as the only taxonomy.
-impl<'de> Deserialize<'de> for FrontMatter {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        FrontMatterSeed {
-            taxonomies: vec![crate::config::TAGS],
-        }
-        .deserialize(deserializer)
-    }
-}
-
-/// A slug given in front matter: one URL segment, never a path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Slug(pub String);
-
-impl<'de> Deserialize<'de> for Slug {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        if text.contains('/') || text.contains('\\') {
-            return Err(D::Error::custom(format!(
-                "slug `{text}` must be one URL segment, without `/` or `\\`"
-            )));
-        }
-        let slug = slugify(&text);
-        if slug.is_empty() {
-            return Err(D::Error::custom(format!(
-                "slug `{text}` has no letters or digits to make a URL from"
-            )));
-        }
-        Ok(Slug(slug))
-    }
-}
-
-/// An old URL path of a page (`/old/place/`): a path on the site, never a way
-/// out of the output folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alias(pub String);
-
-impl<'de> Deserialize<'de> for Alias {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let bad_segment = text.split('/').any(|s| s == "." || s == "..");
-        if text.trim().is_empty() || bad_segment || text.contains(['\\', '?', '#']) {
-            return Err(D::Error::custom(format!(
-                "alias `{text}` must be a URL path such as /old/place/, without `.` or `..` segments, `\\`, `?` or `#`"
-            )));
-        }
-        Ok(Alias(text))
-    }
-}
 
 /// Whether a document is a section (`_index.md`) or a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,9 @@
-//! Rendering the Site model with Tera into an [`Output`], in parallel.
+//! Rendering the Site model with Tera, in parallel.
 //!
 //! Every document, the 404 page, static files and content assets become
 //! `path → bytes`, handed one by one to a sink (`guide build` writes each to
-//! disk at once) or gathered into an [`Output`] in memory (`serve`); nothing
-//! is read from or written to disk here.
+//! disk at once) or gathered into an [`Output`](crate::output::Output) in
+//! memory (`serve`, `check`); nothing is read from or written to disk here.
 
 pub mod context;
 pub mod feeds;
@@ -18,7 +18,6 @@ use tera::Context;
 use crate::config::Config;
 use crate::content::Kind;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::Output;
 use crate::site::Site;
 use context::{ConfigView, Views};
 pub use templates::Templates;
@@ -41,22 +40,6 @@ pub enum Origin {
 /// Receives each rendered file: where it comes from, its output path and
 /// its bytes. Called from several threads at once while documents render.
 pub type Sink<'a> = dyn Fn(Origin, String, Vec<u8>) -> Result<()> + Sync + 'a;
-
-/// Renders every page of the site into memory; all template errors are
-/// reported together.
-pub fn render(config: &Config, site: &Site, templates: &Templates) -> Result<Output> {
-    let output = std::sync::Mutex::new(Output::default());
-    render_into(config, site, templates, &|_, path, bytes| {
-        output
-            .lock()
-            .expect("no insert panics while holding the lock")
-            .insert(path, bytes);
-        Ok(())
-    })?;
-    Ok(output
-        .into_inner()
-        .expect("the lock is free once rendering ends"))
-}
 
 /// Renders every file of the site and hands each to `sink` as soon as it is
 /// ready, so that no page waits in memory for the others: documents and

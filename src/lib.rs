@@ -9,9 +9,10 @@
 //! beyond a build's own checks; `build` runs the stages in order; `serve`
 //! answers a build from memory and rebuilds it on change; `scaffold` makes
 //! new sites, pages and scripts; `cli` and `run` face the user. `error`,
-//! `fs` and `slug` are leaves every stage may use.
+//! `escape`, `fs` and `slug` are leaves every stage may use.
 
 pub mod error;
+pub mod escape;
 pub mod fs;
 pub mod slug;
 

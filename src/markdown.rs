@@ -171,12 +171,12 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
                     let title_attr = if title.is_empty() {
                         String::new()
                     } else {
-                        format!(" title=\"{}\"", escape_attr(&title))
+                        format!(" title=\"{}\"", crate::escape::escape(&title))
                     };
                     events.push(Event::InlineHtml(
                         format!(
                             "<a href=\"{}\"{title_attr} rel=\"noopener\" target=\"_blank\">",
-                            escape_attr(&dest_url)
+                            crate::escape::escape(&dest_url)
                         )
                         .into(),
                     ));
@@ -313,12 +313,6 @@ pub fn normalize(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn escape_attr(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
 }
 
 /// Hands out unique heading ids: the second "Intro" is `intro-1`.

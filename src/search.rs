@@ -325,19 +325,12 @@ fn with_filters(mut html: String, filters: &[(&str, String)]) -> String {
         let _ = write!(
             tags,
             "<span data-pagefind-filter=\"{name}:{}\"></span>",
-            escape_attribute(value)
+            crate::escape::escape(value)
         );
     }
     let at = html.rfind("</body>").unwrap_or(html.len());
     html.insert_str(at, &tags);
     html
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[derive(Serialize)]

@@ -9,26 +9,11 @@ use super::output_path;
 use crate::config::Config;
 use crate::content::{Document, Kind};
 use crate::error::{Error, Result};
+use crate::escape::escape;
 use crate::site::Site;
 
 /// The feed's path in the output.
 pub const ATOM: &str = "atom.xml";
-
-/// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A front-matter date as an RFC 3339 timestamp (`2026-02-14` →
 /// `2026-02-14T00:00:00Z`).
@@ -71,16 +56,16 @@ pub fn atom(config: &Config, site: &Site) -> String {
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     xml.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        xml_escape(&config.language)
+        escape(&config.language)
     ));
-    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
+    xml.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));
     if !config.description.is_empty() {
         xml.push_str(&format!(
             "  <subtitle>{}</subtitle>\n",
-            xml_escape(&config.description)
+            escape(&config.description)
         ));
     }
-    let base = xml_escape(&config.base_url);
+    let base = escape(&config.base_url);
     xml.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}{ATOM}\"/>\n"
     ));
@@ -93,7 +78,7 @@ pub fn atom(config: &Config, site: &Site) -> String {
     ));
     xml.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        xml_escape(author)
+        escape(author)
     ));
     xml.push_str("  <generator>guide</generator>\n");
     for page in pages {
@@ -102,9 +87,9 @@ pub fn atom(config: &Config, site: &Site) -> String {
             .iter()
             .position(|d| std::ptr::eq(d, page))
             .unwrap_or(0);
-        let permalink = xml_escape(&config.permalink(&page.url));
+        let permalink = escape(&config.permalink(&page.url));
         xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&page.title)));
+        xml.push_str(&format!("    <title>{}</title>\n", escape(&page.title)));
         xml.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"
         ));
@@ -120,24 +105,21 @@ pub fn atom(config: &Config, site: &Site) -> String {
             rfc3339(last_change(page).unwrap_or(0))
         ));
         if let Some(description) = &page.meta.description {
-            xml.push_str(&format!(
-                "    <summary>{}</summary>\n",
-                xml_escape(description)
-            ));
+            xml.push_str(&format!("    <summary>{}</summary>\n", escape(description)));
         }
         for (taxonomy, names) in &page.meta.terms {
             let scheme = config.permalink(&taxonomy_url(config, taxonomy));
             for name in names {
                 xml.push_str(&format!(
                     "    <category term=\"{}\" scheme=\"{}\"/>\n",
-                    xml_escape(name),
-                    xml_escape(&scheme)
+                    escape(name),
+                    escape(&scheme)
                 ));
             }
         }
         xml.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{permalink}\">{}</content>\n",
-            xml_escape(&absolute_links(config, &site.rendered[index].html))
+            escape(&absolute_links(config, &site.rendered[index].html))
         ));
         xml.push_str("  </entry>\n");
     }
@@ -162,7 +144,7 @@ pub fn sitemap(config: &Config, site: &Site) -> String {
     let mut entry = |url: &str, lastmod: Option<i64>| {
         xml.push_str(&format!(
             "  <url><loc>{}</loc>",
-            xml_escape(&config.permalink(url))
+            escape(&config.permalink(url))
         ));
         if let Some(when) = lastmod {
             xml.push_str(&format!("<lastmod>{}</lastmod>", rfc3339(when)));
@@ -368,11 +350,11 @@ pub fn aliases(config: &Config, site: &Site) -> Result<Vec<(String, Vec<u8>)>> {
                 );
                 continue;
             }
-            let target = xml_escape(&config.permalink(&document.url));
+            let target = escape(&config.permalink(&document.url));
             let html = format!(
                 "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>Moved: {}</title>\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<meta name=\"robots\" content=\"noindex\"></head>\n<body><p>This page has moved to <a href=\"{target}\">{target}</a>.</p></body></html>\n",
-                xml_escape(&config.language),
-                xml_escape(&document.title)
+                escape(&config.language),
+                escape(&document.title)
             );
             files.push((path, html.into_bytes()));
         }
@@ -415,11 +397,6 @@ mod tests {
         assert_eq!(alias_path("/../etc/"), None);
         assert_eq!(alias_path("https://elsewhere.org/"), None);
         assert_eq!(alias_path("/"), None);
-    }
-
-    #[test]
-    fn xml_is_escaped() {
-        assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
     }
 
     #[test]

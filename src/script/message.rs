@@ -176,12 +176,12 @@ impl Template {
             }
             for inline in part.inlines() {
                 match inline {
-                    Inline::Text(text) => escape_html_into(&mut out, text),
+                    Inline::Text(text) => crate::escape::escape_into(&mut out, text),
                     Inline::Field(field) => {
                         out.push_str("<mark class=\"blank\" data-field=\"");
-                        escape_html_into(&mut out, &field.name);
+                        crate::escape::escape_into(&mut out, &field.name);
                         out.push_str("\">");
-                        escape_html_into(&mut out, &label(&field.name));
+                        crate::escape::escape_into(&mut out, &label(&field.name));
                         out.push_str("</mark>");
                     }
                 }
@@ -359,19 +359,6 @@ fn is_field_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn escape_html_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

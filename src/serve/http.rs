@@ -169,7 +169,7 @@ fn failed_build_page(snapshot: &Snapshot) -> Reply {
          <title>Build failed: guide serve</title></head>\n<body>\
          <h1>The site could not be built</h1>\n<pre>{}</pre>\n\
          <p>This page reloads once the error is fixed.</p>\n</body></html>\n",
-        escape_html(error)
+        crate::escape::escape(error)
     );
     Reply {
         status: 500,
@@ -177,20 +177,6 @@ fn failed_build_page(snapshot: &Snapshot) -> Reply {
         body: reload::inject(html.as_bytes(), snapshot.generation),
         location: None,
     }
-}
-
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 /// The Content-Type for an output path, by its extension.

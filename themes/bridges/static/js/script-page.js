@@ -11,24 +11,10 @@
 // createTextNode), never as HTML. Nothing the reader types leaves the browser:
 // no requests, no storage; the fragment is never sent to a server.
 
+import { h } from "./dom.js";
 import { segments } from "./message.js";
 
 const TAB_KEY = "_m";
-
-/** Creates an element with attributes and children (strings become text nodes). */
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "className") element.className = value;
-    else element.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === "string" ? document.createTextNode(child) : child);
-  }
-  return element;
-}
 
 const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
 

@@ -14,25 +14,12 @@
 //   them, read from the chapter pages' "Scripts for this situation" boxes.
 // Nothing is stored or sent; the only requests are for the guide's own pages.
 
+import { h } from "./dom.js";
+
 const root = document.getElementById("where-to-start");
 
 /** The most scripts the answer lists; the rest are a link to the scripts index. */
 const SHOWN = 4;
-
-/** Creates an element with attributes and children (strings become text nodes). */
-function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "className") element.className = value;
-    else element.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === "string" ? document.createTextNode(child) : child);
-  }
-  return element;
-}
 
 const ids = (text) => (text || "").split(/\s+/).filter(Boolean);
 const path = (href) => new URL(href, location.href).pathname;

@@ -53,15 +53,21 @@ fn site_without_word_counts() -> Site {
 
 const SECOND: &str = "content/guide/second.md";
 
+/// The fixture's second page with `front` added to its front matter (each
+/// key on a line of its own, ending in a newline) and `more` after its body.
+fn second(front: &str, more: &str) -> String {
+    format!(
+        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n{front}---\n\
+         Back to [the start](@/guide/first.md#a-detail).{more}\n"
+    )
+}
+
 #[test]
 fn a_body_edit_renders_the_page_and_its_section_when_templates_show_word_counts() {
     // The mini theme names `word_count`, so a listing may show it.
     let site = Site::fixture("basic");
     let mut project = project(&site);
-    site.write(
-        SECOND,
-        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). New sentence.\n",
-    );
+    site.write(SECOND, &second("", " New sentence."));
     let applied = project.apply(&edit(&[SECOND])).unwrap();
     assert_eq!(
         applied,
@@ -78,10 +84,7 @@ fn a_body_edit_renders_the_page_and_its_section_when_templates_show_word_counts(
 fn a_body_edit_renders_only_its_page_when_no_listing_changes() {
     let site = site_without_word_counts();
     let mut project = project(&site);
-    site.write(
-        SECOND,
-        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). New sentence.\n",
-    );
+    site.write(SECOND, &second("", " New sentence."));
     let applied = project.apply(&edit(&[SECOND])).unwrap();
     assert_eq!(
         applied,
@@ -110,7 +113,7 @@ fn a_listed_field_edit_renders_what_lists_the_page() {
     {
         site.write(
             SECOND,
-            &format!("---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n{front}\n---\nBack to [the start](@/guide/first.md#a-detail). Edit {i}.\n"),
+            &second(&format!("{front}\n"), &format!(" Edit {i}.")),
         );
         let applied = project.apply(&edit(&[SECOND])).unwrap();
         assert_eq!(applied.rendered, 2, "{front}: the page and its section");
@@ -138,7 +141,7 @@ fn a_new_link_to_a_script_renders_the_section_that_lists_its_scripts() {
     let mut project = project(&site);
     site.write(
         SECOND,
-        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). Try [a script](@/scripts/hello.yaml).\n",
+        &second("", " Try [a script](@/scripts/hello.yaml)."),
     );
     let applied = project.apply(&edit(&[SECOND])).unwrap();
     assert_eq!(applied.rendered, 2, "the page and its section");
@@ -156,10 +159,7 @@ fn a_page_edit_leaves_the_search_index_to_be_rebuilt_elsewhere() {
         .get("pagefind/pagefind-entry.json")
         .unwrap()
         .to_vec();
-    site.write(
-        SECOND,
-        "---\ntitle: Second steps\ndate: 2026-01-12\ntags: [trust]\nweight: 2\n---\nBack to [the start](@/guide/first.md#a-detail). Xylophonic.\n",
-    );
+    site.write(SECOND, &second("", " Xylophonic."));
     project.apply(&edit(&[SECOND])).unwrap();
     assert!(project.search_is_stale());
     // What serve's search thread does.

@@ -67,8 +67,10 @@ impl Terminal {
 
 /// Runs one command line; the error is printed by `main`.
 pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
+    // `serve` says otherwise once it serves: it keeps going.
     render::watchdog::on_stuck(move |error| {
         eprintln!("{} {error}\n", terminal.paint("1;31", "error:"));
+        std::process::exit(1);
     });
     match cli.command {
         Command::Build(args) => {

@@ -5,15 +5,16 @@
 //! counts, but a component that calls itself several times at each level
 //! writes and counts nothing: ten calls a level to Tera's depth of twenty is
 //! 10^20 renders. So every render is timed from a watch thread, and one that
-//! has run past [`limit`] is reported (page and template) and ends the
-//! process with status 1. Nothing is lost: output is swapped in only after
-//! every page has rendered, and a staging folder left behind is removed by
-//! the next build.
+//! has run past [`limit`] is reported (page and template) to a handler the
+//! command chooses: `build` and `check` end with status 1 (nothing is lost:
+//! output is swapped in only after every page has rendered, and a staging
+//! folder left behind is removed by the next build); `serve` shows the error
+//! over the page and goes on serving the last good site.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, Once, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, Once, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::error::{display_path, Error};
@@ -29,19 +30,22 @@ struct Render {
     since: Instant,
     template: String,
     page: Option<PathBuf>,
+    /// Whether the handler has heard of it: each stuck render once.
+    reported: bool,
 }
 
 static RUNNING: Mutex<BTreeMap<u64, Render>> = Mutex::new(BTreeMap::new());
 static NEXT: AtomicU64 = AtomicU64::new(0);
 
-type Handler = Box<dyn Fn(Error) + Send + Sync>;
-static HANDLER: OnceLock<Handler> = OnceLock::new();
+type Handler = Arc<dyn Fn(Error) + Send + Sync>;
+static HANDLER: Mutex<Option<Handler>> = Mutex::new(None);
 
-/// Says what to do with the error of a render that ran past the limit; the
-/// process ends with status 1 after it. The first call wins. Without one,
-/// the error is printed plainly to standard error.
+/// Says what to do with the error of a render that ran past the limit,
+/// replacing what was said before. The handler decides whether the process
+/// ends. Without one, the error is printed plainly and the process ends
+/// with status 1.
 pub fn on_stuck(handler: impl Fn(Error) + Send + Sync + 'static) {
-    let _ = HANDLER.set(Box::new(handler));
+    *HANDLER.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
 }
 
 /// How long one page's templates may run: [`LIMIT_VARIABLE`] in seconds,
@@ -84,6 +88,7 @@ pub fn watch(template: &str, page: Option<&Path>) -> Watched {
             since: Instant::now(),
             template: template.to_string(),
             page: page.map(Path::to_path_buf),
+            reported: false,
         },
     );
     Watched(id)
@@ -100,15 +105,23 @@ fn watch_loop() {
     loop {
         std::thread::sleep(tick);
         let stuck = running()
-            .values()
-            .find(|render| render.since.elapsed() >= limit)
-            .map(|render| stuck_error(render, limit));
-        if let Some(error) = stuck {
-            match HANDLER.get() {
-                Some(handler) => handler(error),
-                None => eprintln!("error: {error}\n"),
+            .values_mut()
+            .find(|render| !render.reported && render.since.elapsed() >= limit)
+            .map(|render| {
+                render.reported = true;
+                stuck_error(render, limit)
+            });
+        let Some(error) = stuck else { continue };
+        let handler = HANDLER
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match handler {
+            Some(handler) => handler(error),
+            None => {
+                eprintln!("error: {error}\n");
+                std::process::exit(1);
             }
-            std::process::exit(1);
         }
     }
 }
@@ -121,7 +134,7 @@ fn stuck_error(render: &Render, limit: Duration) -> Error {
     Error::with_help(
         format!(
             "the template `{}` has been rendering {page} for more than {} s, and a \
-             template cannot be stopped part-way, so guide stops here",
+             template cannot be stopped part-way",
             render.template,
             limit.as_secs_f64()
         ),
@@ -152,6 +165,7 @@ mod tests {
             since: Instant::now(),
             template: "page.html".into(),
             page: Some(PathBuf::from("content/a.md")),
+            reported: false,
         };
         let text = stuck_error(&render, Duration::from_millis(1500)).to_string();
         assert!(

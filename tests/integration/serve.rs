@@ -525,3 +525,30 @@ fn an_edited_page_reaches_the_search_index() {
         r.status == 200 && r.body != before.body
     });
 }
+
+/// A template that never ends cannot be stopped, but serve keeps serving
+/// the last good site and says, over the page and in the terminal, what is
+/// stuck and that edits wait for a restart.
+#[test]
+fn a_template_that_never_ends_is_shown_and_the_last_good_site_kept() {
+    let mut serve = Serve::start_with_env(|_| {}, &[("GUIDE_TEMPLATE_TIMEOUT", "0.5")]);
+    let mut events = serve.events();
+    std::fs::write(
+        serve.path("templates/page.html"),
+        "{% component bomb(n) %}{% if n < 19 %}{% for i in range(end=10) %}\
+         {{ <bomb n={n+1}/> }}{% endfor %}{% endif %}{% endcomponent bomb %}{{ <bomb n={0}/> }}",
+    )
+    .unwrap();
+    let data = events.wait("error");
+    assert_contains!(data, "has been rendering");
+    assert_contains!(data, "goes on serving the last good site");
+    let page = serve.get("/guide/first/");
+    assert_eq!(page.status, 200);
+    assert_contains!(page.body, "First steps");
+    assert!(
+        serve.child.try_wait().unwrap().is_none(),
+        "serve ended:\n{}",
+        serve.log()
+    );
+    assert_contains!(serve.log(), "has been rendering");
+}

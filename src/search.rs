@@ -130,26 +130,34 @@ impl Pages {
 
     /// Indexes the pages from their HTML in `output`, as [`index`] does;
     /// `None` when `cancelled` said so before the index was finished (it is
-    /// asked before each page).
+    /// asked before each batch of [`BATCH`] pages).
     pub fn index(
         &self,
         config: &Config,
         output: &Output,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Option<Files>, SearchError> {
-        self.run(&config.language, &mut |_, entry| {
+        self.run(&config.language, &mut |next| {
             if cancelled() {
                 return Ok(None);
             }
-            let path = output_path(config, &entry.url);
-            let html = output.get(&path).ok_or(SearchError::Missing(path))?;
-            Ok(Some(html.to_vec()))
+            let end = self.entries.len().min(next + BATCH);
+            let batch = self.entries[next..end]
+                .iter()
+                .map(|entry| {
+                    let path = output_path(config, &entry.url);
+                    let html = output.get(&path).ok_or(SearchError::Missing(path))?;
+                    Ok(html.to_vec())
+                })
+                .collect::<Result<_, SearchError>>()?;
+            Ok(Some(batch))
         })
     }
 
-    /// Gives Pagefind every page in site order, each asked of `html` (by its
-    /// position and entry; `None` stops, and nothing is returned), then
-    /// builds the index: Pagefind's files and [`FILTERS_FILE`].
+    /// Gives Pagefind every page in site order, in batches asked of `html`
+    /// (with the position of the first page wanted; `None` stops, and
+    /// nothing is returned), then builds the index: Pagefind's files and
+    /// [`FILTERS_FILE`]. Pagefind parses each batch in parallel.
     fn run(&self, language: &str, html: &mut PageSource<'_>) -> Result<Option<Files>, SearchError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -160,20 +168,33 @@ impl Pages {
                 .build();
             let mut index = PagefindIndex::new(Some(options))
                 .map_err(|e| SearchError::Options(e.to_string()))?;
-            for (position, entry) in self.entries.iter().enumerate() {
-                let Some(page) = html(position, entry)? else {
+            let mut next = 0;
+            while next < self.entries.len() {
+                let Some(pages) = html(next)? else {
                     return Ok(None);
                 };
-                let page = String::from_utf8(page)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                let page = with_filters(indexed_part(page), &entry.filters);
-                index
-                    .add_html_file(None, Some(entry.url.clone()), page)
+                let entries = &self.entries[next..next + pages.len()];
+                let files = pages
+                    .into_iter()
+                    .zip(entries)
+                    .map(|(page, entry)| {
+                        let page = String::from_utf8(page)
+                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                        let page = with_filters(indexed_part(page), &entry.filters);
+                        (None, Some(entry.url.clone()), page)
+                    })
+                    .collect();
+                let results = index
+                    .add_html_files(files)
                     .await
-                    .map_err(|e| SearchError::Page {
+                    .map_err(|e| SearchError::Options(e.to_string()))?;
+                for (result, entry) in results.into_iter().zip(entries) {
+                    result.map_err(|e| SearchError::Page {
                         url: entry.url.clone(),
                         message: e.to_string(),
                     })?;
+                }
+                next += entries.len();
             }
             index
                 .get_files()
@@ -196,9 +217,14 @@ impl Pages {
     }
 }
 
-/// Where [`Pages::run`] gets each page's HTML: by its position in site
-/// order and its entry; `None` stops the index.
-type PageSource<'a> = dyn FnMut(usize, &Entry) -> Result<Option<Vec<u8>>, SearchError> + 'a;
+/// How many pages [`Pages::index`] gives Pagefind at a time, between two
+/// questions whether to stop.
+const BATCH: usize = 64;
+
+/// Where [`Pages::run`] gets the pages' HTML: given the position (in site
+/// order) of the next page it needs, the HTML of that page and of any that
+/// follow it, at least one; `None` stops the index.
+type PageSource<'a> = dyn FnMut(usize) -> Result<Option<Vec<Vec<u8>>>, SearchError> + 'a;
 
 /// Pagefind at work on a thread of its own, so that indexing runs beside
 /// the rendering and writing of the site instead of after it. Pages may
@@ -219,19 +245,26 @@ impl Indexer {
         let language = config.language.clone();
         let (sender, received) = mpsc::channel::<(usize, Vec<u8>)>();
         let thread = std::thread::spawn(move || {
+            // Pages rendered ahead of the next one wanted wait here.
             let mut early = BTreeMap::new();
-            let files = pages.run(&language, &mut |position, entry| loop {
-                if let Some(html) = early.remove(&position) {
-                    return Ok(Some(html));
+            let files = pages.run(&language, &mut |next| {
+                // Wait for the next page, take whatever else has arrived,
+                // and give Pagefind the run of pages that follows in order.
+                while !early.contains_key(&next) {
+                    match received.recv() {
+                        Ok((at, html)) => early.insert(at, html),
+                        // The render stopped on an error, which the build reports.
+                        Err(_) => {
+                            return Err(SearchError::Missing(pages.entries[next].url.clone()))
+                        }
+                    };
                 }
-                match received.recv() {
-                    Ok((at, html)) if at == position => return Ok(Some(html)),
-                    Ok((at, html)) => {
-                        early.insert(at, html);
-                    }
-                    // The render stopped on an error, which the build reports.
-                    Err(_) => return Err(SearchError::Missing(entry.url.clone())),
+                early.extend(received.try_iter());
+                let mut batch = Vec::new();
+                while let Some(html) = early.remove(&(next + batch.len())) {
+                    batch.push(html);
                 }
+                Ok(Some(batch))
             })?;
             Ok(files.expect("an indexer is never cancelled"))
         });
@@ -423,6 +456,72 @@ mod tests {
         }
         let plain = "<html><body><p>no body element</p></body></html>".to_string();
         assert_eq!(indexed_part(plain.clone()), plain);
+    }
+
+    /// Pagefind's files for `pages` (URL and HTML), given one at a time or
+    /// all in one parallel batch (`add_html_files`, from guide's patch of
+    /// Pagefind: `vendor/pagefind/PATCHES.md`).
+    fn pagefind_files(pages: &[(&str, String)], batch: bool) -> BTreeMap<String, Vec<u8>> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let config = PagefindServiceConfig::builder()
+            .force_language("en".into())
+            .build();
+        let files = runtime.block_on(async {
+            let mut index = PagefindIndex::new(Some(config)).unwrap();
+            if batch {
+                let files = pages
+                    .iter()
+                    .map(|(url, html)| (None, Some(url.to_string()), html.clone()))
+                    .collect();
+                for result in index.add_html_files(files).await.unwrap() {
+                    result.unwrap();
+                }
+            } else {
+                for (url, html) in pages {
+                    index
+                        .add_html_file(None, Some(url.to_string()), html.clone())
+                        .await
+                        .unwrap();
+                }
+            }
+            index.get_files().await.unwrap()
+        });
+        files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
+            .collect()
+    }
+
+    #[test]
+    fn pagefind_parses_a_batch_in_parallel_into_the_same_index() {
+        let page = |n: usize, words: &str| {
+            format!(
+                "<html lang=\"en\"><head><title>Page {n}</title></head><body>\
+                 <main data-pagefind-body><h1>Page {n}</h1><p>{words} number{n}</p></main>\
+                 </body></html>"
+            )
+        };
+        let mut pages: Vec<(String, String)> = (0..40)
+            .map(|n| (format!("/p/{n}/"), page(n, "apology coffee repair")))
+            .collect();
+        // A URL given twice keeps its place and takes the later page.
+        pages.push(("/p/3/".into(), page(3, "replaced entirely")));
+        let pages: Vec<(&str, String)> = pages.iter().map(|(u, h)| (&u[..], h.clone())).collect();
+
+        let one_by_one = pagefind_files(&pages, false);
+        let batched = pagefind_files(&pages, true);
+        assert_eq!(
+            one_by_one.keys().collect::<Vec<_>>(),
+            batched.keys().collect::<Vec<_>>()
+        );
+        for (name, bytes) in &one_by_one {
+            assert!(bytes == &batched[name], "{name} differs");
+        }
+        let entry: serde_json::Value =
+            serde_json::from_slice(&batched["pagefind-entry.json"]).unwrap();
+        assert_eq!(entry["languages"]["en"]["page_count"], 40, "{entry}");
     }
 
     #[test]

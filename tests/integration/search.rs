@@ -34,6 +34,64 @@ fn a_build_writes_the_search_index() {
     assert!(labels["channel"].as_array().is_some_and(|c| !c.is_empty()));
 }
 
+/// Every file under `dir`, by its path below `dir`, with its bytes.
+fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let path = entry.path().strip_prefix(dir).unwrap();
+            let path = path.to_string_lossy().into_owned();
+            (path, std::fs::read(entry.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Pagefind parses pages in parallel, in batches whose sizes depend on how
+/// fast the pages render; the index must not depend on them (Pagefind
+/// numbers pages in the order it records them, and browsers cache its
+/// files by name). The bundled guide has enough pages for several batches.
+#[test]
+fn the_search_index_is_the_same_from_build_to_build() {
+    let out = tempfile::tempdir().unwrap();
+    let mut indexes = Vec::new();
+    for name in ["first", "second", "third"] {
+        let target = out.path().join(name);
+        let run = crate::support::Run::from(
+            std::process::Command::new(env!("CARGO_BIN_EXE_guide"))
+                .args(["build", "--quiet", "--root"])
+                .arg(crate::support::repo())
+                .arg("--output")
+                .arg(&target)
+                .output()
+                .unwrap(),
+        );
+        assert!(run.ok, "{}", run.stderr);
+        indexes.push(files_under(&target.join("pagefind")));
+    }
+    let fragments = indexes[0]
+        .keys()
+        .filter(|p| p.starts_with("fragment/"))
+        .count();
+    assert!(fragments > 40, "only {fragments} pages indexed");
+    for (n, index) in indexes.iter().enumerate().skip(1) {
+        assert_eq!(
+            index.keys().collect::<Vec<_>>(),
+            indexes[0].keys().collect::<Vec<_>>(),
+            "build {} wrote other index files",
+            n + 1
+        );
+        for (path, bytes) in index {
+            assert!(
+                bytes == &indexes[0][path],
+                "{path} differs in build {}",
+                n + 1
+            );
+        }
+    }
+}
+
 #[test]
 fn search_can_be_switched_off() {
     let site = Site::fixture("basic");

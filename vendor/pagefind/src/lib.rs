@@ -1,4 +1,4 @@
-use std::{cmp::Ordering, path::PathBuf};
+use std::{cmp::Ordering, collections::BTreeMap, path::PathBuf};
 
 use anyhow::{bail, Result};
 use either::Either;
@@ -34,6 +34,9 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
+    /// Where each URL is in `fossicked_pages` (its first page), so that adding
+    /// a page does not scan every page added before it. [guide patch]
+    page_positions: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
 }
 
@@ -42,6 +45,7 @@ impl SearchState {
         Self {
             options,
             fossicked_pages: vec![],
+            page_positions: HashMap::new(),
             built_indexes: vec![],
         }
     }
@@ -108,7 +112,13 @@ impl SearchState {
         }
 
         let existing_page_count = self.fossicked_pages.len();
-        self.fossicked_pages.extend(results);
+        for page in results {
+            let position = self.fossicked_pages.len();
+            self.page_positions
+                .entry(page.url.clone())
+                .or_insert(position);
+            self.fossicked_pages.push(page);
+        }
 
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
@@ -116,17 +126,50 @@ impl SearchState {
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
         let result = file.fossick_sync(&self.options);
         if let Some(result) = result.as_ref().ok() {
-            let existing = self
-                .fossicked_pages
-                .iter()
-                .position(|page| page.url == result.url);
-            if let Some(existing) = existing {
-                *self.fossicked_pages.get_mut(existing).unwrap() = result.clone();
-            } else {
-                self.fossicked_pages.push(result.clone());
-            }
+            self.record(result.clone());
         }
         result
+    }
+
+    /// Fossicks `files` in parallel (rayon) and records them in the order
+    /// given, as calling `fossick_one` on each in turn would, but without
+    /// cloning each page's data. [guide patch]
+    pub fn fossick_in_order(
+        &mut self,
+        files: Vec<Fossicker>,
+    ) -> Vec<Result<(usize, String, BTreeMap<String, String>)>> {
+        let options = &self.options;
+        let results: Vec<Result<FossickedData>> = files
+            .into_par_iter()
+            .map(|file| file.fossick_sync(options))
+            .collect();
+        results
+            .into_iter()
+            .map(|result| {
+                result.map(|page| {
+                    let summary = (
+                        page.fragment.data.word_count,
+                        page.fragment.data.url.clone(),
+                        page.fragment.data.meta.clone(),
+                    );
+                    self.record(page);
+                    summary
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a fossicked page, replacing the page of the same URL if there is
+    /// one. [guide patch]
+    fn record(&mut self, page: FossickedData) {
+        match self.page_positions.get(&page.url) {
+            Some(&existing) => self.fossicked_pages[existing] = page,
+            None => {
+                self.page_positions
+                    .insert(page.url.clone(), self.fossicked_pages.len());
+                self.fossicked_pages.push(page);
+            }
+        }
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {

@@ -7,6 +7,7 @@ use crate::{SearchOptions, PAGEFIND_VERSION};
 use flate2::write::GzEncoder; // TODO: Replace flate2 with async-compression since we
 use flate2::Compression; //   // require that crate for the input compression anyway.
 use futures::future::join_all;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use include_dir::{include_dir, Dir};
 use minifier::js::minify;
@@ -119,22 +120,7 @@ async fn write_common(
     options: &SearchOptions,
     synthetic: bool,
 ) -> Option<Vec<SyntheticFile>> {
-    let js_version = format!("const pagefind_version = \"{PAGEFIND_VERSION}\";");
-    let mut js = vec![];
-    minify(&format!("{js_version}\n{WEB_JS}\n{SEARCH_JS}"))
-        .expect("Minifying Pagefind JS failed")
-        .write(&mut js)
-        .expect("Writing minified Pagefind JS failed");
-
-    let mut worker_js = vec![];
-    minify(&format!(
-        "{js_version}\n{WEB_JS}\n{}",
-        String::from_utf8_lossy(WORKER_JS)
-    ))
-    .expect("Minifying Pagefind Worker JS failed")
-    .write(&mut worker_js)
-    .expect("Writing minified Pagefind Worker JS failed");
-
+    let (js, worker_js) = minified_js();
     let entry_meta = entry::PagefindEntryMeta {
         version: PAGEFIND_VERSION,
         languages: BTreeMap::from_iter(language_indexes.into_iter().map(|i| {
@@ -160,7 +146,7 @@ async fn write_common(
     let mut files = vec![
         write(
             outdir.join("pagefind.js"),
-            vec![&js],
+            vec![js],
             Compress::None,
             write_behavior,
         ),
@@ -172,7 +158,7 @@ async fn write_common(
         ),
         write(
             outdir.join("pagefind-worker.js"),
-            vec![&worker_js],
+            vec![worker_js],
             Compress::None,
             write_behavior,
         ),
@@ -321,7 +307,9 @@ impl PagefindIndexes {
             WriteBehavior::Immutable
         };
 
-        let mut files = vec![write(
+        // [guide patch] The files are listed first, then compressed in
+        // parallel (rayon) when kept in memory, or written as before.
+        let mut files: Vec<(PathBuf, Vec<&[u8]>, Compress, WriteBehavior)> = vec![(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             vec![&self.meta_index.1],
             Compress::GZ,
@@ -330,7 +318,7 @@ impl PagefindIndexes {
 
         if self.language != "unknown" {
             if let Some(wasm_path) = self.lang_wasm_path() {
-                files.push(write(
+                files.push((
                     outdir.join(format!("wasm.{}.pagefind", self.language)),
                     vec![WEB_WASM_FILES
                         .get_file(wasm_path)
@@ -353,7 +341,7 @@ impl PagefindIndexes {
         }
 
         files.extend(self.fragments.iter().map(|(hash, fragment)| {
-            write(
+            (
                 outdir.join(format!("fragment/{}.pf_fragment", hash)),
                 vec![fragment.as_bytes()],
                 Compress::GZ,
@@ -362,29 +350,42 @@ impl PagefindIndexes {
         }));
 
         files.extend(self.word_indexes.iter().map(|(hash, index)| {
-            write(
+            (
                 outdir.join(format!("index/{}.pf_index", hash)),
-                vec![index],
+                vec![&index[..]],
                 Compress::GZ,
                 immutable_write_behaviour,
             )
         }));
 
         files.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            write(
+            (
                 outdir.join(format!("filter/{}.pf_filter", hash)),
-                vec![index],
+                vec![&index[..]],
                 Compress::GZ,
                 immutable_write_behaviour,
             )
         }));
 
-        let output_files = join_all(files).await;
         if synthetic {
-            Some(output_files.into_iter().flatten().collect())
-        } else {
-            None
+            return Some(
+                files
+                    .into_par_iter()
+                    .map(|(filename, chunks, compression, _)| {
+                        synthetic_file(filename, chunks, compression)
+                    })
+                    .collect(),
+            );
         }
+        join_all(
+            files
+                .into_iter()
+                .map(|(filename, chunks, compression, behavior)| {
+                    write(filename, chunks, compression, behavior)
+                }),
+        )
+        .await;
+        None
     }
 }
 
@@ -433,42 +434,82 @@ async fn write(
         }
     };
 
+    // [guide patch] A file kept in memory is made by `synthetic_file`.
+    let Some(mut file) = file else {
+        return Some(synthetic_file(filename, content_chunks, compression));
+    };
     match compression {
         Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-            for chunk in content_chunks {
-                gz.write_all(b"pagefind_dcd").unwrap();
-                gz.write_all(chunk).unwrap();
+            if let Ok(contents) = gzip(content_chunks) {
+                file.write_all(&contents).await.unwrap();
+                // `write_all` resolving only means the bytes are in tokio's
+                // buffer; the blocking-pool write to disk may still be in
+                // flight. Flush before the file drops, or a service-mode
+                // consumer can receive the WriteFiles acknowledgement and
+                // close the process while a file is half written, shipping
+                // a truncated asset.
+                file.flush().await.unwrap();
             }
-            if let Ok(contents) = gz.finish() {
-                if let Some(mut file) = file {
-                    file.write_all(&contents).await.unwrap();
-                    // `write_all` resolving only means the bytes are in tokio's
-                    // buffer; the blocking-pool write to disk may still be in
-                    // flight. Flush before the file drops, or a service-mode
-                    // consumer can receive the WriteFiles acknowledgement and
-                    // close the process while a file is half written, shipping
-                    // a truncated asset.
-                    file.flush().await.unwrap();
-                } else {
-                    return Some(SyntheticFile { filename, contents });
-                }
-            }
-            None
         }
         Compress::None => {
-            if let Some(mut file) = file {
-                for chunk in content_chunks {
-                    file.write_all(chunk).await.unwrap();
-                }
-                file.flush().await.unwrap();
-                None
-            } else {
-                return Some(SyntheticFile {
-                    filename,
-                    contents: content_chunks.into_iter().flatten().cloned().collect(),
-                });
+            for chunk in content_chunks {
+                file.write_all(chunk).await.unwrap();
             }
+            file.flush().await.unwrap();
         }
     }
+    None
+}
+
+/// A file kept in memory: its chunks, gzipped or as they are. [guide patch]
+fn synthetic_file(
+    filename: PathBuf,
+    content_chunks: Vec<&[u8]>,
+    compression: Compress,
+) -> SyntheticFile {
+    let contents = match compression {
+        Compress::GZ => gzip(content_chunks).expect("gzip into memory cannot fail"),
+        Compress::None => content_chunks.concat(),
+    };
+    SyntheticFile { filename, contents }
+}
+
+fn gzip(content_chunks: Vec<&[u8]>) -> std::io::Result<Vec<u8>> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    for chunk in content_chunks {
+        gz.write_all(b"pagefind_dcd")?;
+        gz.write_all(chunk)?;
+    }
+    gz.finish()
+}
+
+/// `pagefind.js` and `pagefind-worker.js`, minified once per process and
+/// side by side, since they never change. [guide patch]
+fn minified_js() -> (&'static [u8], &'static [u8]) {
+    static JS: std::sync::OnceLock<(Vec<u8>, Vec<u8>)> = std::sync::OnceLock::new();
+    let (js, worker_js) = JS.get_or_init(|| {
+        let js_version = format!("const pagefind_version = \"{PAGEFIND_VERSION}\";");
+        rayon::join(
+            || {
+                let mut js = vec![];
+                minify(&format!("{js_version}\n{WEB_JS}\n{SEARCH_JS}"))
+                    .expect("Minifying Pagefind JS failed")
+                    .write(&mut js)
+                    .expect("Writing minified Pagefind JS failed");
+                js
+            },
+            || {
+                let mut worker_js = vec![];
+                minify(&format!(
+                    "{js_version}\n{WEB_JS}\n{}",
+                    String::from_utf8_lossy(WORKER_JS)
+                ))
+                .expect("Minifying Pagefind Worker JS failed")
+                .write(&mut worker_js)
+                .expect("Writing minified Pagefind Worker JS failed");
+                worker_js
+            },
+        )
+    });
+    (js, worker_js)
 }

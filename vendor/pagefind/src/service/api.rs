@@ -113,6 +113,49 @@ impl PagefindIndex {
         })
     }
 
+    /// Add many HTML files that aren't on disk into this search index, parsed
+    /// in parallel and recorded in the order given, as calling
+    /// `add_html_file` on each in turn would. [guide patch]
+    ///
+    /// # Arguments
+    /// * `files` - Each file's source path and URL (either may be left out, not both) and its HTML.
+    ///
+    /// # Returns
+    /// Metadata about each file, in the order given, or the Error of a file that failed.
+    pub async fn add_html_files(
+        &mut self,
+        files: Vec<(Option<String>, Option<String>, String)>,
+    ) -> Result<Vec<Result<IndexedFileResponse>>> {
+        if files
+            .iter()
+            .any(|(path, url, _)| path.is_none() && url.is_none())
+        {
+            bail!("Either source_path or url must be provided");
+        }
+        let files: Vec<Fossicker> = files
+            .into_iter()
+            .map(|(path, url, content)| {
+                Fossicker::new_synthetic(path.map(PathBuf::from), url, content)
+            })
+            .collect();
+        let state = Arc::clone(&self.search_index);
+        let results = tokio::task::spawn_blocking(move || {
+            state.blocking_lock().fossick_in_order(files)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?;
+        Ok(results
+            .into_iter()
+            .map(|result| {
+                result.map(|(word_count, page_url, page_meta)| IndexedFileResponse {
+                    page_word_count: word_count as u32,
+                    page_url,
+                    page_meta,
+                })
+            })
+            .collect())
+    }
+
     /// Index a custom record that isn't backed by an HTML file.
     ///
     /// # Arguments

@@ -197,7 +197,7 @@ impl Pages {
                 next += entries.len();
             }
             index
-                .get_files()
+                .into_files()
                 .await
                 .map(Some)
                 .map_err(|e| SearchError::Files(e.to_string()))
@@ -458,9 +458,10 @@ mod tests {
         assert_eq!(indexed_part(plain.clone()), plain);
     }
 
-    /// Pagefind's files for `pages` (URL and HTML), given one at a time or
-    /// all in one parallel batch (`add_html_files`, from guide's patch of
-    /// Pagefind: `vendor/pagefind/PATCHES.md`).
+    /// Pagefind's files for `pages` (URL and HTML): given one at a time
+    /// (Pagefind's own way), or all in one parallel batch and built by
+    /// moving the pages (`add_html_files` and `into_files`, from guide's
+    /// patch of Pagefind: `vendor/pagefind/PATCHES.md`).
     fn pagefind_files(pages: &[(&str, String)], batch: bool) -> BTreeMap<String, Vec<u8>> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -478,6 +479,7 @@ mod tests {
                 for result in index.add_html_files(files).await.unwrap() {
                     result.unwrap();
                 }
+                index.into_files().await.unwrap()
             } else {
                 for (url, html) in pages {
                     index
@@ -485,8 +487,8 @@ mod tests {
                         .await
                         .unwrap();
                 }
+                index.get_files().await.unwrap()
             }
-            index.get_files().await.unwrap()
         });
         files
             .into_iter()

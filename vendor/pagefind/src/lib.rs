@@ -37,6 +37,9 @@ struct SearchState {
     /// Where each URL is in `fossicked_pages` (its first page), so that adding
     /// a page does not scan every page added before it. [guide patch]
     page_positions: HashMap<String, usize>,
+    /// Whether `build_indexes` takes the pages instead of cloning them, for
+    /// an index built once (`PagefindIndex::into_files`). [guide patch]
+    take_pages: bool,
     built_indexes: Vec<PagefindIndexes>,
 }
 
@@ -46,6 +49,7 @@ impl SearchState {
             options,
             fossicked_pages: vec![],
             page_positions: HashMap::new(),
+            take_pages: false,
             built_indexes: vec![],
         }
     }
@@ -206,20 +210,35 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        let has_data = |d: &FossickedData| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
             !d.word_data.is_empty()
-        });
+        };
+        // [guide patch] An index built only once takes its pages instead of
+        // cloning them, which held every page's words twice at the peak.
+        let pages_with_data: Vec<FossickedData> = if self.take_pages {
+            self.page_positions.clear();
+            std::mem::take(&mut self.fossicked_pages)
+                .into_iter()
+                .filter(|d| has_data(d))
+                .collect()
+        } else {
+            self.fossicked_pages
+                .iter()
+                .filter(|d| has_data(d))
+                .cloned()
+                .collect()
+        };
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
             let language = page.language.clone();
             if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
+                lang_pages.push(page);
             } else {
-                language_map.insert(language, vec![page.clone()]);
+                language_map.insert(language, vec![page]);
             }
         }
 

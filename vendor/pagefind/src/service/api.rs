@@ -256,6 +256,20 @@ impl PagefindIndex {
         Ok(resolved_output_path.to_string_lossy().into())
     }
 
+    /// Build the search index for this instance and return its files, as
+    /// `get_files` does, consuming the index: the pages are moved into the
+    /// index instead of copied, which halves the memory the build needs at
+    /// its peak. [guide patch]
+    ///
+    /// # Returns
+    /// A list of SyntheticFiles containing the path and content of each file.
+    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.take_pages = true;
+        state.build_indexes().await?;
+        Ok(state.get_files().await)
+    }
+
     /// Build the search index for this instance and return the files as a list of
     /// SyntheticFileResponse.
     ///

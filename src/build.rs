@@ -145,7 +145,8 @@ fn load(config: &Config) -> Result<(Site, Templates)> {
 /// The [`Built`] it returns has an empty `output`.
 pub fn build(config: &Config) -> Result<Built> {
     let started = Instant::now();
-    let (site, templates) = load(config)?;
+    let (mut site, templates) = load(config)?;
+    site.drop_bodies();
     let staging = Staging::create(&config.output_dir, &config.root)?;
     // The paths written, to count the files: a static file may replace a
     // generated one.

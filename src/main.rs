@@ -8,6 +8,13 @@ use guide::cli::{Cli, Color};
 
 use guide::Terminal;
 
+/// jemalloc: faster than glibc's allocator for the many small allocations
+/// that parsing, rendering and indexing make from several threads, and
+/// leaner with them (BENCHMARKS.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = match cli.color {

@@ -66,19 +66,6 @@ struct Entry {
     filters: Vec<(&'static str, String)>,
 }
 
-/// Indexes every page, section and script of `site` from its rendered HTML in
-/// `output`, and returns Pagefind's files (its index, `pagefind.js`, the
-/// WebAssembly and worker files, its UI files) and [`FILTERS_FILE`], with
-/// paths relative to the output root (`pagefind/pagefind.js`).
-pub fn index(
-    config: &Config,
-    site: &Site,
-    output: &Output,
-) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
-    let files = Pages::of(config, site).index(config, output, &|| false)?;
-    Ok(files.expect("an index nobody cancels is finished"))
-}
-
 /// Whether a file of the output belongs to the search index, which replaces
 /// whatever the site's static files hold at the same place.
 pub fn is_search_file(path: &str) -> bool {
@@ -128,37 +115,43 @@ impl Pages {
         }
     }
 
-    /// Indexes the pages from their HTML in `output`, as [`index`] does;
-    /// `None` when `cancelled` said so before the index was finished (it is
-    /// asked before each batch of [`BATCH`] pages).
+    /// Indexes every page, section and script from its rendered HTML in
+    /// `output`, and returns Pagefind's files (its index, `pagefind.js`, the
+    /// WebAssembly and worker files, its UI files) and [`FILTERS_FILE`], with
+    /// paths relative to the output root (`pagefind/pagefind.js`); `None`
+    /// when `cancelled` said so before the index was finished.
+    ///
+    /// This is serve's index, built in the background while the author
+    /// edits, so it must never hold a CPU an edit needs: the pages are
+    /// parsed one at a time on the calling thread (Pagefind's own way),
+    /// `cancelled` is asked before each, and Pagefind's other parallel
+    /// steps run in the caller's rayon pool (serve's is one thread).
     pub fn index(
         &self,
         config: &Config,
         output: &Output,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Option<Files>, SearchError> {
-        self.run(&config.language, &mut |next| {
+        self.run(&config.language, Parse::OneByOne, &mut |next| {
             if cancelled() {
                 return Ok(None);
             }
-            let end = self.entries.len().min(next + BATCH);
-            let batch = self.entries[next..end]
-                .iter()
-                .map(|entry| {
-                    let path = output_path(config, &entry.url);
-                    let html = output.get(&path).ok_or(SearchError::Missing(path))?;
-                    Ok(html.to_vec())
-                })
-                .collect::<Result<_, SearchError>>()?;
-            Ok(Some(batch))
+            let path = output_path(config, &self.entries[next].url);
+            let html = output.get(&path).ok_or(SearchError::Missing(path))?;
+            Ok(Some(vec![html.to_vec()]))
         })
     }
 
     /// Gives Pagefind every page in site order, in batches asked of `html`
     /// (with the position of the first page wanted; `None` stops, and
-    /// nothing is returned), then builds the index: Pagefind's files and
-    /// [`FILTERS_FILE`]. Pagefind parses each batch in parallel.
-    fn run(&self, language: &str, html: &mut PageSource<'_>) -> Result<Option<Files>, SearchError> {
+    /// nothing is returned), parsed as `parse` says, then builds the index:
+    /// Pagefind's files and [`FILTERS_FILE`].
+    fn run(
+        &self,
+        language: &str,
+        parse: Parse,
+        html: &mut PageSource<'_>,
+    ) -> Result<Option<Files>, SearchError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(SearchError::Runtime)?;
@@ -184,10 +177,19 @@ impl Pages {
                         (None, Some(entry.url.clone()), page)
                     })
                     .collect();
-                let results = index
-                    .add_html_files(files)
-                    .await
-                    .map_err(|e| SearchError::Options(e.to_string()))?;
+                let results = match parse {
+                    Parse::InParallel => index
+                        .add_html_files(files)
+                        .await
+                        .map_err(|e| SearchError::Options(e.to_string()))?,
+                    Parse::OneByOne => {
+                        let mut results = Vec::with_capacity(files.len());
+                        for (path, url, page) in files {
+                            results.push(index.add_html_file(path, url, page).await);
+                        }
+                        results
+                    }
+                };
                 for (result, entry) in results.into_iter().zip(entries) {
                     result.map_err(|e| SearchError::Page {
                         url: entry.url.clone(),
@@ -217,9 +219,15 @@ impl Pages {
     }
 }
 
-/// How many pages [`Pages::index`] gives Pagefind at a time, between two
-/// questions whether to stop.
-const BATCH: usize = 64;
+/// How Pagefind parses the pages it is given.
+#[derive(Clone, Copy)]
+enum Parse {
+    /// All the pages of a batch at once, with rayon (the patched Pagefind's
+    /// `add_html_files`): a build, which wants every core.
+    InParallel,
+    /// One after another on the calling thread: serve's background index.
+    OneByOne,
+}
 
 /// Where [`Pages::run`] gets the pages' HTML: given the position (in site
 /// order) of the next page it needs, the HTML of that page and of any that
@@ -247,7 +255,7 @@ impl Indexer {
         let thread = std::thread::spawn(move || {
             // Pages rendered ahead of the next one wanted wait here.
             let mut early = BTreeMap::new();
-            let files = pages.run(&language, &mut |next| {
+            let files = pages.run(&language, Parse::InParallel, &mut |next| {
                 // Wait for the next page, take whatever else has arrived,
                 // and give Pagefind the run of pages that follows in order.
                 while !early.contains_key(&next) {
@@ -289,7 +297,7 @@ impl Indexer {
         let _ = self.pages.send((position, html));
     }
 
-    /// Waits for the index: the files of [`index`].
+    /// Waits for the index: the files of [`Pages::index`].
     pub fn finish(self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         drop(self.pages);
         self.thread

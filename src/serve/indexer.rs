@@ -49,6 +49,21 @@ impl Indexer {
         std::thread::Builder::new()
             .name("guide-search".into())
             .spawn(move || {
+                // Pagefind's own parallel steps (building and compressing
+                // the index) run in the caller's rayon pool: this one has a
+                // single thread, so that the rendering of the next edit, in
+                // the global pool, always has the other cores.
+                let pool = match rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "guide-search-pool".into())
+                    .build()
+                {
+                    Ok(pool) => pool,
+                    Err(error) => {
+                        eprintln!("warning: search is off while serving: cannot start its thread: {error}");
+                        return;
+                    }
+                };
                 while let Ok(mut request) = received.recv() {
                     // Only the newest of the requests waiting matters.
                     while let Ok(newer) = received.try_recv() {
@@ -59,10 +74,12 @@ impl Indexer {
                     if stale() {
                         continue;
                     }
-                    match request
-                        .pages
-                        .index(&request.config, &request.output, &stale)
-                    {
+                    let indexed = pool.install(|| {
+                        request
+                            .pages
+                            .index(&request.config, &request.output, &stale)
+                    });
+                    match indexed {
                         Ok(Some(files)) => done(Indexed { version, files }),
                         Ok(None) => {}
                         Err(error) => eprintln!("warning: {}", Error::from(error)),

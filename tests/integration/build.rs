@@ -154,15 +154,7 @@ fn check_writes_nothing() {
 fn the_bundled_guide_builds() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("public");
-    let run = crate::support::Run::from(
-        std::process::Command::new(env!("CARGO_BIN_EXE_guide"))
-            .args(["build", "--root"])
-            .arg(crate::support::repo())
-            .arg("--output")
-            .arg(&target)
-            .output()
-            .unwrap(),
-    );
+    let run = crate::support::build_bundled(&target, &[]);
     assert!(run.ok, "{}", run.stderr);
     assert!(
         run.stderr.is_empty(),

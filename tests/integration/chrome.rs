@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -270,22 +269,11 @@ fn build_and_serve() -> Served {
 
     let temp = tempfile::tempdir().unwrap();
     let public = temp.path().join("public");
-    let output = Command::new(env!("CARGO_BIN_EXE_guide"))
-        .arg("build")
-        .arg("--root")
-        .arg(super::support::repo())
-        .arg("--output")
-        .arg(&public)
-        .arg("--base-url")
-        .arg(&base)
-        .current_dir(temp.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run guide build");
+    let run = super::support::build_bundled(&public, &["--base-url", &base]);
     assert!(
-        output.status.success(),
+        run.ok,
         "guide build of the bundled site failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+        run.stderr
     );
 
     let mut files = HashMap::new();

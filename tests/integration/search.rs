@@ -58,15 +58,7 @@ fn the_search_index_is_the_same_from_build_to_build() {
     let mut indexes = Vec::new();
     for name in ["first", "second", "third"] {
         let target = out.path().join(name);
-        let run = crate::support::Run::from(
-            std::process::Command::new(env!("CARGO_BIN_EXE_guide"))
-                .args(["build", "--quiet", "--root"])
-                .arg(crate::support::repo())
-                .arg("--output")
-                .arg(&target)
-                .output()
-                .unwrap(),
-        );
+        let run = crate::support::build_bundled(&target, &["--quiet"]);
         assert!(run.ok, "{}", run.stderr);
         indexes.push(files_under(&target.join("pagefind")));
     }

@@ -97,6 +97,23 @@ impl Site {
     }
 }
 
+/// `guide build ARGS` of the bundled guide (this repository) into `output`,
+/// which need not be under the repository.
+pub fn build_bundled(output: &Path, args: &[&str]) -> Run {
+    Run::from(
+        Command::new(env!("CARGO_BIN_EXE_guide"))
+            .arg("build")
+            .args(args)
+            .arg("--root")
+            .arg(repo())
+            .arg("--output")
+            .arg(output)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap(),
+    )
+}
+
 /// What one run of the binary did.
 pub struct Run {
     pub ok: bool,

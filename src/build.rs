@@ -17,7 +17,7 @@ use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
 use crate::output::{Output, Staging};
 use crate::render::Templates;
-use crate::site::Site;
+use crate::site::{Bodies, Site};
 
 /// What a successful build produced.
 pub struct Built {
@@ -47,7 +47,7 @@ impl Built {
 /// Loads and renders the whole site into memory.
 pub fn render_site(config: &Config) -> Result<Built> {
     let started = Instant::now();
-    let (site, templates) = load(config)?;
+    let (site, templates) = load(config, Bodies::Keep)?;
     let output = render_and_index(config, &site, &templates)?;
     Ok(Built {
         warnings: site.warnings.clone(),
@@ -122,8 +122,9 @@ fn render_and_store(
     Ok(())
 }
 
-/// Loads content and templates (in parallel) and builds the site model.
-fn load(config: &Config) -> Result<(Site, Templates)> {
+/// Loads content and templates (in parallel) and builds the site model,
+/// keeping the Markdown bodies or not.
+fn load(config: &Config, bodies: Bodies) -> Result<(Site, Templates)> {
     let (content, templates) =
         rayon::join(|| crate::content::load(config), || Templates::load(config));
     let (content, templates) = match (content, templates) {
@@ -135,7 +136,7 @@ fn load(config: &Config) -> Result<(Site, Templates)> {
         }
         (Err(e), _) | (_, Err(e)) => return Err(e),
     };
-    Ok((Site::build(config, content)?, templates))
+    Ok((Site::build(config, content, bodies)?, templates))
 }
 
 /// Builds the site and writes it to the configured output folder. Each file
@@ -145,8 +146,7 @@ fn load(config: &Config) -> Result<(Site, Templates)> {
 /// The [`Built`] it returns has an empty `output`.
 pub fn build(config: &Config) -> Result<Built> {
     let started = Instant::now();
-    let (mut site, templates) = load(config)?;
-    site.drop_bodies();
+    let (site, templates) = load(config, Bodies::Drop)?;
     let staging = Staging::create(&config.output_dir, &config.root)?;
     // The paths written, to count the files: a static file may replace a
     // generated one.
@@ -216,7 +216,7 @@ pub struct Project {
 impl Project {
     /// Loads and renders the whole site.
     pub fn load(config: Config) -> Result<Project> {
-        let (site, templates) = load(&config)?;
+        let (site, templates) = load(&config, Bodies::Keep)?;
         let output = render_and_index(&config, &site, &templates)?;
         Ok(Project {
             config,
@@ -464,7 +464,7 @@ impl Project {
     }
 
     fn reload_all(&mut self) -> Result<Applied> {
-        let (site, templates) = load(&self.config)?;
+        let (site, templates) = load(&self.config, Bodies::Keep)?;
         let output = render_and_index(&self.config, &site, &templates)?;
         let rendered = site.documents.len() + site.scripts.len();
         self.site = site;

@@ -53,7 +53,7 @@ pub struct Site {
 impl Site {
     /// Builds the model from loaded content, reporting every broken link,
     /// missing anchor and URL collision together.
-    pub fn build(config: &Config, content: Content) -> Result<Site> {
+    pub fn build(config: &Config, content: Content, bodies: Bodies) -> Result<Site> {
         let Content {
             mut documents,
             assets,
@@ -74,8 +74,14 @@ impl Site {
         let (rendered, script_notes): (Vec<Rendered>, Vec<Rendered>) = rayon::join(
             || {
                 documents
-                    .par_iter()
-                    .map(|d| render_document(config, &urls, d))
+                    .par_iter_mut()
+                    .map(|d| {
+                        let rendered = render_document(config, &urls, d);
+                        if bodies == Bodies::Drop {
+                            d.drop_body();
+                        }
+                        rendered
+                    })
                     .collect()
             },
             || {
@@ -122,18 +128,6 @@ impl Site {
             .map(|i| site.scripts_linked_from(i))
             .collect();
         Ok(site)
-    }
-
-    /// Frees each document's Markdown body, keeping its front matter (which
-    /// errors found while rendering point into). Once `build` has rendered
-    /// the bodies and checked their links nothing reads them again, and at
-    /// 100,000 pages they are a quarter of the build's memory. A site without
-    /// bodies must not be updated (`replace_pages`) or linted.
-    pub fn drop_bodies(&mut self) {
-        for document in &mut self.documents {
-            document.source.truncate(document.body_offset);
-            document.source.shrink_to_fit();
-        }
     }
 
     /// The root section (the home page).
@@ -355,6 +349,7 @@ fn add_implicit_sections(config: &Config, documents: &mut Vec<Document>) {
             relative,
             source: String::new(),
             body_offset: 0,
+            body_dropped: false,
             meta: FrontMatter::default(),
             title,
             dir: dir.clone(),
@@ -442,6 +437,15 @@ fn check_links(
         }
     }
     errors
+}
+
+/// Whether [`Site::build`] keeps each document's Markdown body once it is
+/// rendered: `serve` re-renders and `check` lints them; `guide build` needs
+/// them no more ([`Document::drop_body`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Bodies {
+    Keep,
+    Drop,
 }
 
 /// Renders one document's Markdown with links resolved through `urls`.

@@ -78,8 +78,10 @@ impl Document {
     }
 
     /// A diagnostic at a byte offset of the body. A dropped body is read
-    /// from the file again (errors are rare); if the file has changed since
-    /// its front matter was read, the diagnostic names the file alone.
+    /// from the file again (errors are rare). If the file no longer starts
+    /// with the front matter read before, the diagnostic names the file
+    /// alone; a body edited during the build may still be pointed into a
+    /// line off, as any tool that reads a file twice would.
     pub fn diagnostic_at(&self, body_offset: usize, message: impl Into<String>) -> Diagnostic {
         let reread;
         let source = if self.body_dropped {

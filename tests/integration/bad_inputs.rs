@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_dir, repo};
+use crate::support::{copy_dir, repo, snapshot};
 
 /// The longest any one run of guide may take (a debug build, on a busy machine).
 const TIME_LIMIT: Duration = Duration::from_secs(10);
@@ -291,18 +291,4 @@ fn check_public(public: &Path, checks: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Every file under `dir` with its bytes, in path order.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|entry| entry.unwrap())
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            let bytes = std::fs::read(entry.path()).unwrap();
-            (entry.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
-        })
-        .collect()
 }

@@ -6,7 +6,7 @@
 //! `GUIDE_BROWSER_TESTS=required`, which turns the missing browser into a
 //! failure (`.ci/run` sets it).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -231,7 +231,7 @@ pub struct Served {
     /// `http://127.0.0.1:<port>/`, the base URL the site was built with.
     pub base: String,
     /// Every built file, keyed by `/`-separated path (`scripts/index.html`).
-    pub files: Arc<HashMap<String, Vec<u8>>>,
+    pub files: Arc<BTreeMap<String, Vec<u8>>>,
 }
 
 impl Served {
@@ -276,8 +276,7 @@ fn build_and_serve() -> Served {
         run.stderr
     );
 
-    let mut files = HashMap::new();
-    read_tree(&public, &public, &mut files);
+    let files = super::support::snapshot(&public);
     for needed in ["index.html", "js/message.js", "pagefind/pagefind.js"] {
         assert!(files.contains_key(needed), "the build wrote no {needed}");
     }
@@ -292,27 +291,7 @@ fn build_and_serve() -> Served {
     Served { base, files }
 }
 
-/// Reads every file under `dir` into `files`, keyed by `/`-separated relative path.
-fn read_tree(root: &Path, dir: &Path, files: &mut HashMap<String, Vec<u8>>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if entry.file_type().unwrap().is_dir() {
-            read_tree(root, &path, files);
-        } else {
-            let key = path
-                .strip_prefix(root)
-                .unwrap()
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.insert(key, std::fs::read(&path).unwrap());
-        }
-    }
-}
-
-fn respond(files: &HashMap<String, Vec<u8>>, request: tiny_http::Request) {
+fn respond(files: &BTreeMap<String, Vec<u8>>, request: tiny_http::Request) {
     let raw_path = request.url().split(['?', '#']).next().unwrap_or("/");
     let path = percent_decode(raw_path);
     let mut key = path.trim_start_matches('/').to_string();

@@ -1,27 +1,10 @@
 //! Nothing is lost: a failed build leaves the old output as it was, and
 //! guide refuses output folders it must not replace.
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
 use crate::assert_contains;
-use crate::support::Site;
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let relative = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .display()
-                .to_string();
-            files.push((relative, std::fs::read(entry.path()).unwrap()));
-        }
-    }
-    files
-}
+use crate::support::{snapshot, Site};
 
 #[test]
 fn a_failed_build_leaves_the_old_output_intact() {
@@ -244,14 +227,15 @@ fn an_interrupted_build_leaves_the_old_site_or_the_new_one() {
 }
 
 /// Asserts two snapshots are equal, naming the files that differ.
-fn same_site(got: &[(String, Vec<u8>)], expected: &[(String, Vec<u8>)]) {
-    let paths = |s: &[(String, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(paths(got), paths(expected));
+fn same_site(got: &BTreeMap<String, Vec<u8>>, expected: &BTreeMap<String, Vec<u8>>) {
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
     let differ: Vec<&str> = got
         .iter()
-        .zip(expected)
-        .filter(|(a, b)| a.1 != b.1)
-        .map(|(a, _)| a.0.as_str())
+        .filter(|(path, bytes)| expected[*path] != **bytes)
+        .map(|(path, _)| path.as_str())
         .collect();
     assert!(differ.is_empty(), "these files differ: {differ:?}");
 }

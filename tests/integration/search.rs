@@ -34,20 +34,6 @@ fn a_build_writes_the_search_index() {
     assert!(labels["channel"].as_array().is_some_and(|c| !c.is_empty()));
 }
 
-/// Every file under `dir`, by its path below `dir`, with its bytes.
-fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            let path = entry.path().strip_prefix(dir).unwrap();
-            let path = path.to_string_lossy().into_owned();
-            (path, std::fs::read(entry.path()).unwrap())
-        })
-        .collect()
-}
-
 /// Pagefind parses pages in parallel, in batches whose sizes depend on how
 /// fast the pages render; the index must not depend on them (Pagefind
 /// numbers pages in the order it records them, and browsers cache its
@@ -60,7 +46,7 @@ fn the_search_index_is_the_same_from_build_to_build() {
         let target = out.path().join(name);
         let run = crate::support::build_bundled(&target, &["--quiet"]);
         assert!(run.ok, "{}", run.stderr);
-        indexes.push(files_under(&target.join("pagefind")));
+        indexes.push(crate::support::snapshot(&target.join("pagefind")));
     }
     let fragments = indexes[0]
         .keys()

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -14,6 +15,25 @@ pub fn repo() -> PathBuf {
 /// A fixture site's folder.
 pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
+}
+
+/// Every file under `dir` with its bytes, keyed by its `/`-separated path
+/// below `dir`, in path order.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).unwrap();
+            let key = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (key, std::fs::read(entry.path()).unwrap())
+        })
+        .collect()
 }
 
 /// Copies a folder recursively (files and folders only).

@@ -22,11 +22,16 @@ fn page(project: &Project, path: &str) -> String {
     String::from_utf8(project.output.get(path).unwrap().to_vec()).unwrap()
 }
 
+/// What a full build of the site's files gives now.
+fn full_build(site: &Site) -> guide::output::Output {
+    let config = Config::load(site.root(), &Overrides::default()).unwrap();
+    render_site(&config).unwrap().output
+}
+
 /// The project's output is exactly what a full build would give now (but
 /// for the search index, which page edits leave to serve's search thread).
 fn assert_same_as_full_build(site: &Site, project: &Project) {
-    let config = Config::load(site.root(), &Overrides::default()).unwrap();
-    let full = render_site(&config).unwrap().output;
+    let full = full_build(site);
     // The search index is rebuilt only by full reloads and template changes.
     let indexed = |(path, _): &(&str, &[u8])| !path.starts_with("pagefind/");
     let ours: Vec<_> = project.output.iter().filter(indexed).collect();
@@ -53,6 +58,12 @@ fn site_without_word_counts() -> Site {
 
 const SECOND: &str = "content/guide/second.md";
 
+/// Writes `text` as the second page and applies the edit as serve would.
+fn edit_second(site: &Site, project: &mut Project, text: &str) -> Applied {
+    site.write(SECOND, text);
+    project.apply(&edit(&[SECOND])).unwrap()
+}
+
 /// The fixture's second page with `front` added to its front matter (each
 /// key on a line of its own, ending in a newline) and `more` after its body.
 fn second(front: &str, more: &str) -> String {
@@ -67,15 +78,12 @@ fn a_body_edit_renders_the_page_and_its_section_when_templates_show_word_counts(
     // The mini theme names `word_count`, so a listing may show it.
     let site = Site::fixture("basic");
     let mut project = project(&site);
-    site.write(SECOND, &second("", " New sentence."));
-    let applied = project.apply(&edit(&[SECOND])).unwrap();
-    assert_eq!(
-        applied,
-        Applied {
-            rendered: 2,
-            full: false
-        }
-    );
+    let applied = edit_second(&site, &mut project, &second("", " New sentence."));
+    let rendered_only = Applied {
+        rendered: 2,
+        full: false,
+    };
+    assert_eq!(applied, rendered_only);
     assert_contains!(page(&project, "guide/second/index.html"), "New sentence.");
     assert_same_as_full_build(&site, &project);
 }
@@ -84,15 +92,12 @@ fn a_body_edit_renders_the_page_and_its_section_when_templates_show_word_counts(
 fn a_body_edit_renders_only_its_page_when_no_listing_changes() {
     let site = site_without_word_counts();
     let mut project = project(&site);
-    site.write(SECOND, &second("", " New sentence."));
-    let applied = project.apply(&edit(&[SECOND])).unwrap();
-    assert_eq!(
-        applied,
-        Applied {
-            rendered: 1,
-            full: false
-        }
-    );
+    let applied = edit_second(&site, &mut project, &second("", " New sentence."));
+    let rendered_only = Applied {
+        rendered: 1,
+        full: false,
+    };
+    assert_eq!(applied, rendered_only);
     // The feed shows the content: it is current too.
     assert_contains!(page(&project, "atom.xml"), "New sentence.");
     assert_same_as_full_build(&site, &project);
@@ -111,11 +116,8 @@ fn a_listed_field_edit_renders_what_lists_the_page() {
     .iter()
     .enumerate()
     {
-        site.write(
-            SECOND,
-            &second(&format!("{front}\n"), &format!(" Edit {i}.")),
-        );
-        let applied = project.apply(&edit(&[SECOND])).unwrap();
+        let text = second(&format!("{front}\n"), &format!(" Edit {i}."));
+        let applied = edit_second(&site, &mut project, &text);
         assert_eq!(applied.rendered, 2, "{front}: the page and its section");
         assert_same_as_full_build(&site, &project);
     }
@@ -126,11 +128,8 @@ fn a_listed_field_edit_renders_what_lists_the_page() {
 fn a_date_edit_updates_the_order_the_neighbours_and_the_sitemap() {
     let site = site_without_word_counts();
     let mut project = project(&site);
-    site.write(
-        SECOND,
-        "---\ntitle: Second steps\ndate: 2025-06-30\ntags: [trust]\n---\nBack to [the start](@/guide/first.md#a-detail).\n",
-    );
-    assert!(!project.apply(&edit(&[SECOND])).unwrap().full);
+    let text = "---\ntitle: Second steps\ndate: 2025-06-30\ntags: [trust]\n---\nBack to [the start](@/guide/first.md#a-detail).\n";
+    assert!(!edit_second(&site, &mut project, text).full);
     assert_contains!(page(&project, "sitemap.xml"), "2025-06-30");
     assert_same_as_full_build(&site, &project);
 }
@@ -139,11 +138,8 @@ fn a_date_edit_updates_the_order_the_neighbours_and_the_sitemap() {
 fn a_new_link_to_a_script_renders_the_section_that_lists_its_scripts() {
     let site = site_without_word_counts();
     let mut project = project(&site);
-    site.write(
-        SECOND,
-        &second("", " Try [a script](@/scripts/hello.yaml)."),
-    );
-    let applied = project.apply(&edit(&[SECOND])).unwrap();
+    let text = second("", " Try [a script](@/scripts/hello.yaml).");
+    let applied = edit_second(&site, &mut project, &text);
     assert_eq!(applied.rendered, 2, "the page and its section");
     assert_contains!(page(&project, "guide/index.html"), "class=\"script\"");
     assert_same_as_full_build(&site, &project);
@@ -172,8 +168,7 @@ fn a_page_edit_leaves_the_search_index_to_be_rebuilt_elsewhere() {
     assert!(!project.search_is_stale());
     assert!(project.output.get("pagefind/pagefind-entry.json").unwrap() != before);
     // The whole output, search index included, is a full build's.
-    let config = Config::load(site.root(), &Overrides::default()).unwrap();
-    let full = render_site(&config).unwrap().output;
+    let full = full_build(&site);
     let ours: Vec<_> = project.output.iter().collect();
     let theirs: Vec<_> = full.iter().collect();
     assert_eq!(ours, theirs);

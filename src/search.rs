@@ -45,6 +45,8 @@ pub enum SearchError {
     Options(String),
     #[error("Pagefind could not index `{url}`: {message}")]
     Page { url: String, message: String },
+    #[error("Pagefind stopped while parsing pages: {0}")]
+    Batch(String),
     #[error("Pagefind could not write its index: {0}")]
     Files(String),
     #[error("the rendered page `{0}` is missing from the output")]
@@ -166,6 +168,7 @@ impl Pages {
                 let Some(pages) = html(next)? else {
                     return Ok(None);
                 };
+                debug_assert!(!pages.is_empty(), "a page source gives at least one page");
                 let entries = &self.entries[next..next + pages.len()];
                 let files = pages
                     .into_iter()
@@ -181,7 +184,7 @@ impl Pages {
                     Parse::InParallel => index
                         .add_html_files(files)
                         .await
-                        .map_err(|e| SearchError::Options(e.to_string()))?,
+                        .map_err(|e| SearchError::Batch(e.to_string()))?,
                     Parse::OneByOne => {
                         let mut results = Vec::with_capacity(files.len());
                         for (path, url, page) in files {

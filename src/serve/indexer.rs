@@ -46,24 +46,18 @@ impl Indexer {
         let (requests, received) = channel::<Request>();
         let wanted = Arc::new(AtomicU64::new(0));
         let current = Arc::clone(&wanted);
+        // Pagefind's own parallel steps (building and compressing the index)
+        // run in the caller's rayon pool: this one has a single thread, so
+        // that the rendering of the next edit, in the global pool, always
+        // has the other cores.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "guide-search-pool".into())
+            .build()
+            .map_err(|e| Error::msg(format!("cannot start the search thread: {e}")))?;
         std::thread::Builder::new()
             .name("guide-search".into())
             .spawn(move || {
-                // Pagefind's own parallel steps (building and compressing
-                // the index) run in the caller's rayon pool: this one has a
-                // single thread, so that the rendering of the next edit, in
-                // the global pool, always has the other cores.
-                let pool = match rayon::ThreadPoolBuilder::new()
-                    .num_threads(1)
-                    .thread_name(|_| "guide-search-pool".into())
-                    .build()
-                {
-                    Ok(pool) => pool,
-                    Err(error) => {
-                        eprintln!("warning: search is off while serving: cannot start its thread: {error}");
-                        return;
-                    }
-                };
                 while let Ok(mut request) = received.recv() {
                     // Only the newest of the requests waiting matters.
                     while let Ok(newer) = received.try_recv() {

@@ -44,11 +44,21 @@ impl Built {
     }
 }
 
-/// Loads and renders the whole site into memory.
-pub fn render_site(config: &Config) -> Result<Built> {
+/// Loads and renders the whole site into memory, failing with every error
+/// of the site (`earlier` ones, found in site.toml, among them).
+pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     let started = Instant::now();
-    let (site, templates) = load(config, Bodies::Keep)?;
-    let output = render_and_index(config, &site, &templates)?;
+    let output = Mutex::new(Output::default());
+    let site = render_checked(config, Bodies::Keep, earlier, &|path, bytes| {
+        output
+            .lock()
+            .expect("no insert panics while holding the lock")
+            .insert(path, bytes.to_vec());
+        Ok(())
+    })?;
+    let output = output
+        .into_inner()
+        .expect("the lock is free once rendering ends");
     Ok(Built {
         warnings: site.warnings.clone(),
         site,
@@ -100,6 +110,18 @@ fn render_and_store(
     templates: &Templates,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
 ) -> Result<()> {
+    crate::error::guard("rendering the site", || {
+        render_and_index_into(config, site, templates, store)
+    })
+}
+
+/// [`render_and_store`]'s work, outside its guard.
+fn render_and_index_into(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
+) -> Result<()> {
     let indexer = config
         .search
         .then(|| crate::search::Indexer::start(config, site));
@@ -123,20 +145,75 @@ fn render_and_store(
 }
 
 /// Loads content and templates (in parallel) and builds the site model,
-/// keeping the Markdown bodies or not.
+/// keeping the Markdown bodies or not; any error fails the load.
 fn load(config: &Config, bodies: Bodies) -> Result<(Site, Templates)> {
-    let (content, templates) =
-        rayon::join(|| crate::content::load(config), || Templates::load(config));
-    let (content, templates) = match (content, templates) {
-        (Ok(c), Ok(t)) => (c, t),
-        (Err(a), Err(b)) => {
-            return Err(Error::Many(
-                a.flatten().into_iter().chain(b.flatten()).collect(),
-            ))
+    let loaded = load_all(config, bodies);
+    Error::collect(loaded.errors)?;
+    match (loaded.site, loaded.templates) {
+        (Some(site), Some(templates)) => Ok((site, templates)),
+        _ => unreachable!("a load without errors has a site and templates"),
+    }
+}
+
+/// Everything a load made, with every error found on the way: a site and
+/// templates are there whenever they could be made, errors or not, so that
+/// one build checks as much as it can.
+struct Loaded {
+    site: Option<Site>,
+    templates: Option<Templates>,
+    errors: Vec<Error>,
+}
+
+/// Loads content and templates (in parallel) and builds the site model from
+/// whatever loaded, guarding against a panic in any of it.
+fn load_all(config: &Config, bodies: Bodies) -> Loaded {
+    let (site, templates) = rayon::join(
+        || {
+            crate::error::guard("loading content", || {
+                let content = crate::content::load(config)?;
+                Ok(Site::assemble(config, content, bodies))
+            })
+        },
+        || crate::error::guard("loading templates", || Templates::load(config)),
+    );
+    let mut errors = Vec::new();
+    let site = match site {
+        Ok((site, found)) => {
+            errors.extend(found);
+            Some(site)
         }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
+        Err(err) => {
+            errors.extend(err.flatten());
+            None
+        }
     };
-    Ok((Site::build(config, content, bodies)?, templates))
+    let templates = templates.map_err(|e| errors.extend(e.flatten())).ok();
+    Loaded {
+        site,
+        templates,
+        errors,
+    }
+}
+
+/// Loads and renders whatever can be, then fails with every error found
+/// (`earlier` ones, from site.toml, first in their file's place), sorted by
+/// file and position; `store` gets each rendered file.
+fn render_checked(
+    config: &Config,
+    bodies: Bodies,
+    earlier: Vec<Error>,
+    store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
+) -> Result<Site> {
+    let loaded = load_all(config, bodies);
+    let mut errors = earlier;
+    errors.extend(loaded.errors);
+    if let (Some(site), Some(templates)) = (&loaded.site, &loaded.templates) {
+        if let Err(err) = render_and_store(config, site, templates, store) {
+            errors.extend(err.flatten());
+        }
+    }
+    Error::collect(crate::error::sorted(errors))?;
+    Ok(loaded.site.expect("a load without errors has a site"))
 }
 
 /// Builds the site and writes it to the configured output folder. Each file
@@ -144,14 +221,13 @@ fn load(config: &Config, bodies: Bodies) -> Result<(Site, Templates)> {
 /// the whole site waits in memory; the staging folder replaces the old
 /// output only once everything has succeeded, and is removed otherwise.
 /// The [`Built`] it returns has an empty `output`.
-pub fn build(config: &Config) -> Result<Built> {
+pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     let started = Instant::now();
-    let (site, templates) = load(config, Bodies::Drop)?;
     let staging = Staging::create(&config.output_dir, &config.root)?;
     // The paths written, to count the files: a static file may replace a
     // generated one.
     let written = Mutex::new(HashSet::new());
-    render_and_store(config, &site, &templates, &|path, bytes| {
+    let site = render_checked(config, Bodies::Drop, earlier, &|path, bytes| {
         staging.write(&path, bytes)?;
         written
             .lock()
@@ -159,15 +235,18 @@ pub fn build(config: &Config) -> Result<Built> {
             .insert(path);
         Ok(())
     })?;
-    staging.finish()?;
+    let written: Vec<String> = written
+        .into_inner()
+        .expect("the lock is free once rendering ends")
+        .into_iter()
+        .collect();
+    let files = written.len();
+    let replaced = staging.finish(written)?;
     Ok(Built {
-        warnings: site.warnings.clone(),
+        warnings: site.warnings.iter().cloned().chain(replaced).collect(),
         site,
         output: Output::default(),
-        files: written
-            .into_inner()
-            .expect("the lock is free once rendering ends")
-            .len(),
+        files,
         elapsed: started.elapsed(),
     })
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::error::{
     line_column, plain_types, unknown_field, unknown_key_help, Diagnostic, Error, Result,
@@ -66,6 +67,8 @@ pub struct MarkdownOptions {
     pub tasklists: bool,
     /// Adds `rel="noopener" target="_blank"` to links that leave the site.
     pub external_links_new_tab: bool,
+    /// Publishes raw HTML written in Markdown as it is; `false` drops it.
+    pub raw_html: bool,
 }
 
 impl Default for MarkdownOptions {
@@ -77,6 +80,7 @@ impl Default for MarkdownOptions {
             strikethrough: true,
             tasklists: true,
             external_links_new_tab: false,
+            raw_html: true,
         }
     }
 }
@@ -121,25 +125,25 @@ pub struct Config {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    title: Spanned<String>,
     #[serde(default)]
     description: String,
-    base_url: String,
+    base_url: Spanned<String>,
     #[serde(default = "default_language")]
-    language: String,
+    language: Spanned<String>,
     theme: Option<String>,
     #[serde(default = "default_output")]
     output_dir: PathBuf,
     #[serde(default)]
     markdown: MarkdownOptions,
     #[serde(default)]
-    channels: IndexMap<String, RawChannel>,
+    channels: IndexMap<Spanned<String>, RawChannel>,
     #[serde(default)]
-    situations: IndexMap<String, RawLabel>,
+    situations: IndexMap<Spanned<String>, RawLabel>,
     #[serde(default)]
-    relationships: IndexMap<String, RawLabel>,
+    relationships: IndexMap<Spanned<String>, RawLabel>,
     #[serde(default)]
-    taxonomies: IndexMap<String, RawLabel>,
+    taxonomies: IndexMap<Spanned<String>, RawLabel>,
     #[serde(default)]
     feed: RawFeed,
     #[serde(default)]
@@ -152,7 +156,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawChannel {
     label: String,
-    limit: Option<usize>,
+    limit: Option<Spanned<usize>>,
     note: Option<String>,
 }
 
@@ -189,8 +193,8 @@ impl Default for RawSearch {
     }
 }
 
-fn default_language() -> String {
-    "en".to_string()
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".to_string())
 }
 
 fn default_output() -> PathBuf {
@@ -214,50 +218,105 @@ impl Config {
         Config::parse(root, &path, &source, overrides)
     }
 
+    /// Reads `site.toml` as [`Config::load`] does, but keeps going past a
+    /// bad value: the config comes back with a stand-in for it and the
+    /// error beside it, so that a build can report the rest of the site's
+    /// mistakes in the same run. Only a file that cannot be read as a
+    /// whole (missing, not TOML, a wrong type) fails here.
+    pub fn load_lenient(root: &Path, overrides: &Overrides) -> Result<(Config, Vec<Error>)> {
+        let path = root.join(FILE_NAME);
+        if !path.is_file() {
+            // The same error as `load`'s.
+            return Config::load(root, overrides).map(|c| (c, Vec::new()));
+        }
+        let source = crate::fs::read_text(&path)?;
+        Config::parse_lenient(root, &path, &source, overrides)
+    }
+
     /// Parses the text of a `site.toml` found at `path`.
     pub fn parse(root: &Path, path: &Path, source: &str, overrides: &Overrides) -> Result<Config> {
+        let (config, errors) = Config::parse_lenient(root, path, source, overrides)?;
+        Error::collect(errors)?;
+        Ok(config)
+    }
+
+    /// Parses the text of a `site.toml`, as [`Config::load_lenient`] does.
+    /// Every position comes from the TOML parser's spans.
+    pub fn parse_lenient(
+        root: &Path,
+        path: &Path,
+        source: &str,
+        overrides: &Overrides,
+    ) -> Result<(Config, Vec<Error>)> {
         let raw: RawConfig =
             toml::from_str(source).map_err(|err| toml_error(path, source, &err))?;
-        let at_key = |key: &str, message: String| locate_key(path, source, key, message);
-
-        let base_url = overrides.base_url.clone().unwrap_or(raw.base_url);
-        let (base_url, base_path) =
-            normalize_base_url(&base_url).map_err(|message| at_key("base_url", message))?;
-        if raw.title.trim().is_empty() {
-            return Err(at_key("title", "`title` must not be empty".into()));
-        }
+        let at = |span: std::ops::Range<usize>, message: String| -> Error {
+            at_span(path, source, span, message)
+        };
         let mut errors = Vec::new();
+
+        let (base_url, base_path) = match &overrides.base_url {
+            Some(url) => normalize_base_url(url).unwrap_or_else(|message| {
+                errors.push(Error::with_help(
+                    format!(
+                        "--base-url: {}",
+                        message.replace("`base_url`", "the base URL")
+                    ),
+                    "give an absolute URL such as https://example.org/guide/",
+                ));
+                placeholder_base_url()
+            }),
+            None => normalize_base_url(raw.base_url.get_ref()).unwrap_or_else(|message| {
+                errors.push(at(raw.base_url.span(), message));
+                placeholder_base_url()
+            }),
+        };
+        if raw.title.get_ref().trim().is_empty() {
+            errors.push(at(raw.title.span(), "`title` must not be empty".into()));
+        }
+        let language = match check_language(raw.language.get_ref()) {
+            Ok(tag) => tag,
+            Err(message) => {
+                errors.push(
+                    at(raw.language.span(), message)
+                        .help("use a BCP 47 language tag such as `en`, `en-GB`, `es` or `pt-BR`"),
+                );
+                default_language().into_inner()
+            }
+        };
         let mut channels = Vec::new();
         for (id, channel) in raw.channels {
-            if let Err(message) = check_id(&id) {
-                errors.push(at_key(&format!("[channels.{id}]"), message));
+            if let Err(message) = check_id(id.get_ref()) {
+                // Left out, so that no script is told it meant this id.
+                errors.push(at(id.span(), message));
+                continue;
             }
-            if channel.limit == Some(0) {
-                errors.push(at_key(
-                    "limit",
+            let id = id.into_inner();
+            if let Some(limit) = channel.limit.as_ref().filter(|l| *l.get_ref() == 0) {
+                errors.push(at(
+                    limit.span(),
                     format!("channel `{id}` has a limit of 0; leave `limit` out for no limit"),
                 ));
             }
             channels.push(Channel {
                 id,
                 label: channel.label,
-                limit: channel.limit,
+                limit: channel.limit.map(Spanned::into_inner).filter(|&l| l > 0),
                 note: channel.note,
             });
         }
-        let situations = labels(raw.situations, "situations", &mut errors, &at_key);
-        let relationships = labels(raw.relationships, "relationships", &mut errors, &at_key);
-        let taxonomies = taxonomies(raw.taxonomies, &mut errors, &at_key);
-        Error::collect(errors)?;
+        let situations = labels(raw.situations, &mut errors, &at);
+        let relationships = labels(raw.relationships, &mut errors, &at);
+        let taxonomies = taxonomies(raw.taxonomies, &mut errors, &at);
 
         let extra = serde_json::to_value(&raw.extra).map_err(|e| Error::msg(e.to_string()))?;
-        Ok(Config {
+        let config = Config {
             root: root.to_path_buf(),
-            title: raw.title,
+            title: raw.title.into_inner(),
             description: raw.description,
             base_url,
             base_path,
-            language: raw.language,
+            language,
             theme: raw.theme,
             output_dir: overrides
                 .output_dir
@@ -272,7 +331,8 @@ impl Config {
             drafts: overrides.drafts,
             feed_limit: raw.feed.limit,
             search: raw.search.enabled,
-        })
+        };
+        Ok((config, errors))
     }
 
     /// The folder of Markdown and scripts.
@@ -298,19 +358,18 @@ impl Config {
 }
 
 fn labels(
-    raw: IndexMap<String, RawLabel>,
-    table: &str,
+    raw: IndexMap<Spanned<String>, RawLabel>,
     errors: &mut Vec<Error>,
-    at_key: &impl Fn(&str, String) -> Error,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Error,
 ) -> Vec<Label> {
     let mut labelled: Vec<(i64, Label)> = raw
         .into_iter()
         .map(|(id, raw)| {
-            if let Err(message) = check_id(&id) {
-                errors.push(at_key(&format!("[{table}.{id}]"), message));
+            if let Err(message) = check_id(id.get_ref()) {
+                errors.push(at(id.span(), message));
             }
             let label = Label {
-                id,
+                id: id.into_inner(),
                 label: raw.label,
                 description: raw.description,
             };
@@ -325,26 +384,27 @@ fn labels(
 /// not declared; a name a page key or a folder of the site already has is
 /// an error.
 fn taxonomies(
-    raw: IndexMap<String, RawLabel>,
+    raw: IndexMap<Spanned<String>, RawLabel>,
     errors: &mut Vec<Error>,
-    at_key: &impl Fn(&str, String) -> Error,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Error,
 ) -> Vec<Label> {
     for id in raw.keys() {
-        let taken = if PAGE_KEYS.contains(&id.as_str()) {
+        let name = id.get_ref().as_str();
+        let taken = if PAGE_KEYS.contains(&name) {
             Some("a front-matter key of pages")
-        } else if TAKEN_URLS.contains(&id.as_str()) {
+        } else if TAKEN_URLS.contains(&name) {
             Some("a folder of every built site")
         } else {
             None
         };
         if let Some(taken) = taken {
-            errors.push(at_key(
-                &format!("[taxonomies.{id}]"),
-                format!("a taxonomy cannot be called `{id}`: that is {taken}"),
+            errors.push(at(
+                id.span(),
+                format!("a taxonomy cannot be called `{name}`: that is {taken}"),
             ));
         }
     }
-    let mut declared = labels(raw, "taxonomies", errors, at_key);
+    let mut declared = labels(raw, errors, at);
     if !declared.iter().any(|t| t.id == TAGS) {
         declared.insert(
             0,
@@ -389,22 +449,44 @@ fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     Ok((format!("{origin}{path}"), path))
 }
 
-/// Finds where `key` is written in the file, so that a semantic error (not a
-/// TOML syntax error) still points at a line.
-fn locate_key(path: &Path, source: &str, key: &str, message: String) -> Error {
-    let found = source.lines().enumerate().find_map(|(i, line)| {
-        let trimmed = line.trim_start();
-        let is_key = trimmed.starts_with(key)
-            && trimmed[key.len()..].trim_start().starts_with(['=', ']'])
-            || trimmed == key;
-        is_key.then(|| (i + 1, line.len() - trimmed.len() + 1))
-    });
-    match found {
-        Some((line, column)) => Diagnostic::at(path, source, line, column, message)
-            .width(key.chars().count())
-            .into(),
-        None => Diagnostic::file(path, message).into(),
+/// The base URL that stands in for a bad one, so that the build can go on
+/// to report the site's other mistakes (it is never published).
+fn placeholder_base_url() -> (String, String) {
+    ("http://localhost/".to_string(), "/".to_string())
+}
+
+/// A validated BCP 47 language tag (`en`, `en-GB`, `zh-Hant-TW`), in its
+/// canonical case. It names files of the search index, so nothing but a
+/// well-formed, registered tag gets through.
+fn check_language(tag: &str) -> Result<String, String> {
+    if tag.is_empty() || !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(format!(
+            "`language` must be a BCP 47 language tag, not `{tag}`: it may hold only letters, digits and `-`"
+        ));
     }
+    let parsed = language_tags::LanguageTag::parse(tag)
+        .map_err(|e| format!("`language` must be a BCP 47 language tag, not `{tag}`: {e}"))?;
+    parsed
+        .validate()
+        .map_err(|e| format!("`language` `{tag}` is not a registered language tag: {e}"))?;
+    Ok(parsed
+        .canonicalize()
+        .map_or_else(|_| parsed.to_string(), |t| t.to_string()))
+}
+
+/// A located error at a span of site.toml, as the TOML parser gave it.
+fn at_span(path: &Path, source: &str, span: std::ops::Range<usize>, message: String) -> Error {
+    if span.is_empty() && span.start == 0 {
+        // A default value (`language` left out): there is no place to show.
+        return Diagnostic::file(path, message).into();
+    }
+    let (line, column) = line_column(source, span.start);
+    let width = source
+        .get(span)
+        .map_or(1, |text| text.lines().next().unwrap_or("").chars().count());
+    Diagnostic::at(path, source, line, column, message)
+        .width(width.clamp(1, 60))
+        .into()
 }
 
 fn toml_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
@@ -544,7 +626,90 @@ mod tests {
             d.message,
             "channel `x` has a limit of 0; leave `limit` out for no limit"
         );
-        assert_eq!(d.position, Some((5, 1)));
+        // At the value, as the TOML parser placed it.
+        assert_eq!(d.position, Some((5, 9)));
+    }
+
+    #[test]
+    fn each_bad_value_is_placed_at_its_own_table() {
+        // The same key in two tables: the second table's value is the bad one.
+        let source = format!(
+            "{MINIMAL}[channels.a]\nlabel = \"A\"\nlimit = 5\n[channels.b]\nlabel = \"B\"\nlimit = 0\n"
+        );
+        let d = parse(&source).unwrap_err().diagnostic().unwrap().clone();
+        assert_eq!(d.position, Some((8, 9)), "{d}");
+        let source = format!(
+            "{MINIMAL}[situations.ok]\nlabel = \"A\"\n[situations.Not-Ok]\nlabel = \"B\"\n"
+        );
+        let d = parse(&source).unwrap_err().diagnostic().unwrap().clone();
+        assert_eq!(d.position, Some((5, 13)), "{d}");
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_in_one_pass() {
+        let source = "title = \" \"\nbase_url = \"example.org\"\nlanguage = \"en_GB\"\n\
+                      [channels.x]\nlabel = \"X\"\nlimit = 0\n[relationships.Boss]\nlabel = \"B\"\n";
+        let (config, errors) = Config::parse_lenient(
+            Path::new("."),
+            Path::new("site.toml"),
+            source,
+            &Overrides::default(),
+        )
+        .unwrap();
+        let places: Vec<_> = errors
+            .iter()
+            .map(|e| e.diagnostic().unwrap().position.unwrap())
+            .collect();
+        assert_eq!(
+            places,
+            [(2, 12), (1, 9), (3, 12), (6, 9), (7, 16)],
+            "{errors:?}"
+        );
+        // Stand-ins let the rest of the build run; it is never published.
+        assert_eq!(config.base_url, "http://localhost/");
+        assert_eq!(config.language, "en");
+    }
+
+    #[test]
+    fn the_language_is_a_bcp_47_tag() {
+        for good in ["en", "en-GB", "es-419", "zh-Hant-TW", "pt-br"] {
+            let config = parse(&format!("language = \"{good}\"\n{MINIMAL}")).unwrap();
+            assert!(config.language.eq_ignore_ascii_case(good), "{good}");
+        }
+        assert_eq!(
+            parse(&format!("language = \"pt-br\"\n{MINIMAL}"))
+                .unwrap()
+                .language,
+            "pt-BR"
+        );
+        let long = "x".repeat(40);
+        for bad in [
+            "../../x",
+            "en_GB",
+            "",
+            "english-language",
+            "en-",
+            &long,
+            "a/b",
+            "12",
+        ] {
+            let err = parse(&format!("language = \"{bad}\"\n{MINIMAL}")).unwrap_err();
+            let d = err.diagnostic().unwrap_or_else(|| panic!("{bad}: {err}"));
+            assert_eq!(d.position, Some((1, 12)), "{bad}");
+            assert!(d.message.contains("`language`"), "{bad}: {}", d.message);
+        }
+    }
+
+    #[test]
+    fn a_bad_base_url_from_the_command_line_is_not_blamed_on_the_file() {
+        let overrides = Overrides {
+            base_url: Some("localhost:1111".into()),
+            ..Overrides::default()
+        };
+        let err =
+            Config::parse(Path::new("."), Path::new("site.toml"), MINIMAL, &overrides).unwrap_err();
+        assert!(err.diagnostic().is_none(), "{err}");
+        assert!(err.to_string().starts_with("--base-url: "), "{err}");
     }
 
     #[test]
@@ -579,7 +744,7 @@ mod tests {
                 d.message,
                 format!("a taxonomy cannot be called `{id}`: that is {why}")
             );
-            assert_eq!(d.position, Some((3, 1)));
+            assert_eq!(d.position, Some((3, 13)));
         }
         let err = parse(&format!("{MINIMAL}[taxonomies.Big]\nlabel = \"X\"\n")).unwrap_err();
         assert!(err.to_string().contains("`Big` is not a valid id"), "{err}");

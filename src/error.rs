@@ -92,7 +92,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.message)?;
+        // Messages quote sources too (a key, a value): no control characters.
+        let (message, _) = escape_controls(&self.message.replace('\n', "\u{0}"), 1);
+        writeln!(f, "{}", message.replace("\\u{0}", "\n"))?;
         let path = display_path(&self.path);
         let Some((line, column)) = self.position else {
             write!(f, " --> {path}")?;
@@ -106,6 +108,7 @@ impl fmt::Display for Diagnostic {
         write!(f, "{pad}--> {path}:{line}:{column}")?;
         if let Some(text) = &self.line_text {
             let (text, column) = window(text, column);
+            let (text, column) = escape_controls(&text, column);
             let before: String = text
                 .chars()
                 .take(column - 1)
@@ -145,6 +148,27 @@ fn window(text: &str, column: usize) -> (String, usize) {
         shown.push('…');
     }
     (shown, column)
+}
+
+/// Shows the control characters of a quoted source line (below 0x20 but
+/// tab, and DEL) escaped, `\u{1b}`, so that a file cannot move the cursor,
+/// colour or clear the terminal it is reported in; returns the column of the
+/// same character in the escaped text.
+fn escape_controls(text: &str, column: usize) -> (String, usize) {
+    let mut shown = String::with_capacity(text.len());
+    let mut shifted = column;
+    for (i, c) in text.chars().enumerate() {
+        if (c < ' ' && c != '\t') || c == '\u{7f}' {
+            let escaped = format!("\\u{{{:x}}}", c as u32);
+            if i + 1 < column {
+                shifted += escaped.chars().count() - 1;
+            }
+            shown.push_str(&escaped);
+        } else {
+            shown.push(c);
+        }
+    }
+    (shown, shifted)
 }
 
 /// Shows a path the way a user typed it: without a leading `./`.
@@ -212,6 +236,15 @@ impl Error {
         }
     }
 
+    /// Adds a hint on what to do to a located error or a message.
+    pub fn help(self, help: impl Into<String>) -> Self {
+        match self {
+            Error::Located(d) => d.help(help).into(),
+            Error::Message { message, .. } => Error::with_help(message, help),
+            other => other,
+        }
+    }
+
     /// The individual errors inside, flattened.
     pub fn flatten(self) -> Vec<Error> {
         match self {
@@ -237,6 +270,61 @@ impl From<Diagnostic> for Error {
 
 /// The result type of guide.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Errors in file order: by path, then line and column (a whole-file error
+/// first in its file); errors without a file keep their place at the front.
+pub fn sorted(mut errors: Vec<Error>) -> Vec<Error> {
+    fn key(error: &Error) -> Option<(PathBuf, usize, usize)> {
+        match error {
+            Error::Located(d) => {
+                let (line, column) = d.position.unwrap_or((0, 0));
+                Some((d.path.clone(), line, column))
+            }
+            Error::Io { path, .. } => Some((path.clone(), 0, 0)),
+            // Tera's reports carry their place as ` --> file:line:column`.
+            Error::Message { message, .. } => {
+                let place = message
+                    .lines()
+                    .find_map(|l| l.trim_start().strip_prefix("--> "))?;
+                let mut parts = place.rsplitn(3, ':');
+                let column = parts.next()?.trim().parse().ok()?;
+                let line = parts.next()?.parse().ok()?;
+                Some((PathBuf::from(parts.next()?), line, column))
+            }
+            Error::Many(_) => None,
+        }
+    }
+    errors = errors.into_iter().flat_map(Error::flatten).collect();
+    errors.sort_by_cached_key(key);
+    errors
+}
+
+/// Runs one stage of the pipeline, turning a panic inside it (a bug of
+/// guide's, or of a crate it uses, Pagefind included) into an error that
+/// names the stage, so that `build` ends with a message and exit status 1
+/// instead of an abort, and `serve` goes on to the next change.
+pub fn guard<T>(stage: &str, run: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+        .unwrap_or_else(|panic| Err(panicked(stage, panic.as_ref())))
+}
+
+/// What a caught panic said.
+pub fn panicked_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
+}
+
+/// The error for a panic caught while `stage` ran.
+pub fn panicked(stage: &str, panic: &(dyn std::any::Any + Send)) -> Error {
+    let what = panicked_message(panic);
+    Error::with_help(
+        format!("guide failed while {stage}: {what}"),
+        "this is a bug in guide, not in your site: please report it, with the file that was changed last",
+    )
+}
 
 /// A non-fatal problem: printed, counted, and fatal under `--deny-warnings`.
 pub type Warning = Diagnostic;
@@ -345,6 +433,63 @@ mod tests {
             d.to_string(),
             "unknown key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hi\n  | ^^^^^\n  = help: did you mean `title`?"
         );
+    }
+
+    #[test]
+    fn control_characters_of_a_source_are_shown_escaped() {
+        let source = "---\ntitle: \u{1b}[2Jgone\u{7f}\u{7}\tx: y\n---\n";
+        let d = Diagnostic::at("content/a.md", source, 2, 19, "unknown key `\u{1b}[31mx`");
+        let shown = d.to_string();
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{7f}'),
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown,
+            "unknown key `\\u{1b}[31mx`\n --> content/a.md:2:19\n  |\n2 | title: \\u{1b}[2Jgone\\u{7f}\\u{7}\tx: y\n  |                                \t^"
+        );
+    }
+
+    #[test]
+    fn errors_are_sorted_by_file_then_place() {
+        let at =
+            |path: &str, line| -> Error { Diagnostic::at(path, "a\nb\nc\n", line, 1, "x").into() };
+        let errors = vec![
+            at("site.toml", 2),
+            Error::Many(vec![at("content/b.md", 3), at("content/b.md", 1)]),
+            Error::msg("no file"),
+            Diagnostic::file("content/a.md", "whole file").into(),
+        ];
+        let places: Vec<String> = sorted(errors)
+            .iter()
+            .map(|e| match e.diagnostic() {
+                Some(d) => format!("{}:{:?}", d.path.display(), d.position),
+                None => e.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "no file",
+                "content/a.md:None",
+                "content/b.md:Some((1, 1))",
+                "content/b.md:Some((3, 1))",
+                "site.toml:Some((2, 1))"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_panic_in_a_stage_becomes_an_error_naming_it() {
+        let err = guard::<()>("indexing", || panic!("slice index 40 out of range")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("guide failed while indexing: slice index 40 out of range"),
+            "{err}"
+        );
+        let owned = guard::<()>("rendering", || panic!("{}", String::from("owned"))).unwrap_err();
+        assert!(owned.to_string().contains("rendering: owned"), "{owned}");
+        assert_eq!(guard("fine", || Ok(3)).unwrap(), 3);
     }
 
     #[test]

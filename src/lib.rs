@@ -14,6 +14,7 @@
 pub mod error;
 pub mod escape;
 pub mod fs;
+pub mod input;
 pub mod slug;
 
 pub mod build;
@@ -79,8 +80,8 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
                 output_dir: args.output,
                 drafts: args.drafts,
             };
-            let config = Config::load(&args.root.root, &overrides)?;
-            let built = build::build(&config)?;
+            let (config, errors) = Config::load_lenient(&args.root.root, &overrides)?;
+            let built = build::build(&config, errors)?;
             built.warnings.iter().for_each(|w| terminal.warn(w));
             terminal.say(&built.summary("Built"));
             Ok(())
@@ -90,8 +91,8 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
                 drafts: args.drafts,
                 ..Overrides::default()
             };
-            let config = Config::load(&args.root.root, &overrides)?;
-            let built = build::render_site(&config)?;
+            let (config, errors) = Config::load_lenient(&args.root.root, &overrides)?;
+            let built = build::render_site(&config, errors)?;
             let warnings: Vec<error::Warning> = built
                 .warnings
                 .iter()

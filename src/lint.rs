@@ -121,6 +121,12 @@ pub fn check(config: &Config, site: &Site, output: &Output) -> Vec<Warning> {
                 }
             }
         }
+        for raw in &source.rendered.raw {
+            let message = format!("raw HTML: {} is published as written", raw.what);
+            warnings.push(locate(site, source.target, raw.offset, message).help(
+                "readers' browsers run it; if that is not meant, remove it, or set `raw_html = false` under [markdown] in site.toml",
+            ));
+        }
         // A link to itself does not make a page any less of an orphan.
         found.remove(&source.target);
         linked.extend(found);

@@ -16,6 +16,14 @@ use guide::Terminal;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
+    // A panic is a bug: each stage turns one into an error naming the stage
+    // (`guide::error::guard`), which says the rest; this says where.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!("note: internal error{place}");
+    }));
     let cli = Cli::parse();
     let color = match cli.color {
         Color::Always => true,

@@ -50,6 +50,20 @@ pub struct Rendered {
     pub links: Vec<Link>,
     /// Images and links to local files, for `guide check` to look for.
     pub references: Vec<Reference>,
+    /// Raw HTML that runs code or embeds another page (`<script>`,
+    /// `<iframe>`, `onclick=`), published as written: `guide check` names it.
+    pub raw: Vec<Raw>,
+    /// Links and images whose URL runs code (`javascript:`): a build error.
+    pub scripted: Vec<Raw>,
+}
+
+/// A place in the Markdown text and what was found there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw {
+    /// Byte offset in the Markdown text.
+    pub offset: usize,
+    /// What it is, in words (`a <script> element`).
+    pub what: String,
 }
 
 /// An image, or a link to a local file that is not a document
@@ -104,9 +118,28 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
     let mut heading: Option<(usize, HeadingLevel, Option<CowStr<'_>>, Vec<CowStr<'_>>)> = None;
     let mut heading_text = String::new();
     let mut skipping_message = false;
+    // Inside an inline `<script>` or `<style>`: its text is code, kept as
+    // written (smart punctuation would curl its quotes).
+    let mut in_raw_code = false;
 
     for (event, range) in Parser::new_ext(markdown, parser_options(options)).into_offset_iter() {
         match event {
+            Event::Html(_) | Event::InlineHtml(_) if !options.raw_html => {}
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
+                out.raw.extend(risky_html(html, range.start));
+                if matches!(event, Event::InlineHtml(_)) {
+                    let tag = html.trim_start().to_ascii_lowercase();
+                    if tag.starts_with("<script") || tag.starts_with("<style") {
+                        in_raw_code = !tag.contains("</");
+                    } else if tag.starts_with("</script") || tag.starts_with("</style") {
+                        in_raw_code = false;
+                    }
+                }
+                events.push(event);
+            }
+            Event::Text(_) if in_raw_code => {
+                events.push(Event::InlineHtml(markdown[range].to_string().into()));
+            }
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
                 if is_message_fence(info) =>
             {
@@ -142,6 +175,12 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
                 events.push(event);
             }
             Event::Start(Tag::Image { ref dest_url, .. }) => {
+                if let Some(scheme) = scripted_url(dest_url) {
+                    out.scripted.push(Raw {
+                        offset: range.start,
+                        what: format!("an image whose URL runs code (`{scheme}`)"),
+                    });
+                }
                 if is_local_file(dest_url) {
                     out.references.push(Reference {
                         image: true,
@@ -157,6 +196,12 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
                 title,
                 id,
             }) => {
+                if let Some(scheme) = scripted_url(&dest_url) {
+                    out.scripted.push(Raw {
+                        offset: range.start,
+                        what: format!("a link whose URL runs code (`{scheme}`)"),
+                    });
+                }
                 let path = dest_url.split(['#', '?']).next().unwrap_or_default();
                 if is_local_file(&dest_url) && !is_relative_content_link(path) {
                     out.references.push(Reference {
@@ -221,6 +266,77 @@ fn count_words(text: &str) -> usize {
         in_word = !space;
     }
     count
+}
+
+/// The scheme of a URL that runs code when followed (`javascript:`,
+/// `vbscript:`, an HTML `data:` URL), read as a browser reads it: case and
+/// the tabs and line breaks inside it do not matter.
+fn scripted_url(url: &str) -> Option<&'static str> {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:text/html"]
+        .into_iter()
+        .find(|scheme| squeezed.starts_with(scheme))
+}
+
+/// The parts of a piece of raw HTML that run code or embed another page.
+fn risky_html(html: &str, offset: usize) -> Vec<Raw> {
+    let lower = html.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for element in ["script", "iframe", "object", "embed"] {
+        let open = format!("<{element}");
+        for (at, _) in lower.match_indices(&open) {
+            let next = lower[at + open.len()..].chars().next();
+            if next.is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/') {
+                found.push(Raw {
+                    offset: offset + at,
+                    what: format!(
+                        "{} <{element}> element",
+                        if element == "script" { "a" } else { "an" }
+                    ),
+                });
+            }
+        }
+    }
+    // `onclick=`, `onerror =`: an event handler attribute inside a tag.
+    let bytes = lower.as_bytes();
+    let mut in_tag = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b'o' if in_tag
+                && bytes.get(i + 1) == Some(&b'n')
+                && i > 0
+                && bytes[i - 1].is_ascii_whitespace() =>
+            {
+                let name: String = lower[i..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                let rest = lower[i + name.len()..].trim_start();
+                if name.len() > 2 && rest.starts_with('=') {
+                    found.push(Raw {
+                        offset: offset + i,
+                        what: format!("an `{name}` attribute"),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    for (at, _) in lower.match_indices("javascript:") {
+        found.push(Raw {
+            offset: offset + at,
+            what: "a `javascript:` URL".to_string(),
+        });
+    }
+    found.sort_by_key(|r| r.offset);
+    found
 }
 
 /// Rewrites an internal link to its URL, recording it; other links pass.
@@ -385,6 +501,105 @@ mod tests {
             resolve: &resolve,
         };
         render(markdown, &MarkdownOptions::default(), &links)
+    }
+
+    fn render_options(markdown: &str, options: &MarkdownOptions) -> Rendered {
+        let resolve = |_: &str| None;
+        let links = Links {
+            dir: "",
+            resolve: &resolve,
+        };
+        render(markdown, options, &links)
+    }
+
+    #[test]
+    fn links_and_images_that_run_code_are_found_however_written() {
+        for written in [
+            "[a](javascript:alert(1))",
+            "[a](JavaScript:alert(1))",
+            "[a](<java\tscript:x>)",
+            "[a](<  javascript:x>)",
+            "![i](vbscript:x)",
+            "[a](data:text/html;base64,PHNjcmlwdD4=)",
+            "[a][r]\n\n[r]: javascript:x",
+        ] {
+            let r = render_with(written, &[]);
+            assert_eq!(r.scripted.len(), 1, "{written:?}: {:?}", r.scripted);
+            assert_eq!(
+                r.scripted[0].offset,
+                written.find(['[', '!']).unwrap(),
+                "{written:?}"
+            );
+        }
+        for fine in [
+            "[a](https://e.org/javascript:x)",
+            "[a](java.md)",
+            "[a](data:image/png;base64,AA)",
+        ] {
+            assert!(render_with(fine, &[]).scripted.is_empty(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn raw_html_that_runs_code_is_found() {
+        let r = render_with(
+            "<script>x()</script>\n\nText <IFRAME src=a></IFRAME> <img src=x onError = \"y\"> <a href=\"javascript:z\">z</a>\n\n<object data=x></object>\n",
+            &[],
+        );
+        let what: Vec<&str> = r.raw.iter().map(|r| r.what.as_str()).collect();
+        assert_eq!(
+            what,
+            [
+                "a <script> element",
+                "an <iframe> element",
+                "an `onerror` attribute",
+                "a `javascript:` URL",
+                "an <object> element"
+            ]
+        );
+        // Words that only look like it: no element, no attribute.
+        let calm = render_with(
+            "<p class=\"scripture\">once = twice</p> <b>one=1</b>\n",
+            &[],
+        );
+        assert!(calm.raw.is_empty(), "{:?}", calm.raw);
+    }
+
+    #[test]
+    fn raw_html_can_be_switched_off() {
+        let options = MarkdownOptions {
+            raw_html: false,
+            ..MarkdownOptions::default()
+        };
+        let r = render_options(
+            "<div onclick=\"x\">a</div>\n\nSay <b>hi</b> <script>x()</script>.\n",
+            &options,
+        );
+        assert!(
+            !r.html.contains('<') || !r.html.contains("<b>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("script"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert!(r.html.contains("Say"), "{}", r.html);
+    }
+
+    #[test]
+    fn smart_punctuation_leaves_inline_code_of_raw_html_alone() {
+        let r = render_with("Say <script>var a = \"it's\";</script> \"hi\".\n", &[]);
+        assert!(
+            r.html.contains("<script>var a = \"it's\";</script>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("\u{201c}hi\u{201d}"), "{}", r.html);
+        let style = render_with(
+            "A <style>p::after { content: \"--\" }</style> b -- c\n",
+            &[],
+        );
+        assert!(style.html.contains("content: \"--\""), "{}", style.html);
+        assert!(style.html.contains('\u{2013}'), "{}", style.html);
     }
 
     #[test]

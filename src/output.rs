@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::error::{display_path, Error, Result};
+use crate::error::{display_path, Error, Result, Warning};
 
 /// The name of the file that marks a folder as guide's own output.
 pub const MARKER: &str = ".guide-output";
@@ -58,13 +58,14 @@ impl Output {
         self.files.is_empty()
     }
 
-    /// Writes the whole output to `target` through a [`Staging`] folder.
-    pub fn write(&self, target: &Path, site_root: &Path) -> Result<()> {
+    /// Writes the whole output to `target` through a [`Staging`] folder,
+    /// returning the warnings of [`Staging::finish`].
+    pub fn write(&self, target: &Path, site_root: &Path) -> Result<Vec<Warning>> {
         let staging = Staging::create(target, site_root)?;
         self.files
             .par_iter()
             .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
-        staging.finish()
+        staging.finish(self.files.keys().map(|k| k.to_string()).collect())
     }
 }
 
@@ -106,10 +107,6 @@ impl Staging {
             finished: false,
         };
         crate::fs::create_dir_all(&staging.dir)?;
-        crate::fs::write(
-            &staging.dir.join(MARKER),
-            b"This folder is written by guide and replaced on every build.\n",
-        )?;
         Ok(staging)
     }
 
@@ -124,10 +121,29 @@ impl Staging {
     }
 
     /// Puts the new output in the target's place and removes the old one.
-    pub fn finish(mut self) -> Result<()> {
+    /// `written` lists every file of the new output: they go into guide's
+    /// marker, so that the next build can tell the files it wrote from files
+    /// put in the output by hand (`CNAME`, `.well-known/`), which the new
+    /// output does not have: each of those is named in a warning, since the
+    /// swap removes it. An old output that cannot be removed (a read-only
+    /// folder) is found before the swap, and stays in place.
+    pub fn finish(mut self, mut written: Vec<String>) -> Result<Vec<Warning>> {
+        written.sort_unstable();
+        let mut marker = String::from(MARKER_TEXT);
+        for path in &written {
+            marker.push_str(path);
+            marker.push('\n');
+        }
+        crate::fs::write(&self.dir.join(MARKER), marker.as_bytes())?;
+        let warnings = if self.target.is_dir() {
+            check_removable(&self.target)?;
+            hand_placed(&self.target, &written)
+        } else {
+            Vec::new()
+        };
         let swapped = swap_in(&self.dir, &self.target);
         self.finished = swapped.is_ok();
-        swapped
+        swapped.map(|()| warnings)
     }
 }
 
@@ -137,6 +153,77 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The first lines of guide's marker; the paths written follow, one a line.
+const MARKER_TEXT: &str = "This folder is written by guide and replaced on every build.\n\
+Keep files of your own in static/: anything else here is removed.\n\
+files:\n";
+
+/// Refuses to go on when the old output cannot be removed after the swap
+/// (a folder in it is read-only), which would leave both sites on disk.
+fn check_removable(target: &Path) -> Result<()> {
+    for entry in walkdir::WalkDir::new(target).into_iter().flatten() {
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        if rustix::fs::access(entry.path(), rustix::fs::Access::WRITE_OK).is_err() {
+            return Err(Error::with_help(
+                format!(
+                    "cannot replace `{}`: `{}` is read-only, so the old site could not be removed",
+                    display_path(target),
+                    display_path(entry.path())
+                ),
+                format!(
+                    "make it writable (`chmod -R u+w {}`), or build elsewhere with --output; nothing was changed",
+                    display_path(target)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The files of the old output that no build wrote: put there by hand.
+/// Only an output whose marker lists its files can tell; an older marker
+/// says nothing.
+fn hand_placed(target: &Path, written: &[String]) -> Vec<Warning> {
+    let Ok(marker) = std::fs::read_to_string(target.join(MARKER)) else {
+        return Vec::new();
+    };
+    let Some((_, listed)) = marker.split_once("files:\n") else {
+        return Vec::new();
+    };
+    let built: std::collections::HashSet<&str> = listed.lines().collect();
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(target)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.depth() == 0 || entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(target) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if relative == MARKER || built.contains(relative.as_str()) {
+            continue;
+        }
+        let kept = written.binary_search(&relative).is_ok();
+        let message = if kept {
+            format!("`{relative}` was put in the output by hand; the build replaces it")
+        } else {
+            format!("`{relative}` was put in the output by hand; this build removes it")
+        };
+        found.push(
+            crate::error::Diagnostic::file(entry.path(), message).help(format!(
+                "the output is rebuilt from the sources each time: keep the file in static/{relative}"
+            )),
+        );
+    }
+    found
 }
 
 /// Removes the staging folders of earlier builds into `parent/name` that were

@@ -51,6 +51,8 @@ pub enum SearchError {
     Files(String),
     #[error("the rendered page `{0}` is missing from the output")]
     Missing(String),
+    #[error("Pagefind failed: {0} (a bug; please report it)")]
+    Panic(String),
 }
 
 impl From<SearchError> for crate::error::Error {
@@ -303,9 +305,11 @@ impl Indexer {
     /// Waits for the index: the files of [`Pages::index`].
     pub fn finish(self) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         drop(self.pages);
-        self.thread
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        self.thread.join().unwrap_or_else(|panic| {
+            Err(SearchError::Panic(crate::error::panicked_message(
+                panic.as_ref(),
+            )))
+        })
     }
 }
 
@@ -474,11 +478,19 @@ mod tests {
     /// moving the pages (`add_html_files` and `into_files`, from guide's
     /// patch of Pagefind: `vendor/pagefind/PATCHES.md`).
     fn pagefind_files(pages: &[(&str, String)], batch: bool) -> BTreeMap<String, Vec<u8>> {
+        pagefind_files_in("en", pages, batch)
+    }
+
+    fn pagefind_files_in(
+        language: &str,
+        pages: &[(&str, String)],
+        batch: bool,
+    ) -> BTreeMap<String, Vec<u8>> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
         let config = PagefindServiceConfig::builder()
-            .force_language("en".into())
+            .force_language(language.into())
             .build();
         let files = runtime.block_on(async {
             let mut index = PagefindIndex::new(Some(config)).unwrap();
@@ -505,6 +517,38 @@ mod tests {
             .into_iter()
             .map(|f| (f.filename.to_string_lossy().into_owned(), f.contents))
             .collect()
+    }
+
+    #[test]
+    fn a_long_language_tag_is_indexed() {
+        // A valid BCP 47 tag of 40 bytes: Pagefind 1.6.0 cut its hashes past
+        // their end for any language over 32 bytes, and panicked.
+        let language = "en-GB-x-abcdefgh-abcdefgh-abcdefgh-abcde";
+        assert_eq!(language.len(), 40);
+        let pages: Vec<(String, String)> = (0..40)
+            .map(|n| {
+                let html = format!(
+                    "<html lang=\"en\"><head><title>P{n}</title></head><body data-pagefind-filter=\"kind:k{n}\">\
+                     <main data-pagefind-body><h1>P{n}</h1><p>word{n} shared</p></main></body></html>"
+                );
+                (format!("/p{n}/"), html)
+            })
+            .collect();
+        let pages: Vec<(&str, String)> =
+            pages.iter().map(|(u, h)| (u.as_str(), h.clone())).collect();
+        let files = pagefind_files_in(language, &pages, true);
+        let fragments = files.keys().filter(|f| f.starts_with("fragment/")).count();
+        assert_eq!(fragments, 40, "{:?}", files.keys().collect::<Vec<_>>());
+        // A short tag's file names are what they were before the patch.
+        let short = pagefind_files_in("en", &pages, true);
+        assert!(
+            short
+                .keys()
+                .filter(|f| f.starts_with("fragment/"))
+                .all(|f| f.len() == "fragment/en_".len() + 7 + ".pf_fragment".len()),
+            "{:?}",
+            short.keys().collect::<Vec<_>>()
+        );
     }
 
     #[test]

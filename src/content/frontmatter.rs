@@ -121,6 +121,44 @@ pub fn parse_seeded<T: Default, S: for<'de> DeserializeSeed<'de, Value = T>>(
         .map_err(|err| yaml_error(path, source, split.yaml_line, Yaml::FrontMatter, &err).into())
 }
 
+/// Moves an error that serde_yaml placed at the start of the front matter
+/// (where the errors of guide's own checks of a value land: a slug without
+/// letters, a term without a URL) to the line of `key`, the key whose value
+/// was being read.
+pub fn at_key(
+    err: crate::error::Error,
+    source: &str,
+    split: &Split<'_>,
+    key: &str,
+) -> crate::error::Error {
+    let crate::error::Error::Located(diagnostic) = err else {
+        return err;
+    };
+    let at_start = diagnostic.position == Some((split.yaml_line, 1));
+    let found = source
+        .lines()
+        .enumerate()
+        .skip(split.yaml_line - 1)
+        .take(split.yaml.lines().count())
+        .find(|(_, line)| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        });
+    match found {
+        Some((i, line)) if at_start && !key.is_empty() && i + 1 != split.yaml_line => {
+            let value = line[key.len()..].trim_start()[1..].trim_start();
+            let column = line.len() - value.len() + 1;
+            let moved = Diagnostic {
+                position: Some((i + 1, column.min(line.len() + 1))),
+                line_text: Some(line.trim_end_matches('\r').to_string()),
+                ..*diagnostic
+            };
+            moved.into()
+        }
+        _ => crate::error::Error::Located(diagnostic),
+    }
+}
+
 /// Parses `yaml`, which starts on line `first_line` of `source` (the whole
 /// file), into `T`: the one call of serde_yaml, behind a guard against
 /// runaway nesting.

@@ -41,6 +41,10 @@ impl FrontMatter {
 /// their ids are keys too.
 pub struct FrontMatterSeed<'a> {
     pub taxonomies: Vec<&'a str>,
+    /// Set to each key before its value is read, so that an error serde_yaml
+    /// places at the start of the mapping (our own checks' errors) can be
+    /// moved to the key's line ([`super::frontmatter::at_key`]).
+    pub reading: Option<&'a std::cell::RefCell<String>>,
 }
 
 impl<'de> DeserializeSeed<'de> for FrontMatterSeed<'_> {
@@ -68,6 +72,9 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
             if seen.contains(&key) {
                 return Err(A::Error::custom(format!("duplicate field `{key}`")));
             }
+            if let Some(reading) = self.reading {
+                reading.replace(key.clone());
+            }
             match key.as_str() {
                 "title" => meta.title = map.next_value()?,
                 "description" => meta.description = map.next_value()?,
@@ -78,10 +85,15 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
                 "slug" => meta.slug = map.next_value()?,
                 "aliases" => meta.aliases = map.next_value()?,
                 "template" => meta.template = map.next_value()?,
-                "extra" => meta.extra = map.next_value()?,
+                "extra" => meta.extra = map.next_value::<UniqueMap>()?.0,
                 // KeySeed let through only page keys and taxonomies.
                 _ => {
                     let terms: Vec<String> = map.next_value()?;
+                    if let Some(name) = terms.iter().find(|t| slugify(t).is_empty()) {
+                        return Err(A::Error::custom(format!(
+                            "the {key} term `{name}` has no letters or digits to make a URL from"
+                        )));
+                    }
                     meta.terms.insert(key.clone(), terms);
                 }
             }
@@ -137,6 +149,7 @@ impl<'de> Deserialize<'de> for FrontMatter {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         FrontMatterSeed {
             taxonomies: vec![crate::config::TAGS],
+            reading: None,
         }
         .deserialize(deserializer)
     }
@@ -179,5 +192,109 @@ impl<'de> Deserialize<'de> for Alias {
             )));
         }
         Ok(Alias(text))
+    }
+}
+
+/// A mapping (`extra:`) in which no key is written twice, at any depth:
+/// serde_yaml lets the last of two equal keys win in a free-form map, and a
+/// typo must not silently replace a value.
+struct UniqueMap(serde_json::Map<String, serde_json::Value>);
+
+impl<'de> Deserialize<'de> for UniqueMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match deserializer.deserialize_any(UniqueValue)? {
+            serde_json::Value::Object(map) => Ok(UniqueMap(map)),
+            other => Err(D::Error::custom(format!(
+                "extra: invalid type: {}, expected a map",
+                json_kind(&other)
+            ))),
+        }
+    }
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "sequence",
+        serde_json::Value::Object(_) => "map",
+    }
+}
+
+/// Reads any YAML value as JSON, refusing a key written twice in a mapping.
+#[derive(Clone, Copy)]
+struct UniqueValue;
+
+impl<'de> DeserializeSeed<'de> for UniqueValue {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueValue {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(items.into())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if fields.contains_key(&key) {
+                return Err(A::Error::custom(format!("duplicate field `{key}`")));
+            }
+            let value = map.next_value_seed(self)?;
+            fields.insert(key, value);
+        }
+        Ok(fields.into())
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, Warning};
 use crate::slug::slugify;
 pub use meta::{Alias, FrontMatter, FrontMatterSeed, Slug};
 
@@ -115,12 +115,23 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
-/// Everything found in `content/`.
+/// Everything found in `content/`, with every problem: a bad file is left
+/// out and its error kept, so that the rest of the build still runs and
+/// one build reports every mistake.
 #[derive(Debug, Default)]
 pub struct Content {
     pub documents: Vec<Document>,
     pub scripts: Vec<ScriptSource>,
     pub assets: Vec<Asset>,
+    /// Problems that do not stop the build (a near-Markdown file copied as is).
+    pub warnings: Vec<Warning>,
+    /// Problems that do: each bad file's.
+    pub errors: Vec<Error>,
+    /// Content paths of the pages that could not be read or parsed (links
+    /// to them are not reported again as broken).
+    pub failed: Vec<String>,
+    /// Content paths of the pages left out as drafts.
+    pub drafts: Vec<String>,
 }
 
 enum Found {
@@ -130,7 +141,8 @@ enum Found {
     Draft,
 }
 
-/// Loads everything under the site's `content/` folder.
+/// Loads everything under the site's `content/` folder. Only a missing
+/// folder is an error here; bad files are in [`Content::errors`].
 pub fn load(config: &Config) -> Result<Content> {
     let dir = config.content_dir();
     if !dir.is_dir() {
@@ -142,108 +154,53 @@ pub fn load(config: &Config) -> Result<Content> {
             "create content/_index.md for the home page",
         ));
     }
-    let (files, mut errors) = walk(&dir, &config.root)?;
+    let crate::input::Walk { files, errors } = crate::input::walk(&dir, &config.root)?;
     let found: Vec<Result<Found>> = files
         .par_iter()
         .map(|relative| load_file(config, &dir, relative))
         .collect();
-    let mut content = Content::default();
-    for result in found {
+    let mut content = Content {
+        errors,
+        ..Content::default()
+    };
+    for (result, relative) in found.into_iter().zip(files) {
         match result {
             Ok(Found::Document(d)) => content.documents.push(*d),
             Ok(Found::Script(s)) => content.scripts.push(s),
-            Ok(Found::Asset(a)) => content.assets.push(a),
-            Ok(Found::Draft) => {}
-            Err(e) => errors.extend(e.flatten()),
+            Ok(Found::Asset(a)) => {
+                content
+                    .warnings
+                    .extend(near_markdown_warning(&dir, &a.relative));
+                content.assets.push(a);
+            }
+            Ok(Found::Draft) => content.drafts.push(relative),
+            Err(e) => {
+                content.errors.extend(e.flatten());
+                content.failed.push(relative);
+            }
         }
     }
-    Error::collect(errors)?;
     Ok(content)
 }
 
-/// Whether a file name is one guide never reads: hidden files and the
-/// leftovers of editors (`.#x`, `x~`, `x.swp`, `#x#`).
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || (name.starts_with('#') && name.ends_with('#'))
-}
+/// Whether a file name is one guide never reads (see [`crate::input`]).
+pub use crate::input::is_ignored_name;
 
-/// Lists the files under `dir` as `/`-separated relative paths, sorted.
-/// Symlinks are followed only while they stay inside the site.
-fn walk(dir: &Path, root: &Path) -> Result<(Vec<String>, Vec<Error>)> {
-    let real_root = crate::fs::canonicalize(root)?;
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err.path().unwrap_or(dir).to_path_buf();
-                let diagnostic = if err.loop_ancestor().is_some() {
-                    Diagnostic::file(
-                        path,
-                        "symlink loop: this link points at a folder that contains it",
-                    )
-                    .help("remove the link, or point it at a folder beside this one")
-                } else if let Some(target) = broken_link(&path) {
-                    Diagnostic::file(
-                        &path,
-                        format!("broken symlink: `{}` does not exist", target.display()),
-                    )
-                    .help("remove the link, or point it at a file that exists")
-                } else {
-                    let message = err.io_error().map_or(err.to_string(), |e| e.to_string());
-                    let what = if path.is_dir() { "folder" } else { "file" };
-                    Diagnostic::file(path, format!("cannot read this {what}: {message}"))
-                };
-                errors.push(diagnostic.into());
-                continue;
-            }
-        };
-        if entry.path_is_symlink() {
-            let target = crate::fs::canonicalize(entry.path())?;
-            if !target.starts_with(&real_root) {
-                errors.push(
-                    Diagnostic::file(
-                        entry.path(),
-                        format!("symlink points outside the site, to `{}`", target.display()),
-                    )
-                    .help("copy the file into the site instead of linking to it")
-                    .into(),
-                );
-                continue;
-            }
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let Some(relative) = relative.to_str() else {
-            errors.push(
-                Diagnostic::file(entry.path(), "file name is not valid UTF-8")
-                    .help("rename the file; its name becomes part of a URL")
-                    .into(),
-            );
-            continue;
-        };
-        files.push(relative.replace('\\', "/"));
-    }
-    Ok((files, errors))
-}
-
-/// The target of `path` when it is a symlink to nothing.
-fn broken_link(path: &Path) -> Option<PathBuf> {
-    let target = crate::fs::read_link(path).ok()?;
-    (!crate::fs::exists(path)).then_some(target)
+/// The warning for a file whose name is close to a page's but is not one
+/// (`page.MD`, `notes.markdown`, `page.md.orig`): it is published as it is,
+/// Markdown source and front matter (a draft's too) for anyone to read.
+fn near_markdown_warning(dir: &Path, relative: &str) -> Option<Warning> {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    let page = crate::input::near_markdown(name)?;
+    Some(
+        Diagnostic::file(
+            dir.join(relative),
+            format!("`{name}` is copied as a file, not made a page"),
+        )
+        .help(format!(
+            "rename it `{page}` to make it a page, or move it out of content/ if it is not for publishing"
+        )),
+    )
 }
 
 fn load_file(config: &Config, dir: &Path, relative: &str) -> Result<Found> {
@@ -287,10 +244,13 @@ pub fn parse_document(
     check_size(&path, source.len() as u64)?;
     let split = frontmatter::split(&source)
         .map_err(|(message, help)| Diagnostic::at(&path, &source, 1, 1, message).help(help))?;
+    let reading = std::cell::RefCell::new(String::new());
     let seed = FrontMatterSeed {
         taxonomies: config.taxonomies.iter().map(|t| t.id.as_str()).collect(),
+        reading: Some(&reading),
     };
-    let meta = frontmatter::parse_seeded(&path, &source, &split, seed)?;
+    let meta = frontmatter::parse_seeded(&path, &source, &split, seed)
+        .map_err(|err| frontmatter::at_key(err, &source, &split, &reading.borrow()))?;
     let body_offset = split.body_offset;
     let kind = if name == "_index.md" {
         Kind::Section

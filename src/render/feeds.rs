@@ -300,26 +300,19 @@ pub fn render_taxonomies(
 /// Redirect pages for every alias: a meta refresh and a canonical link to
 /// the page's URL. An alias over a real page is an error.
 pub fn aliases(config: &Config, site: &Site) -> Result<Vec<(String, Vec<u8>)>> {
-    let taken: std::collections::HashMap<String, &std::path::Path> = site
-        .documents
-        .iter()
-        .map(|d| (output_path(config, &d.url), d.path.as_path()))
-        .chain(
-            site.scripts
-                .iter()
-                .map(|s| (output_path(config, &s.url), s.path.as_path())),
-        )
-        .collect();
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for document in &site.documents {
         for alias in document.meta.aliases.iter().map(|a| a.0.as_str()) {
-            let at = |message: String| -> crate::error::Diagnostic {
+            // Collisions with other outputs are the plan's to report
+            // (`render::plan`); here only an alias that is no path at all.
+            let Some(path) = alias_path(alias) else {
                 let found = document.source.lines().enumerate().find_map(|(i, line)| {
                     line.find(alias)
                         .map(|column| (i + 1, line[..column].chars().count() + 1))
                 });
-                match found {
+                let message = format!("alias `{alias}` is not a path on this site");
+                let diagnostic = match found {
                     Some((line, column)) => crate::error::Diagnostic::at(
                         &document.path,
                         &document.source,
@@ -329,27 +322,14 @@ pub fn aliases(config: &Config, site: &Site) -> Result<Vec<(String, Vec<u8>)>> {
                     )
                     .width(alias.chars().count()),
                     None => crate::error::Diagnostic::file(&document.path, message),
-                }
-            };
-            let Some(path) = alias_path(alias) else {
+                };
                 errors.push(
-                    at(format!("alias `{alias}` is not a path on this site"))
+                    diagnostic
                         .help("write aliases as site paths, such as `/old/url/`")
                         .into(),
                 );
                 continue;
             };
-            if let Some(other) = taken.get(&path) {
-                errors.push(
-                    at(format!(
-                        "alias `{alias}` is the URL of `{}`",
-                        crate::error::display_path(other)
-                    ))
-                    .help("remove the alias, or move the other page")
-                    .into(),
-                );
-                continue;
-            }
             let target = escape(&config.permalink(&document.url));
             let html = format!(
                 "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>Moved: {}</title>\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<meta name=\"robots\" content=\"noindex\"></head>\n<body><p>This page has moved to <a href=\"{target}\">{target}</a>.</p></body></html>\n",
@@ -365,7 +345,7 @@ pub fn aliases(config: &Config, site: &Site) -> Result<Vec<(String, Vec<u8>)>> {
 
 /// The output file of an alias: `/old/url/` → `old/url/index.html`,
 /// `/old.html` → `old.html`; `None` for anything that leaves the site.
-fn alias_path(alias: &str) -> Option<String> {
+pub fn alias_path(alias: &str) -> Option<String> {
     let trimmed = alias.trim().trim_start_matches('/');
     if trimmed.contains("://")
         || trimmed.split('/').any(|s| s == ".." || s == ".")

@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod plan;
 pub mod range;
 pub mod scripts;
 pub mod templates;
@@ -44,21 +45,27 @@ pub type Sink<'a> = dyn Fn(Origin, String, Vec<u8>) -> Result<()> + Sync + 'a;
 /// Renders every file of the site and hands each to `sink` as soon as it is
 /// ready, so that no page waits in memory for the others: documents and
 /// scripts in parallel, then the 404 page and the generated files, then
-/// static files and assets. A later file of the same path replaces an
-/// earlier one, as it always has (a site's own `static/robots.txt` wins over
-/// the generated one). All template errors are reported together; the first
-/// error of `sink` (a full disk) stops the render.
+/// static files and assets. Every path is claimed first, once
+/// ([`plan::plan`]): a collision is an error before anything is rendered,
+/// and a static file that replaces a generated one (`static/robots.txt`)
+/// stops that one being made. All template errors are reported together;
+/// the first error of `sink` (a full disk) stops the render.
 pub fn render_into(
     config: &Config,
     site: &Site,
     templates: &Templates,
     sink: &Sink<'_>,
 ) -> Result<()> {
+    let plan = plan::plan(config, site, templates)?;
+    let sink = &|origin: Origin, path: String, bytes: Vec<u8>| {
+        debug_assert!(plan.allows(&path), "`{path}` was written but not planned");
+        sink(origin, path, bytes)
+    };
     let documents: Vec<usize> = (0..site.documents.len()).collect();
     let scripts: Vec<usize> = (0..site.scripts.len()).collect();
     render_some_into(config, site, templates, &documents, &scripts, sink)?;
     let mut errors = Vec::new();
-    if templates.has("404.html") {
+    if templates.has("404.html") && !plan.is_replaced("404.html") {
         let mut context = Context::new();
         context.insert(
             "current_url",
@@ -75,7 +82,9 @@ pub fn render_into(
     match extras(config, site, templates, None) {
         Ok(files) => {
             for (path, bytes) in files {
-                sink(Origin::Generated, path, bytes)?;
+                if !plan.is_replaced(&path) {
+                    sink(Origin::Generated, path, bytes)?;
+                }
             }
         }
         Err(err) => errors.push(err),

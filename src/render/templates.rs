@@ -20,6 +20,9 @@ pub struct Templates {
     pub statics: Vec<(String, Vec<u8>)>,
     /// Every template's source, for [`Templates::mention`].
     sources: Vec<(String, String)>,
+    /// Where each static file comes from (output path → path from the
+    /// site root), for errors.
+    static_sources: std::collections::HashMap<String, String>,
 }
 
 impl Templates {
@@ -29,17 +32,37 @@ impl Templates {
             Some(name) => Some(theme_dir(config, name)?),
             None => None,
         };
+        let root = &config.root;
+        let mut errors = Vec::new();
         let mut sources: Vec<(String, String)> = Vec::new();
         let mut prefixes = vec!["templates/".to_string()];
         if let Some((name, dir)) = &theme_dir {
             prefixes.push(format!("themes/{name}/templates/"));
+            let prefix = format!("themes/{name}/templates");
             collect_templates(
+                root,
                 &dir.join("templates"),
-                &format!("themes/{name}/templates"),
+                &prefix,
                 &mut sources,
+                &mut errors,
             )?;
         }
-        collect_templates(&config.root.join("templates"), "templates", &mut sources)?;
+        let dir = root.join("templates");
+        collect_templates(root, &dir, "templates", &mut sources, &mut errors)?;
+        let mut statics = Vec::new();
+        let mut static_sources = std::collections::HashMap::new();
+        if let Some((name, dir)) = &theme_dir {
+            collect_files(root, &dir.join("static"), &mut statics, &mut errors)?;
+            for (path, _) in &statics {
+                static_sources.insert(path.clone(), format!("themes/{name}/static/{path}"));
+            }
+        }
+        let theirs = statics.len();
+        collect_files(root, &root.join("static"), &mut statics, &mut errors)?;
+        for (path, _) in &statics[theirs..] {
+            static_sources.insert(path.clone(), format!("static/{path}"));
+        }
+        Error::collect(errors)?;
 
         let mut tera = Tera::new();
         tera.set_fallback_prefixes(prefixes)
@@ -53,11 +76,6 @@ impl Templates {
                 _ => template_error(&e, None),
             })?;
 
-        let mut statics = Vec::new();
-        if let Some((_, dir)) = &theme_dir {
-            collect_files(&dir.join("static"), &mut statics)?;
-        }
-        collect_files(&config.root.join("static"), &mut statics)?;
         let mut seen = std::collections::HashSet::new();
         statics.reverse();
         statics.retain(|(path, _)| seen.insert(path.clone()));
@@ -66,7 +84,14 @@ impl Templates {
             tera,
             statics,
             sources,
+            static_sources,
         })
+    }
+
+    /// Where the static file published at `path` comes from, from the
+    /// site root (`static/css/site.css`, `themes/bridges/static/…`).
+    pub fn static_source(&self, path: &str) -> Option<String> {
+        self.static_sources.get(path).cloned()
     }
 
     /// Whether a template of this name exists in the site or the theme.
@@ -214,39 +239,42 @@ fn theme_dir(config: &Config, name: &str) -> Result<(String, PathBuf)> {
     ))
 }
 
-fn collect_templates(dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) -> Result<()> {
+fn collect_templates(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    out: &mut Vec<(String, String)>,
+    errors: &mut Vec<Error>,
+) -> Result<()> {
     let mut files = Vec::new();
-    collect_files(dir, &mut files)?;
+    collect_files(root, dir, &mut files, errors)?;
     for (relative, bytes) in files {
         if relative.ends_with(".html") || relative.ends_with(".xml") || relative.ends_with(".txt") {
-            let path = dir.join(&relative);
-            out.push((
-                format!("{prefix}/{relative}"),
-                crate::fs::text_from_bytes(&path, bytes)?,
-            ));
+            match crate::fs::text_from_bytes(&dir.join(&relative), bytes) {
+                Ok(text) => out.push((format!("{prefix}/{relative}"), text)),
+                Err(err) => errors.push(err),
+            }
         }
     }
     Ok(())
 }
 
-/// Reads every file under `dir` (if it exists), with `/`-separated paths.
-fn collect_files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<()> {
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry =
-            entry.map_err(|e| Error::msg(format!("cannot read `{}`: {e}", display_path(dir))))?;
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || crate::content::is_ignored_name(&name) {
-            continue;
+/// Reads every file under `dir` (if it exists), with `/`-separated paths,
+/// held to the site by [`crate::input::walk`]: a link out of the site or a
+/// hidden file is never read, and every problem goes to `errors`.
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, Vec<u8>)>,
+    errors: &mut Vec<Error>,
+) -> Result<()> {
+    let walk = crate::input::walk(dir, root)?;
+    errors.extend(walk.errors);
+    for relative in walk.files {
+        match crate::fs::read(&dir.join(&relative)) {
+            Ok(bytes) => out.push((relative, bytes)),
+            Err(err) => errors.push(err),
         }
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        out.push((relative, crate::fs::read(entry.path())?));
     }
     Ok(())
 }

@@ -11,8 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{Channel, Config, Label};
-use crate::content::{humanize, is_ignored_name, ScriptSource, SCRIPTS_DIR};
+use crate::content::{humanize, ScriptSource, SCRIPTS_DIR};
 use crate::error::{display_path, Error, Result};
+use crate::input::is_ignored_name;
 use crate::slug::slugify;
 
 mod embedded {
@@ -119,6 +120,7 @@ fn site_files(title: &str) -> [(&'static str, String); 6] {
 /// without `.md`), its folder too if needed.
 pub fn new_page(config: &Config, path: &str) -> Result<Created> {
     let relative = page_file(path)?;
+    refuse_unbuildable(config, &relative)?;
     let file = config.content_dir().join(&relative);
     refuse_existing(&file)?;
     let (dir, name) = relative.rsplit_once('/').unwrap_or(("", &relative));
@@ -337,6 +339,70 @@ fn page_file(path: &str) -> Result<String> {
         }
     }
     Ok(relative)
+}
+
+/// Refuses a page path that would not build, or would build into the
+/// wrong place: a name that is not already its own URL (spaces, capitals,
+/// punctuation), a page in the folder of a taxonomy or of the search index,
+/// or a page named like an existing section, whose URL it would take.
+fn refuse_unbuildable(config: &Config, relative: &str) -> Result<()> {
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let name = if i + 1 == parts.len() {
+            part.trim_end_matches(".md")
+        } else {
+            part
+        };
+        if name == "_index" && i + 1 == parts.len() {
+            continue;
+        }
+        let slug = slugify(name);
+        if slug != *name {
+            let mut suggested: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+            suggested[i] = slug.clone();
+            let suggested = suggested.join("/");
+            let suggested = suggested.trim_end_matches(".md");
+            let why = if slug.is_empty() {
+                format!("`{name}` has no letters or digits to make a URL from")
+            } else {
+                format!(
+                    "`{name}` is not a URL segment: file and folder names become the page's URL"
+                )
+            };
+            let help = if slug.is_empty() {
+                "use lowercase letters, digits and `-`".to_string()
+            } else {
+                format!("use lowercase letters, digits and `-`: `guide new page {suggested}`")
+            };
+            return Err(Error::with_help(why, help));
+        }
+    }
+    let first = parts[0].trim_end_matches(".md");
+    let reserved = config
+        .taxonomies
+        .iter()
+        .find(|t| t.id == first)
+        .map(|t| format!("the pages of the taxonomy `{}`", t.id))
+        .or_else(|| (first == crate::search::DIR).then(|| "the search index".to_string()));
+    if let Some(what) = reserved {
+        return Err(Error::with_help(
+            format!("/{first}/ is where guide publishes {what}, so a page cannot go there"),
+            "choose another folder",
+        ));
+    }
+    if let Some(stem) = relative.strip_suffix(".md") {
+        let folder = config.content_dir().join(stem);
+        if folder.is_dir() {
+            return Err(Error::with_help(
+                format!(
+                    "`{}` is a section folder: a page named `{stem}` would take the section's URL",
+                    display_path(&folder)
+                ),
+                format!("add a page inside it, such as `guide new page {stem}/NAME`, or edit its _index.md"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn refuse_non_empty(dir: &Path) -> Result<()> {

@@ -51,6 +51,13 @@ pub struct Partial {
     examples: IndexMap<String, String>,
 }
 
+impl Partial {
+    /// The content path of the Markdown script (`scripts/x.md`).
+    pub fn relative(&self) -> &str {
+        &self.script.relative
+    }
+}
+
 /// Whether a fenced block's info string marks a script message.
 pub fn is_message_fence(info: &str) -> bool {
     info.split_whitespace().next() == Some("message")

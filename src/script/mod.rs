@@ -136,6 +136,28 @@ pub fn length(text: &str) -> usize {
 /// Loads every script, resolves `uses:` and checks the lot, returning the
 /// scripts in order (situation, weight, title) with the warnings found.
 pub fn load(config: &Config, sources: &[ScriptSource]) -> Result<(Vec<Script>, Vec<Warning>)> {
+    let loaded = load_each(config, sources);
+    Error::collect(loaded.errors)?;
+    Ok((loaded.scripts, loaded.warnings))
+}
+
+/// What [`load_each`] made of the scripts: the good ones, and every error
+/// of the others, with the files that failed (whose links are not then
+/// reported as broken) and the drafts left out.
+#[derive(Default)]
+pub struct Loaded {
+    pub scripts: Vec<Script>,
+    pub warnings: Vec<Warning>,
+    pub errors: Vec<Error>,
+    /// Content paths (`scripts/x.yaml`) of the scripts that failed.
+    pub failed: Vec<String>,
+    /// Content paths of the scripts left out as drafts.
+    pub drafts: Vec<String>,
+}
+
+/// Loads every script as [`load`] does, keeping the good ones when others
+/// fail, so that one build reports every mistake of the site.
+pub fn load_each(config: &Config, sources: &[ScriptSource]) -> Loaded {
     let parsed: Vec<Result<from_markdown::Parsed>> = sources
         .par_iter()
         .map(|source| {
@@ -147,15 +169,18 @@ pub fn load(config: &Config, sources: &[ScriptSource]) -> Result<(Vec<Script>, V
             }
         })
         .collect();
-    let mut errors = Vec::new();
+    let mut loaded = Loaded::default();
     let mut complete = Vec::new();
     let mut pending = Vec::new();
-    for result in parsed {
+    for (result, source) in parsed.into_iter().zip(sources) {
         match result {
             Ok(from_markdown::Parsed::Complete(script)) => complete.push(*script),
             Ok(from_markdown::Parsed::Uses(partial)) => pending.push(partial),
-            Ok(from_markdown::Parsed::Draft) => {}
-            Err(err) => errors.extend(err.flatten()),
+            Ok(from_markdown::Parsed::Draft) => loaded.drafts.push(source.relative.clone()),
+            Err(err) => {
+                loaded.errors.extend(err.flatten());
+                loaded.failed.push(source.relative.clone());
+            }
         }
     }
     let templates: HashMap<String, Script> = complete
@@ -164,19 +189,29 @@ pub fn load(config: &Config, sources: &[ScriptSource]) -> Result<(Vec<Script>, V
         .map(|s| (s.slug.clone(), s.clone()))
         .collect();
     for partial in pending {
+        let relative = partial.relative().to_string();
         match partial.resolve(&templates, &complete) {
             Ok(script) => complete.push(script),
-            Err(err) => errors.extend(err.flatten()),
+            Err(err) => {
+                loaded.errors.extend(err.flatten());
+                loaded.failed.push(relative);
+            }
         }
     }
-    let mut warnings = Vec::new();
-    for script in &complete {
-        match check(config, script) {
-            Ok(mut found) => warnings.append(&mut found),
-            Err(err) => errors.extend(err.flatten()),
+    complete.retain(|script| match check(config, script) {
+        Ok(mut found) => {
+            loaded.warnings.append(&mut found);
+            true
         }
+        Err(err) => {
+            loaded.errors.extend(err.flatten());
+            loaded.failed.push(script.relative.clone());
+            false
+        }
+    });
+    for script in complete.iter().filter(|s| s.draft && !config.drafts) {
+        loaded.drafts.push(script.relative.clone());
     }
-    Error::collect(errors)?;
     complete.retain(|s| !s.draft || config.drafts);
     for script in &mut complete {
         for message in &mut script.messages {
@@ -200,7 +235,8 @@ pub fn load(config: &Config, sources: &[ScriptSource]) -> Result<(Vec<Script>, V
                 &b.title,
             ))
     });
-    Ok((complete, warnings))
+    loaded.scripts = complete;
+    loaded
 }
 
 /// The URL of the script with this slug.

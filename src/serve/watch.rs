@@ -163,7 +163,7 @@ fn source_path(root: &Path, path: &Path) -> Option<String> {
 /// Names the build skips (hidden files, editor backups and swap files) and
 /// the numbered file vim creates to test that a folder is writable.
 fn is_scratch_name(name: &str) -> bool {
-    crate::content::is_ignored_name(name)
+    crate::input::is_ignored_name(name)
         || (!name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
 }
 

@@ -48,23 +48,64 @@ pub struct Site {
     pub urls: HashMap<String, String>,
     /// Every content path → its node: documents first, then scripts.
     nodes: HashMap<String, usize>,
+    /// Content paths that exist but are not in the site, and why.
+    absent: HashMap<String, Absent>,
+}
+
+/// Why a file of `content/` is not in the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Absent {
+    /// It has `draft: true`, and drafts are not being built.
+    Draft,
+    /// It has errors of its own, reported already.
+    Failed,
 }
 
 impl Site {
     /// Builds the model from loaded content, reporting every broken link,
     /// missing anchor and URL collision together.
     pub fn build(config: &Config, content: Content, bodies: Bodies) -> Result<Site> {
+        let (site, errors) = Site::assemble(config, content, bodies);
+        Error::collect(errors)?;
+        Ok(site)
+    }
+
+    /// Builds the model from whatever content loaded, with every error found
+    /// on the way: the content's own, the scripts', URL collisions, broken
+    /// links. The site is whole enough to render (bad files are left out),
+    /// so that templates can be checked in the same run; it must not be
+    /// published while there are errors.
+    pub fn assemble(config: &Config, content: Content, bodies: Bodies) -> (Site, Vec<Error>) {
         let Content {
             mut documents,
             assets,
             scripts,
+            warnings: content_warnings,
+            mut errors,
+            failed,
+            drafts,
         } = content;
-        let scripts = crate::script::load(config, &scripts);
+        let loaded = crate::script::load_each(config, &scripts);
         add_implicit_sections(config, &mut documents);
         documents.sort_by(|a, b| a.relative.cmp(&b.relative));
-        let (scripts, warnings) = scripts?;
+        let scripts = loaded.scripts;
+        let warnings: Vec<Warning> = content_warnings
+            .into_iter()
+            .chain(loaded.warnings)
+            .collect();
+        errors.extend(loaded.errors);
+        let absent: HashMap<String, Absent> = failed
+            .into_iter()
+            .chain(loaded.failed)
+            .map(|path| (path, Absent::Failed))
+            .chain(
+                drafts
+                    .into_iter()
+                    .chain(loaded.drafts)
+                    .map(|p| (p, Absent::Draft)),
+            )
+            .collect();
 
-        let mut errors = check_urls(&documents, &scripts);
         errors.extend(check_taxonomy_urls(config, &documents));
         let urls: HashMap<String, String> = documents
             .iter()
@@ -111,6 +152,7 @@ impl Site {
             warnings,
             urls,
             nodes: HashMap::new(),
+            absent,
         };
         site.nodes = site
             .documents
@@ -122,12 +164,11 @@ impl Site {
             .collect();
         let every_node: Vec<usize> = (0..site.documents.len() + site.scripts.len()).collect();
         errors.extend(site.check_links(&every_node));
-        Error::collect(errors)?;
         site.arrange();
         site.linked_scripts = (0..site.documents.len())
             .map(|i| site.scripts_linked_from(i))
             .collect();
-        Ok(site)
+        (site, errors)
     }
 
     /// The root section (the home page).
@@ -190,7 +231,7 @@ impl Site {
                     }),
             )
             .collect();
-        check_links(&nodes, &self.nodes, sources)
+        check_links(&nodes, &self.nodes, &self.absent, sources)
     }
 
     /// Replaces pages whose files changed (same URL, same draft state),
@@ -358,32 +399,6 @@ fn add_implicit_sections(config: &Config, documents: &mut Vec<Document>) {
     }
 }
 
-fn check_urls(documents: &[Document], scripts: &[Script]) -> Vec<Error> {
-    let mut seen: HashMap<&str, &std::path::Path> = HashMap::new();
-    let mut errors = Vec::new();
-    let sources = documents
-        .iter()
-        .map(|d| (d.url.as_str(), d.path.as_path()))
-        .chain(scripts.iter().map(|s| (s.url.as_str(), s.path.as_path())));
-    for (url, path) in sources {
-        if let Some(first) = seen.insert(url, path) {
-            errors.push(
-                Diagnostic::file(
-                    path,
-                    format!(
-                        "`{}` and `{}` would both be published at {url}",
-                        crate::error::display_path(first),
-                        crate::error::display_path(path),
-                    ),
-                )
-                .help("rename one of the files, or give one a different `slug:`")
-                .into(),
-            );
-        }
-    }
-    errors
-}
-
 /// Something whose rendered Markdown has links to check.
 struct Node<'a> {
     relative: &'a str,
@@ -395,11 +410,30 @@ struct Node<'a> {
 fn check_links(
     nodes: &[Node<'_>],
     index: &HashMap<String, usize>,
+    absent: &HashMap<String, Absent>,
     sources: &[usize],
 ) -> Vec<Error> {
     let mut errors = Vec::new();
     for node in sources.iter().map(|&i| &nodes[i]) {
+        for scripted in &node.rendered.scripted {
+            let message = format!("{} would be published", scripted.what);
+            let help = "link to a page or a file instead; guide publishes no link that runs code";
+            errors.push((node.at)(scripted.offset, message).help(help).into());
+        }
         for link in &node.rendered.links {
+            match absent.get(&link.target) {
+                Some(Absent::Failed) => continue,
+                Some(Absent::Draft) => {
+                    let message = format!(
+                        "link `{}` points at a draft: `content/{}` has `draft: true`",
+                        link.written, link.target
+                    );
+                    let help = "build with --drafts to include drafts, or remove the link until the page is published";
+                    errors.push((node.at)(link.offset, message).help(help).into());
+                    continue;
+                }
+                None => {}
+            }
             if !link.resolved {
                 let help = match did_you_mean(&link.target, index.keys().map(String::as_str)) {
                     Some(near) => format!("did you mean `@/{near}`?"),

@@ -147,7 +147,7 @@ fn two_files_with_one_url() {
     ]);
     assert_contains!(
         error_of(&site),
-        "error: `content/a.md` and `content/b.md` would both be published at /a/\n --> content/b.md\n  = help: rename one of the files, or give one a different `slug:`"
+        "error: `content/a.md` and `content/b.md` would both be published at /a/\n --> content/b.md:3:1\n  |\n3 | slug: a\n  | ^^^^\n  = help: rename one of the files, or give one a different `slug:`"
     );
 }
 

@@ -301,6 +301,6 @@ fn an_alias_over_a_page_is_an_error() {
     let err = site.run(&["build"]).failed().to_string();
     assert_contains!(
         err,
-        "error: alias `/guide/first/` is the URL of `content/guide/first.md`\n --> content/guide/second.md:3:11"
+        "error: `content/guide/first.md` and the alias `/guide/first/` of `content/guide/second.md` would both be published at /guide/first/\n --> content/guide/second.md:3:11"
     );
 }

@@ -25,7 +25,7 @@ fn page(project: &Project, path: &str) -> String {
 /// What a full build of the site's files gives now.
 fn full_build(site: &Site) -> guide::output::Output {
     let config = Config::load(site.root(), &Overrides::default()).unwrap();
-    render_site(&config).unwrap().output
+    render_site(&config, Vec::new()).unwrap().output
 }
 
 /// The project's output is exactly what a full build would give now (but

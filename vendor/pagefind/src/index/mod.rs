@@ -361,7 +361,12 @@ pub async fn build_indexes(
 
         // Handle fragment hashing (must be sequential due to collision handling)
         let encoded_page = result.encoded_page;
-        let mut short_hash = &encoded_page.full_hash[0..=(language.len() + 7)];
+        // [guide patch] The short hash is the language, `_` and seven hex
+        // digits, cut from a hash of the language, `_` and 40 digits: never
+        // past its end, which a language of 33 bytes or more used to reach
+        // (a panic). Languages of 32 bytes or fewer get the same hashes.
+        let full = &encoded_page.full_hash;
+        let mut short_hash = &full[0..(language.len() + 8).min(full.len())];
 
         // If we hit a collision, extend one until we stop colliding
         // TODO: There are some collision issues here.
@@ -375,6 +380,10 @@ pub async fn build_indexes(
                     (collision.full_hash.clone(), collision.clone()),
                 ));
             } else {
+                // [guide patch] A hash that cannot grow is kept whole.
+                if short_hash.len() == encoded_page.full_hash.len() {
+                    break;
+                }
                 let new_length = short_hash.len();
                 short_hash = &encoded_page.full_hash[0..=new_length];
             }
@@ -480,12 +489,13 @@ pub async fn build_indexes(
     // Handle hash collisions sequentially (required for correctness)
     let mut filter_indexes = HashMap::new();
     for (filter, filter_index, hash) in encoded_filters {
-        let mut short_hash = &hash[0..=(language.len() + 7)];
+        // [guide patch] Cut within the hash, as for fragments above.
+        let mut short_hash = &hash[0..(language.len() + 8).min(hash.len())];
 
         // If we hit a collision, extend one hash until we stop colliding
         // TODO: DRY
         while filter_indexes.contains_key(short_hash) {
-            let new_length = short_hash.len() + 1;
+            let new_length = (short_hash.len() + 1).min(hash.len() - 1);
             short_hash = &hash[0..=new_length];
 
             if short_hash.len() == hash.len() {
@@ -558,11 +568,12 @@ pub async fn build_indexes(
     // Handle hash collisions sequentially (required for correctness)
     let mut word_indexes: HashMap<String, Vec<u8>> = HashMap::new();
     for (i, word_index, hash) in encoded_chunks {
-        let mut short_hash = &hash[0..=(language.len() + 7)];
+        // [guide patch] Cut within the hash, as for fragments above.
+        let mut short_hash = &hash[0..(language.len() + 8).min(hash.len())];
 
         // If we hit a collision, extend one hash until we stop colliding
         while word_indexes.contains_key(short_hash) {
-            let new_length = short_hash.len() + 1;
+            let new_length = (short_hash.len() + 1).min(hash.len() - 1);
             short_hash = &hash[0..=new_length];
 
             if short_hash.len() == hash.len() {
@@ -576,10 +587,12 @@ pub async fn build_indexes(
     let mut meta_index: Vec<u8> = Vec::new();
     let _ = minicbor::encode::<MetaIndex, &mut Vec<u8>>(meta, meta_index.as_mut());
 
+    // [guide patch] Cut within the hash (of 40 digits, without the language).
+    let meta_full = full_hash(&meta_index);
     let meta_hash = format!(
         "{}_{}",
         language,
-        &full_hash(&meta_index)[0..=(language.len() + 7)]
+        &meta_full[0..(language.len() + 8).min(meta_full.len())]
     );
 
     Ok(PagefindIndexes {

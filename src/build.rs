@@ -528,6 +528,16 @@ impl Project {
 
     fn reload_static(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
+        // A new static file claims its path like any other output.
+        let plan = crate::render::plan::plan(&self.config, &self.site, &templates)?;
+        if templates
+            .statics
+            .iter()
+            .any(|(path, _)| plan.is_replaced(path))
+        {
+            // It replaces a generated file (robots.txt): render everything.
+            return self.reload_templates();
+        }
         let output = Arc::make_mut(&mut self.output);
         for (path, _) in &self.templates.statics {
             output.remove(path);

@@ -238,3 +238,51 @@ fn the_report_lists_files_then_steps() {
         "Created a page:\n  content/a.md\n\nNext:\n  edit content/a.md"
     );
 }
+
+#[test]
+fn a_new_page_that_would_not_build_is_refused_with_the_reason() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("content/first-message")).unwrap();
+    let toml =
+        "title = \"T\"\nbase_url = \"https://e.org/\"\n[taxonomies.people]\nlabel = \"People\"\n";
+    let config = Config::parse(
+        site.path(),
+        &site.path().join("site.toml"),
+        toml,
+        &Overrides::default(),
+    )
+    .unwrap();
+    let refused = |path: &str| new_page(&config, path).unwrap_err().to_string();
+    let spaces = refused("my page");
+    assert!(
+        spaces.contains("`my page` is not a URL segment"),
+        "{spaces}"
+    );
+    assert!(spaces.contains("guide new page my-page"), "{spaces}");
+    let capitals = refused("Guide/Timing");
+    assert!(
+        capitals.contains("`Guide` is not a URL segment"),
+        "{capitals}"
+    );
+    assert!(refused("???").contains("no letters or digits"));
+    for taxonomy in ["tags/x", "people/ana", "pagefind/x"] {
+        let error = refused(taxonomy);
+        assert!(
+            error.contains("so a page cannot go there"),
+            "{taxonomy}: {error}"
+        );
+    }
+    let section = refused("first-message");
+    assert!(section.contains("is a section folder"), "{section}");
+    assert!(
+        section.contains("guide new page first-message/NAME"),
+        "{section}"
+    );
+    // What does build is still made.
+    assert!(new_page(&config, "first-message/timing").is_ok());
+    assert!(new_page(&config, "first-message/_index").is_ok());
+    assert!(site
+        .path()
+        .join("content/first-message/timing.md")
+        .is_file());
+}

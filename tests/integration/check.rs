@@ -121,3 +121,38 @@ fn a_link_outside_the_base_path_is_reported() {
         "warning: link `/files/none.pdf` is outside the site, which is published under /sub/"
     );
 }
+
+/// Raw HTML that runs code is published as written, and `check` names it;
+/// `raw_html = false` drops it from the built page.
+#[test]
+fn check_names_raw_html_that_runs_code_and_raw_html_can_be_dropped() {
+    let site = fixture();
+    site.write(
+        "content/guide/embed.md",
+        "---\ntitle: Embed\n---\nA clip:\n\n<iframe src=\"https://video.example/1\"></iframe>\n\nA <button onclick=\"go()\">button</button>.\n",
+    );
+    let run = site.run(&["check"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "warning: raw HTML: an <iframe> element is published as written\n --> content/guide/embed.md:6:1"
+    );
+    assert_contains!(
+        run.stderr,
+        "warning: raw HTML: an `onclick` attribute is published as written\n --> content/guide/embed.md:8:11"
+    );
+
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &format!("{toml}\n[markdown]\nraw_html = false\n"),
+    );
+    let built = site.run(&["build"]);
+    assert!(built.ok, "{}", built.stderr);
+    let page = site.public("guide/embed/index.html");
+    assert!(
+        !page.contains("<iframe") && !page.contains("onclick"),
+        "{page}"
+    );
+    assert!(page.contains("A clip:"), "{page}");
+}

@@ -10,6 +10,7 @@ mod bad_inputs;
 mod browser;
 mod build;
 mod check;
+mod claims;
 mod content;
 mod errors;
 mod feeds;

@@ -11,6 +11,7 @@ mod browser;
 mod build;
 mod check;
 mod content;
+mod editorial;
 mod errors;
 mod feeds;
 mod incremental;

@@ -12,6 +12,7 @@ mod build;
 mod check;
 mod claims;
 mod content;
+mod editorial;
 mod errors;
 mod feeds;
 mod incremental;

@@ -49,6 +49,7 @@ impl Templates {
         }
         let dir = root.join("templates");
         collect_templates(root, &dir, "templates", &mut sources, &mut errors)?;
+        drop_shadowed(&mut sources);
         let mut statics = Vec::new();
         let mut static_sources = std::collections::HashMap::new();
         if let Some((name, dir)) = &theme_dir {
@@ -105,6 +106,40 @@ impl Templates {
     pub fn mention(&self, text: &str) -> bool {
         self.sources.iter().any(|(_, source)| source.contains(text))
     }
+}
+
+/// Leaves out the theme's templates that the site's own shadow (a lookup of
+/// `section.html` finds the site's first, so the theme's is never rendered)
+/// unless a template names one by its full path to extend or include it.
+/// Tera checks every template it is given against its parents, and a
+/// shadowed one was checked against the site's `base.html`, which it was
+/// never written for.
+fn drop_shadowed(sources: &mut Vec<(String, String)>) {
+    let own: std::collections::HashSet<String> = sources
+        .iter()
+        .filter_map(|(name, _)| name.strip_prefix("templates/").map(str::to_string))
+        .collect();
+    let shadowed: Vec<String> = sources
+        .iter()
+        .filter(|(name, _)| name.starts_with("themes/"))
+        .filter(|(name, _)| {
+            let short = name
+                .split_once("/templates/")
+                .map_or("", |(_, short)| short);
+            own.contains(short)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    let named: std::collections::HashSet<&String> = shadowed
+        .iter()
+        .filter(|full| sources.iter().any(|(_, text)| text.contains(full.as_str())))
+        .collect();
+    let dropped: std::collections::HashSet<String> = shadowed
+        .iter()
+        .filter(|full| !named.contains(full))
+        .cloned()
+        .collect();
+    sources.retain(|(name, _)| !dropped.contains(name));
 }
 
 /// Points at the `{% include %}` that makes a template include itself.

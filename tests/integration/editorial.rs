@@ -38,7 +38,9 @@ fn budgets(policy: &str) -> BTreeMap<String, usize> {
             continue;
         }
         let header = cells(line);
-        let channel = header.iter().position(|c| c.eq_ignore_ascii_case("channel"));
+        let channel = header
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case("channel"));
         let budget = header
             .iter()
             .position(|c| c.to_ascii_lowercase().contains("words"));
@@ -51,7 +53,10 @@ fn budgets(policy: &str) -> BTreeMap<String, usize> {
             .take_while(|l| l.trim_start().starts_with('|'))
         {
             let row = cells(row);
-            if row.iter().all(|c| c.chars().all(|ch| ch == '-' || ch == ':')) {
+            if row
+                .iter()
+                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
+            {
                 continue; // the separator row
             }
             let id = row
@@ -79,7 +84,11 @@ fn longest(script: &Script, name: &str) -> Option<String> {
         return Some("x".repeat(max));
     }
     if field.kind == FieldKind::Choice {
-        return field.choices.iter().max_by_key(|c| c.chars().count()).cloned();
+        return field
+            .choices
+            .iter()
+            .max_by_key(|c| c.chars().count())
+            .cloned();
     }
     None
 }
@@ -127,7 +136,8 @@ fn worst_case(script: &Script, message: &Message) -> Result<usize, String> {
 #[test]
 fn every_message_keeps_to_its_budget_and_its_channel() {
     let root = super::support::repo();
-    let policy = std::fs::read_to_string(root.join("EDITORIAL.md")).expect("EDITORIAL.md is readable");
+    let policy =
+        std::fs::read_to_string(root.join("EDITORIAL.md")).expect("EDITORIAL.md is readable");
     let budgets = budgets(&policy);
     let config = Config::load(&root, &Overrides::default()).expect("site.toml loads");
     let content = content::load(&config).expect("content/ loads");

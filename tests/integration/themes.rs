@@ -143,3 +143,45 @@ fn plain_theme_renders_each_template() {
         "themes/plain/static/js/message.js is out of date: copy bridges' again"
     );
 }
+
+/// A site that overrides `base.html` with blocks of its own, and every
+/// template that extends it, builds: the theme's shadowed templates, which
+/// it never renders, are not checked against a base they were not written
+/// for. A theme template that is still rendered is checked as before.
+#[test]
+fn a_site_that_overrides_base_and_the_templates_on_it_builds() {
+    let site = bundled_with_theme("bridges");
+    site.write(
+        "templates/base.html",
+        "<!doctype html><html lang=\"en\"><head><title>{% block title %}{% endblock %}</title></head><body>{% block main %}{% endblock %}</body></html>\n",
+    );
+    let overrides = [
+        ("index.html", "section.title"),
+        ("section.html", "section.title"),
+        ("scripts.html", "section.title"),
+        ("page.html", "page.title"),
+        ("script.html", "script.title"),
+        ("taxonomy_list.html", "taxonomy.label"),
+        ("taxonomy_term.html", "term.name"),
+        ("404.html", "\"Not found\""),
+    ];
+    for (name, title) in overrides {
+        site.write(
+            &format!("templates/{name}"),
+            &format!("{{% extends \"base.html\" %}}{{% block title %}}{{{{ {title} }}}}{{% endblock %}}{{% block main %}}<h1 class=\"own\">{{{{ {title} }}}}</h1>{{% endblock %}}\n"),
+        );
+    }
+    let run = site.build();
+    assert!(run.ok, "{}", run.stderr);
+    assert_contains!(site.public("index.html"), "<h1 class=\"own\">");
+
+    // Drop one override: the theme's page.html is rendered again, and is
+    // checked against the site's base, which lacks its blocks.
+    std::fs::remove_file(site.root().join("templates/page.html")).unwrap();
+    let run = site.run(&["build"]);
+    assert!(
+        !run.ok,
+        "the theme's page.html needs blocks the site's base.html lacks"
+    );
+    assert_contains!(run.stderr, "themes/bridges/templates/page.html");
+}

@@ -29,9 +29,19 @@ pub struct Built {
     pub files: usize,
     pub warnings: Vec<Warning>,
     pub elapsed: Duration,
+    /// How long each stage took, in order, for `-v`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl Built {
+    /// One line per stage with its time, for `-v`.
+    pub fn timings(&self) -> Vec<String> {
+        self.stages
+            .iter()
+            .map(|(stage, took)| format!("  {stage:<34} {:>8.1} ms", took.as_secs_f64() * 1e3))
+            .collect()
+    }
+
     /// The closing line of a build: pages, sections, files, time.
     pub fn summary(&self, verb: &str) -> String {
         let (pages, sections) = self.site.counts();
@@ -49,13 +59,15 @@ impl Built {
 pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     let started = Instant::now();
     let output = Mutex::new(Output::default());
-    let site = render_checked(config, Bodies::Keep, earlier, &|path, bytes| {
+    let mut stages = Vec::new();
+    let store = |path: String, bytes: &[u8]| {
         output
             .lock()
             .expect("no insert panics while holding the lock")
             .insert(path, bytes.to_vec());
         Ok(())
-    })?;
+    };
+    let site = render_checked(config, Bodies::Keep, earlier, &store, &mut stages)?;
     let output = output
         .into_inner()
         .expect("the lock is free once rendering ends");
@@ -65,6 +77,7 @@ pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
         files: output.len(),
         output,
         elapsed: started.elapsed(),
+        stages,
     })
 }
 
@@ -203,14 +216,24 @@ fn render_checked(
     bodies: Bodies,
     earlier: Vec<Error>,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
+    stages: &mut Vec<(&'static str, Duration)>,
 ) -> Result<Site> {
+    let started = Instant::now();
     let loaded = load_all(config, bodies);
+    stages.push(("load content, scripts and templates", started.elapsed()));
     let mut errors = earlier;
     errors.extend(loaded.errors);
     if let (Some(site), Some(templates)) = (&loaded.site, &loaded.templates) {
+        let started = Instant::now();
         if let Err(err) = render_and_store(config, site, templates, store) {
             errors.extend(err.flatten());
         }
+        let stage = if config.search {
+            "render (and index for search)"
+        } else {
+            "render"
+        };
+        stages.push((stage, started.elapsed()));
     }
     Error::collect(crate::error::sorted(errors))?;
     Ok(loaded.site.expect("a load without errors has a site"))
@@ -227,27 +250,32 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     // The paths written, to count the files: a static file may replace a
     // generated one.
     let written = Mutex::new(HashSet::new());
-    let site = render_checked(config, Bodies::Drop, earlier, &|path, bytes| {
+    let mut stages = Vec::new();
+    let store = |path: String, bytes: &[u8]| {
         staging.write(&path, bytes)?;
         written
             .lock()
             .expect("no insert panics while holding the lock")
             .insert(path);
         Ok(())
-    })?;
+    };
+    let site = render_checked(config, Bodies::Drop, earlier, &store, &mut stages)?;
     let written: Vec<String> = written
         .into_inner()
         .expect("the lock is free once rendering ends")
         .into_iter()
         .collect();
     let files = written.len();
+    let swapping = Instant::now();
     let replaced = staging.finish(written)?;
+    stages.push(("swap into the output folder", swapping.elapsed()));
     Ok(Built {
         warnings: site.warnings.iter().cloned().chain(replaced).collect(),
         site,
         output: Output::default(),
         files,
         elapsed: started.elapsed(),
+        stages,
     })
 }
 

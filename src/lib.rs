@@ -58,6 +58,13 @@ impl Terminal {
         eprintln!("{} {warning}\n", self.paint("1;33", "warning:"));
     }
 
+    /// Prints detail lines (stage timings) with `-v` only.
+    pub fn detail(&self, lines: &[String]) {
+        if self.verbose {
+            lines.iter().for_each(|line| println!("{line}"));
+        }
+    }
+
     /// Prints a status line unless quiet.
     pub fn say(&self, line: &str) {
         if !self.quiet {
@@ -84,6 +91,7 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
             let built = build::build(&config, errors)?;
             built.warnings.iter().for_each(|w| terminal.warn(w));
             terminal.say(&built.summary("Built"));
+            terminal.detail(&built.timings());
             Ok(())
         }
         Command::Check(args) => {
@@ -93,12 +101,17 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
             };
             let (config, errors) = Config::load_lenient(&args.root.root, &overrides)?;
             let built = build::render_site(&config, errors)?;
+            let linting = std::time::Instant::now();
             let warnings: Vec<error::Warning> = built
                 .warnings
                 .iter()
                 .cloned()
                 .chain(lint::check(&config, &built.site, &built.output))
                 .collect();
+            let mut built = built;
+            built
+                .stages
+                .push(("lint (check's own warnings)", linting.elapsed()));
             warnings.iter().for_each(|w| terminal.warn(w));
             if args.deny_warnings && !warnings.is_empty() {
                 return Err(Error::msg(format!(
@@ -107,6 +120,7 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
                 )));
             }
             terminal.say(&built.summary("Checked"));
+            terminal.detail(&built.timings());
             Ok(())
         }
         Command::Serve(args) => serve::serve(args, terminal),

@@ -209,3 +209,36 @@ fn slugs_fold_unicode_file_names_to_ascii() {
     assert!(site.has("guide/cafe-ole/index.html"));
     assert!(site.has("uber-uns/index.html"));
 }
+
+/// `-v` says how long each stage took; without it, only the summary.
+#[test]
+fn verbose_prints_each_stage_with_its_time() {
+    let site = Site::fixture("basic");
+    let quiet = site.run(&["build"]);
+    assert!(!quiet.stdout.contains(" ms\n  "), "{}", quiet.stdout);
+    let run = site.run(&["build", "-v"]);
+    assert!(run.ok, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("Built 3 pages"), "{}", run.stdout);
+    let stages: Vec<&str> = lines[1..]
+        .iter()
+        .map(|line| line.trim().rsplitn(3, ' ').nth(2).unwrap_or(line).trim())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "load content, scripts and templates",
+            "render (and index for search)",
+            "swap into the output folder"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[1..].iter().all(|l| l.ends_with(" ms")),
+        "{}",
+        run.stdout
+    );
+    let check = site.run(&["check", "-v"]);
+    assert_contains!(check.stdout, "lint (check's own warnings)");
+}

@@ -22,6 +22,26 @@ use crate::output::Output;
 /// How many ports after the default one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
 
+/// How many connections may be open at once, each with its thread: a
+/// browser opens at most six to a server per tab, plus its live-reload
+/// stream, so this is some seventy tabs. One more is answered 503 and
+/// closed, never left waiting.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// The environment variable that sets [`MAX_CONNECTIONS`] otherwise: for
+/// tests.
+pub const MAX_CONNECTIONS_VARIABLE: &str = "GUIDE_MAX_CONNECTIONS";
+
+/// The connection cap: [`MAX_CONNECTIONS_VARIABLE`] when set to a positive
+/// number, else [`MAX_CONNECTIONS`].
+pub fn max_connections() -> usize {
+    std::env::var(MAX_CONNECTIONS_VARIABLE)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(MAX_CONNECTIONS)
+}
+
 /// What the server answers from: the last good build, and the error of the
 /// last build when it failed.
 #[derive(Clone, Default)]
@@ -250,7 +270,9 @@ pub fn bind(ip: IpAddr, port: Option<u16>, default_port: u16) -> Result<(Server,
             last_error = error.to_string();
             continue;
         }
-        match Server::from_listener(listener, None) {
+        // The patched tiny_http (vendor/tiny_http/PATCHES.md): a thread per
+        // connection, so that connections opened together are all answered.
+        match Server::from_listener_with_limit(listener, None, max_connections()) {
             Ok(server) => {
                 let bound = server.server_addr().to_ip().unwrap_or(address);
                 return Ok((server, bound));

@@ -45,7 +45,7 @@ impl Serve {
 
     /// Starts `guide serve` after `prepare` has changed the site, with these
     /// environment variables set.
-    fn start_with_env(prepare: impl FnOnce(&Site), env: &[(&str, &str)]) -> Serve {
+    pub(crate) fn start_with_env(prepare: impl FnOnce(&Site), env: &[(&str, &str)]) -> Serve {
         let site = Site::fixture("basic");
         prepare(&site);
         let port = free_port();
@@ -145,7 +145,7 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         let prefix = format!("{}:", name.to_ascii_lowercase());
         self.headers
             .lines()

@@ -89,6 +89,9 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(rust_2018_idioms)]
+// [guide patch] cargo shows a path dependency's warnings; these two are
+// tiny_http's own (an unused re-export and a trait used only as a check).
+#![allow(unused_imports, dead_code)]
 #![allow(clippy::match_like_matches_macro)]
 
 #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -243,6 +246,19 @@ impl Server {
         listener: L,
         ssl_config: Option<SslConfig>,
     ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
+        // [guide patch] a thread per connection, without a limit.
+        Self::from_listener_with_limit(listener, ssl_config, usize::MAX)
+    }
+
+    /// [guide patch] Builds a new server using the specified TCP listener,
+    /// where each connection has a thread of its own and at most
+    /// `max_connections` are open at once: one more is answered
+    /// `503 Service Unavailable` and closed.
+    pub fn from_listener_with_limit<L: Into<Listener>>(
+        listener: L,
+        ssl_config: Option<SslConfig>,
+        max_connections: usize,
+    ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
         let listener = listener.into();
         // building the "close" variable
         let close_trigger = Arc::new(AtomicBool::new(false));
@@ -286,13 +302,23 @@ impl Server {
         let inside_close_trigger = close_trigger.clone();
         let inside_messages = messages.clone();
         thread::spawn(move || {
-            // a tasks pool is used to dispatch the connections into threads
-            let tasks_pool = util::TaskPool::new();
+            // [guide patch] each connection gets a thread of its own, up to
+            // `max_connections` (tiny_http's `TaskPool` left connections that
+            // arrived together waiting behind busy keep-alive ones).
+            let limit = util::ConnectionLimit::new(max_connections);
 
             log::debug!("Running accept thread");
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
                     Ok((sock, _)) => {
+                        // [guide patch] past the limit: a 503, not a wait.
+                        let slot = match limit.take() {
+                            Some(slot) => slot,
+                            None => {
+                                limit.refuse(sock);
+                                continue;
+                            }
+                        };
                         use util::RefinedTcpStream;
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
@@ -311,16 +337,21 @@ impl Server {
                             Some(ref _ssl) => unreachable!(),
                         };
 
-                        Ok(ClientConnection::new(write_closable, read_closable))
+                        Ok((ClientConnection::new(write_closable, read_closable), slot))
                     }
                     Err(e) => Err(e),
                 };
 
                 match new_client {
-                    Ok(client) => {
+                    Ok((client, slot)) => {
                         let messages = inside_messages.clone();
                         let mut client = Some(client);
-                        tasks_pool.spawn(Box::new(move || {
+                        // [guide patch] a thread of its own, holding `slot`
+                        // until the connection ends.
+                        let spawned = thread::Builder::new()
+                            .name("tiny_http connection".into())
+                            .spawn(move || {
+                            let _slot = slot;
                             if let Some(client) = client.take() {
                                 // Synchronization is needed for HTTPS requests to avoid a deadlock
                                 if client.secure() {
@@ -335,7 +366,10 @@ impl Server {
                                     }
                                 }
                             }
-                        }));
+                        });
+                        if let Err(e) = spawned {
+                            log::error!("Cannot start a thread for a connection: {}", e);
+                        }
                     }
 
                     Err(e) => {

@@ -1,7 +1,7 @@
 //! `guide serve` under abuse, on loopback: path traversal in every
 //! encoding, oversized request heads, many clients at once with live-reload
 //! streams beyond the cap, a browser's simultaneous first connections,
-//! connections beyond the cap, and slow
+//! streams whose clients have gone, connections beyond the cap, and slow
 //! clients that never finish a request.
 //! The server must refuse what it should, stay up, keep answering others,
 //! and give back its threads.
@@ -398,6 +398,36 @@ fn simultaneous_keep_alive_connections_on_a_fresh_server_are_all_answered() {
     let mut rest = String::new();
     let _ = stream.read_to_string(&mut rest);
     assert_contains!(rest, "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn streams_whose_clients_have_gone_free_their_places() {
+    const OPENED: usize = 64;
+    let serve = Serve::start();
+    let streams: Vec<(u16, TcpStream)> = (0..OPENED).map(|_| open_events(serve.port)).collect();
+    let accepted = streams.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(accepted, MAX_LISTENERS, "streams accepted");
+    assert!(streams.iter().all(|(s, _)| *s == 200 || *s == 503));
+    drop(streams);
+
+    // The server notices at its next heartbeats (a quarter of a second
+    // apart). Without them the places stayed taken for 15 s and more; the
+    // deadline here only keeps a loaded machine from failing the test.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut new = Vec::new();
+    while new.len() < MAX_LISTENERS {
+        let (status, stream) = open_events(serve.port);
+        match status {
+            200 => new.push(stream),
+            503 if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            _ => panic!(
+                "only {} of {MAX_LISTENERS} new streams accepted ({status})\n{}",
+                new.len(),
+                serve.log()
+            ),
+        }
+    }
+    assert_eq!(new.len(), MAX_LISTENERS);
 }
 
 #[test]

@@ -10,6 +10,7 @@
 //! over the page in the browser, and the next good build clears it.
 //! `public/` is never touched.
 
+pub mod host;
 pub mod http;
 pub mod indexer;
 pub mod reload;
@@ -138,7 +139,7 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
         report(&terminal, &errors);
         publish(&stuck_shared, &stuck_hub, Err(errors), false);
     });
-    http::run(&server, &shared, &hub);
+    http::run(&server, address, &shared, &hub);
     terminal.say("Stopped.");
     Ok(())
 }

@@ -156,13 +156,18 @@ impl Reply {
 
 /// A GET over a new connection, sending `path` exactly as given.
 pub(crate) fn get(port: u16, path: &str) -> Reply {
+    send(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `request` (a whole request head, which must end the connection
+/// after the answer) over a new connection, and reads the answer.
+pub(crate) fn send(port: u16, request: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).unwrap();
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -551,4 +556,62 @@ fn a_template_that_never_ends_is_shown_and_the_last_good_site_kept() {
         serve.log()
     );
     assert_contains!(serve.log(), "has been rendering");
+}
+
+/// A request for `path` with this `Host` line (or none), ending the
+/// connection after the answer.
+fn with_host(serve: &Serve, version: &str, host: Option<&str>) -> Reply {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    send(
+        serve.port,
+        &format!("GET /guide/first/ {version}\r\n{host}Connection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn requests_for_a_foreign_host_are_refused() {
+    let serve = Serve::start();
+    let port = serve.port;
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.com:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        format!("[::2]:{port}"),
+        "evil.example".to_string(),
+    ] {
+        let reply = with_host(&serve, "HTTP/1.1", Some(&host));
+        assert_eq!(reply.status, 403, "{host} was answered: {}", reply.body);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(reply.body.lines().count(), 1, "{}", reply.body);
+        assert_contains!(reply.body, "DNS rebinding");
+        assert_contains!(reply.body, &format!("{host:?}"));
+        assert!(!reply.body.contains("First steps"), "{host} read the page");
+    }
+    // Nor can a foreign page listen to the live-reload stream.
+    let stream = send(
+        port,
+        "GET /__guide/events HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(stream.status, 403);
+    // An HTTP/1.1 request must name its host; HTTP/1.0 need not.
+    assert_eq!(with_host(&serve, "HTTP/1.1", None).status, 403);
+    assert_eq!(with_host(&serve, "HTTP/1.0", None).status, 200);
+
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("docs.localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("127.0.0.2:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let reply = with_host(&serve, "HTTP/1.1", Some(&host));
+        assert_eq!(reply.status, 200, "{host} was refused: {}", reply.body);
+        assert_contains!(reply.body, "First steps");
+    }
 }

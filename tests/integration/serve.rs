@@ -615,3 +615,79 @@ fn requests_for_a_foreign_host_are_refused() {
         assert_contains!(reply.body, "First steps");
     }
 }
+
+/// Moves `folder` of the site away and back, as `mv` does.
+fn move_away_and_back(serve: &Serve, folder: &str, between: impl FnOnce()) {
+    let away = serve.path(&format!("{folder}.away"));
+    std::fs::rename(serve.path(folder), &away).unwrap();
+    between();
+    std::fs::rename(&away, serve.path(folder)).unwrap();
+}
+
+/// Edits the theme's page template so that pages show `marker`.
+fn mark_page_template(serve: &Serve, marker: &str) {
+    let path = serve.path("themes/mini/templates/page.html");
+    let template = std::fs::read_to_string(&path).unwrap();
+    let edited = template.replace(
+        "<h1>{{ page.title }}</h1>",
+        &format!("<h1>{{{{ page.title }}}}</h1>{marker}"),
+    );
+    assert_ne!(edited, template, "the fixture's page template changed");
+    std::fs::write(&path, edited).unwrap();
+}
+
+#[test]
+fn the_theme_moved_away_and_back_is_watched_again() {
+    let serve = Serve::start();
+    let mut events = serve.events();
+    // Away long enough for serve to see it go: the build fails without it.
+    move_away_and_back(&serve, "themes", || {
+        events.wait("error");
+    });
+    events.wait("reload");
+    serve.wait_for("/guide/first/", "the theme back", |r| {
+        r.status == 200 && r.body.contains("First steps")
+    });
+    mark_page_template(&serve, "Marked after the move");
+    events.wait("reload");
+    serve.wait_for("/guide/first/", "the template edit", |r| {
+        r.body.contains("Marked after the move")
+    });
+}
+
+#[test]
+fn source_folders_moved_away_and_straight_back_are_watched_again() {
+    let serve = Serve::start();
+    // Away and back at once: both moves fall in one batch of events.
+    for folder in ["themes", "templates", "static", "content"] {
+        move_away_and_back(&serve, folder, || {});
+    }
+    // Let that batch be applied before the edits, so that they are seen
+    // through the new watches.
+    std::thread::sleep(Duration::from_millis(500));
+    mark_page_template(&serve, "Theme seen again");
+    serve.wait_for("/guide/first/", "the theme edit", |r| {
+        r.body.contains("Theme seen again")
+    });
+    serve
+        .site
+        .write("templates/404.html", "Templates seen again");
+    serve.wait_for("/nowhere/", "the template edit", |r| {
+        r.status == 404 && r.body.contains("Templates seen again")
+    });
+    serve
+        .site
+        .write("static/style.css", "/* static seen again */");
+    serve.wait_for("/style.css", "the static edit", |r| {
+        r.body.contains("static seen again")
+    });
+    let source = std::fs::read_to_string(serve.path(FIRST)).unwrap();
+    std::fs::write(
+        serve.path(FIRST),
+        source.replace("Some words here.", "Content seen again."),
+    )
+    .unwrap();
+    serve.wait_for("/guide/first/", "the content edit", |r| {
+        r.body.contains("Content seen again.")
+    });
+}

@@ -691,3 +691,40 @@ fn source_folders_moved_away_and_straight_back_are_watched_again() {
         r.body.contains("Content seen again.")
     });
 }
+
+/// A language tag long enough to make Pagefind panic (issue #12), unless
+/// it is refused before it reaches Pagefind: either way serve reports an
+/// error, keeps serving, and applies the next change.
+#[test]
+fn a_build_that_panics_is_reported_and_the_next_change_applied() {
+    let mut serve = Serve::start();
+    let mut events = serve.events();
+    let config = std::fs::read_to_string(serve.path("site.toml")).unwrap();
+    let long = "x".repeat(40);
+    let broken = config.replacen(
+        "theme = \"mini\"",
+        &format!("theme = \"mini\"\nlanguage = \"{long}\""),
+        1,
+    );
+    assert_ne!(broken, config);
+    std::fs::write(serve.path("site.toml"), broken).unwrap();
+    events.wait("error");
+    assert!(
+        serve.child.try_wait().unwrap().is_none(),
+        "serve ended:\n{}",
+        serve.log()
+    );
+    assert_eq!(serve.get("/guide/first/").status, 200, "{}", serve.log());
+
+    std::fs::write(serve.path("site.toml"), &config).unwrap();
+    events.wait("reload");
+    let source = std::fs::read_to_string(serve.path(FIRST)).unwrap();
+    std::fs::write(
+        serve.path(FIRST),
+        source.replace("Some words here.", "After the panic."),
+    )
+    .unwrap();
+    serve.wait_for("/guide/first/", "the edit after the error", |r| {
+        r.status == 200 && r.body.contains("After the panic.")
+    });
+}

@@ -6,7 +6,8 @@
 //! segments and encoded slashes are refused. Only keys of the `Output` are
 //! ever answered, so nothing on the disk (symlinks included) can be reached.
 //! [`answer`] is a pure function of the snapshot and the request line, and
-//! is unit-tested as such.
+//! is unit-tested as such. A request whose `Host` is not this server's is
+//! refused first ([`host`]).
 
 use std::io::Cursor;
 use std::net::{IpAddr, SocketAddr};
@@ -15,12 +16,33 @@ use std::sync::{Arc, RwLock};
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use super::host;
 use super::reload::{self, Event, Hub};
 use crate::error::{Error, Result};
 use crate::output::Output;
 
 /// How many ports after the default one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
+
+/// How many connections may be open at once, each with its thread: a
+/// browser opens at most six to a server per tab, plus its live-reload
+/// stream, so this is some seventy tabs. One more is answered 503 and
+/// closed, never left waiting.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// The environment variable that sets [`MAX_CONNECTIONS`] otherwise: for
+/// tests.
+pub const MAX_CONNECTIONS_VARIABLE: &str = "GUIDE_MAX_CONNECTIONS";
+
+/// The connection cap: [`MAX_CONNECTIONS_VARIABLE`] when set to a positive
+/// number, else [`MAX_CONNECTIONS`].
+pub fn max_connections() -> usize {
+    std::env::var(MAX_CONNECTIONS_VARIABLE)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(MAX_CONNECTIONS)
+}
 
 /// What the server answers from: the last good build, and the error of the
 /// last build when it failed.
@@ -250,7 +272,9 @@ pub fn bind(ip: IpAddr, port: Option<u16>, default_port: u16) -> Result<(Server,
             last_error = error.to_string();
             continue;
         }
-        match Server::from_listener(listener, None) {
+        // The patched tiny_http (vendor/tiny_http/PATCHES.md): a thread per
+        // connection, so that connections opened together are all answered.
+        match Server::from_listener_with_limit(listener, None, max_connections()) {
             Ok(server) => {
                 let bound = server.server_addr().to_ip().unwrap_or(address);
                 return Ok((server, bound));
@@ -271,20 +295,27 @@ pub fn bind(ip: IpAddr, port: Option<u16>, default_port: u16) -> Result<(Server,
 
 /// Answers requests until the server is unblocked (on Ctrl-C). Each
 /// request gets its own thread; live-reload streams are capped by `hub`.
-pub fn run(server: &Server, shared: &Shared, hub: &Arc<Hub>) {
+/// `bound` is the address the server listens on, for the `Host` check.
+pub fn run(server: &Server, bound: SocketAddr, shared: &Shared, hub: &Arc<Hub>) {
     while let Ok(request) = server.recv() {
         let shared = Arc::clone(shared);
         let hub = Arc::clone(hub);
         let spawned = std::thread::Builder::new()
             .name("guide-request".into())
-            .spawn(move || handle(request, &shared, &hub));
+            .spawn(move || handle(request, bound, &shared, &hub));
         if let Err(error) = spawned {
             eprintln!("warning: cannot start a thread for a request: {error}");
         }
     }
 }
 
-fn handle(request: Request, shared: &Shared, hub: &Arc<Hub>) {
+fn handle(request: Request, bound: SocketAddr, shared: &Shared, hub: &Arc<Hub>) {
+    if let Err(refused) = check_host(&request, bound) {
+        let reply = Reply::text(403, &refused.0);
+        let is_head = *request.method() == Method::Head;
+        let _ = request.respond(into_response(reply, is_head));
+        return;
+    }
     let snapshot = current(shared);
     let is_events = request.url().split('?').next() == Some(reload::EVENTS_URL);
     if is_events && *request.method() == Method::Get {
@@ -300,6 +331,19 @@ fn handle(request: Request, shared: &Shared, hub: &Arc<Hub>) {
     let reply = answer(&snapshot, request.method(), request.url());
     let is_head = *request.method() == Method::Head;
     let _ = request.respond(into_response(reply, is_head));
+}
+
+/// [`host::check`] on a request's `Host` headers.
+fn check_host(request: &Request, bound: SocketAddr) -> std::result::Result<(), host::Refused> {
+    let hosts: Vec<&str> = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str())
+        .collect();
+    let version = request.http_version();
+    let http_10 = version.0 == 1 && version.1 == 0;
+    host::check(&hosts, http_10, bound, host::is_local_address)
 }
 
 fn into_response(reply: Reply, is_head: bool) -> Response<Cursor<Vec<u8>>> {

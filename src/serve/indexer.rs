@@ -68,15 +68,23 @@ impl Indexer {
                     if stale() {
                         continue;
                     }
-                    let indexed = pool.install(|| {
-                        request
-                            .pages
-                            .index(&request.config, &request.output, &stale)
+                    // A panic must not end this thread: later edits still
+                    // want their index.
+                    let indexed = super::caught(|| {
+                        pool.install(|| {
+                            request
+                                .pages
+                                .index(&request.config, &request.output, &stale)
+                        })
                     });
                     match indexed {
-                        Ok(Some(files)) => done(Indexed { version, files }),
-                        Ok(None) => {}
-                        Err(error) => eprintln!("warning: {}", Error::from(error)),
+                        Ok(Ok(Some(files))) => done(Indexed { version, files }),
+                        Ok(Ok(None)) => {}
+                        Ok(Err(error)) => eprintln!("warning: {}", Error::from(error)),
+                        Err(panic) => eprintln!(
+                            "warning: building the search index panicked: {panic}; \
+                             search shows the previous index until the next edit"
+                        ),
                     }
                 }
             })

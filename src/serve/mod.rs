@@ -10,6 +10,7 @@
 //! over the page in the browser, and the next good build clears it.
 //! `public/` is never touched.
 
+pub mod host;
 pub mod http;
 pub mod indexer;
 pub mod reload;
@@ -62,7 +63,7 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
     let shared: Shared = Arc::new(RwLock::new(Snapshot::default()));
     let hub = Arc::new(Hub::new(reload::lifetime()));
     let started = Instant::now();
-    let project = match load(&root, &overrides) {
+    let project = match caught(|| load(&root, &overrides)).unwrap_or_else(|p| Err(panicked(&p))) {
         Ok(project) => {
             project.site.warnings.iter().for_each(|w| terminal.warn(w));
             let (pages, sections) = project.site.counts();
@@ -138,7 +139,7 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
         report(&terminal, &errors);
         publish(&stuck_shared, &stuck_hub, Err(errors), false);
     });
-    http::run(&server, &shared, &hub);
+    http::run(&server, address, &shared, &hub);
     terminal.say("Stopped.");
     Ok(())
 }
@@ -176,7 +177,9 @@ struct Rebuilder {
 
 impl Rebuilder {
     /// Applies `batch` to the project (loading it whole when there is none,
-    /// or when `site.toml` changed) and tells the browsers.
+    /// or when `site.toml` changed) and tells the browsers. A panic in any
+    /// stage is a failed build like another: the next change loads the
+    /// project anew, since the panic may have left it half changed.
     fn on_change(&mut self, batch: &Batch) {
         if batch.change == Change::None {
             return;
@@ -184,24 +187,10 @@ impl Rebuilder {
         self.version += 1;
         self.indexer.supersede(self.version);
         let started = Instant::now();
-        let result = match (self.project.as_mut(), edit_of(batch)) {
-            (Some(project), Some(edit)) => project
-                .apply(&edit)
-                .map(|applied| (applied, Arc::clone(&project.output)))
-                .map_err(|error| messages(&error)),
-            _ => {
-                self.project = None;
-                load(&self.root, &self.overrides).map(|loaded| {
-                    let applied = Applied {
-                        rendered: loaded.site.documents.len() + loaded.site.scripts.len(),
-                        full: true,
-                    };
-                    let output = Arc::clone(&loaded.output);
-                    self.project = Some(loaded);
-                    (applied, output)
-                })
-            }
-        };
+        let result = caught(|| self.rebuild(batch)).unwrap_or_else(|panic| {
+            self.project = None;
+            Err(panicked(&panic))
+        });
         let ms = started.elapsed().as_micros() as f64 / 1000.0;
         let what = format!("{} ({})", batch.describe(), batch.change.name());
         let terminal = &self.terminal;
@@ -232,6 +221,32 @@ impl Rebuilder {
             batch.is_css_only(),
         );
         self.request_index();
+    }
+
+    /// The project after `batch`, and its output; the error is the list of
+    /// messages `main` would print.
+    fn rebuild(
+        &mut self,
+        batch: &Batch,
+    ) -> std::result::Result<(Applied, Arc<Output>), Vec<String>> {
+        match (self.project.as_mut(), edit_of(batch)) {
+            (Some(project), Some(edit)) => project
+                .apply(&edit)
+                .map(|applied| (applied, Arc::clone(&project.output)))
+                .map_err(|error| messages(&error)),
+            _ => {
+                self.project = None;
+                load(&self.root, &self.overrides).map(|loaded| {
+                    let applied = Applied {
+                        rendered: loaded.site.documents.len() + loaded.site.scripts.len(),
+                        full: true,
+                    };
+                    let output = Arc::clone(&loaded.output);
+                    self.project = Some(loaded);
+                    (applied, output)
+                })
+            }
+        }
     }
 
     /// Asks for a new search index when page edits left the old one behind.
@@ -282,6 +297,28 @@ fn edit_of(batch: &Batch) -> Option<Edit> {
         Change::Templates => Some(Edit::Templates),
         Change::Config => None,
     }
+}
+
+/// Runs `work`, turning a panic into its message, so that a bug in one
+/// stage does not end the thread that applies every change.
+pub(crate) fn caught<T>(work: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|payload| {
+        if let Some(text) = payload.downcast_ref::<&str>() {
+            (*text).to_string()
+        } else if let Some(text) = payload.downcast_ref::<String>() {
+            text.clone()
+        } else {
+            "(a panic without a message)".to_string()
+        }
+    })
+}
+
+/// The error shown for a build that panicked with `panic`.
+fn panicked(panic: &str) -> Vec<String> {
+    vec![format!(
+        "the build panicked: {panic}\n  = note: guide serve goes on serving the last good \
+         site, if there is one, and loads the whole site again at the next change"
+    )]
 }
 
 /// Loads the configuration and the whole project; the error is the list of
@@ -409,6 +446,15 @@ mod tests {
             two,
             "error: a\n\nerror: b\n\nerror: 2 errors; still serving the last good build"
         );
+    }
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(caught(|| 7), Ok(7));
+        let text = caught(|| -> u8 { panic!("hash of {} bytes", 31) });
+        assert_eq!(text, Err("hash of 31 bytes".to_string()));
+        let bare = caught(|| std::panic::panic_any(5_u8));
+        assert_eq!(bare, Err("(a panic without a message)".to_string()));
     }
 
     #[test]

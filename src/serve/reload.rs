@@ -3,10 +3,13 @@
 //! stylesheets, or to show a build error.
 //!
 //! Each listener has its own channel in [`Hub`]; the number of listeners is
-//! capped, a listener is dropped as soon as a write to it fails, and every
-//! stream ends after the hub's lifetime (the browser connects again by
-//! itself), so that a tab gone without a word holds a place for minutes at
-//! most. The stream is written by hand through `Request::into_writer()`: a
+//! capped, and a listener is dropped as soon as a write to it fails. An idle
+//! stream gets a comment line every [`HEARTBEAT`], so that a tab that has
+//! gone is noticed (the second write after the client closed fails) and
+//! its place freed within a second. Every stream also ends after the hub's
+//! lifetime (the browser connects again by itself), so that even a client
+//! that vanished without closing its connection holds a place for minutes
+//! at most. The stream is written by hand through `Request::into_writer()`: a
 //! streaming tiny_http `Response` body is buffered and would never arrive.
 //! It is sent in chunks, so that the server can end it and leave the
 //! connection open for the browser's next request.
@@ -24,8 +27,14 @@ pub const EVENTS_URL: &str = "/__guide/events";
 pub const MAX_LISTENERS: usize = 32;
 
 /// How often an idle stream gets a comment, so that dead connections are
-/// noticed (the write fails) and proxies keep the stream open.
-const HEARTBEAT: Duration = Duration::from_secs(15);
+/// noticed (the write fails) and proxies keep the stream open. A closed
+/// connection takes two writes to fail (the first is answered with a
+/// reset), so a gone client leaves within two of these.
+pub const HEARTBEAT: Duration = Duration::from_millis(250);
+const _: () = assert!(
+    2 * HEARTBEAT.as_millis() < 1000,
+    "a gone client must leave within 1 s"
+);
 
 /// How long a stream lasts before the server ends it, unless
 /// [`LIFETIME_VARIABLE`] says otherwise.
@@ -157,8 +166,20 @@ impl Hub {
 /// lifetime has passed. `first` are sent right after the headers (the build
 /// number, and the current error if the last build failed).
 pub fn stream(request: tiny_http::Request, subscription: Subscription, first: Vec<Event>) {
-    let ends = Instant::now() + subscription.hub.lifetime;
     let mut writer = request.into_writer();
+    pump(&mut writer, &subscription, first, HEARTBEAT);
+}
+
+/// Writes the stream to `writer` (the whole HTTP response, head included)
+/// until a write fails, the hub is gone or its lifetime has passed; an idle
+/// stream gets a comment every `heartbeat`.
+fn pump(
+    writer: &mut dyn Write,
+    subscription: &Subscription,
+    first: Vec<Event>,
+    heartbeat: Duration,
+) {
+    let ends = Instant::now() + subscription.hub.lifetime;
     let head = "HTTP/1.1 200 OK\r\n\
                 Content-Type: text/event-stream\r\n\
                 Cache-Control: no-store\r\n\
@@ -188,7 +209,7 @@ pub fn stream(request: tiny_http::Request, subscription: Subscription, first: Ve
             send("");
             return;
         }
-        let sent = match subscription.events.recv_timeout(left.min(HEARTBEAT)) {
+        let sent = match subscription.events.recv_timeout(left.min(heartbeat)) {
             Ok(event) => send(&event.encode()),
             Err(RecvTimeoutError::Timeout) if Instant::now() >= ends => continue,
             Err(RecvTimeoutError::Timeout) => send(": heartbeat\n\n"),
@@ -295,6 +316,55 @@ mod tests {
             "18\r\nevent: reload\ndata: {}\n\n\r\n"
         );
         assert_eq!(chunk(""), "0\r\n\r\n");
+    }
+
+    /// A client that reads `accepted` writes, then is gone.
+    struct Client {
+        accepted: usize,
+        received: Arc<Mutex<String>>,
+    }
+
+    impl Write for Client {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            if self.accepted == 0 {
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+            self.accepted -= 1;
+            let mut received = self.received.lock().unwrap();
+            received.push_str(&String::from_utf8_lossy(bytes));
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_idle_stream_whose_client_has_gone_leaves_at_a_heartbeat() {
+        // Streams last five minutes: only a failed heartbeat ends this one.
+        let hub = Arc::new(Hub::new(LIFETIME));
+        let subscription = hub.subscribe().unwrap();
+        let received = Arc::new(Mutex::new(String::new()));
+        let mut client = Client {
+            accepted: 5,
+            received: Arc::clone(&received),
+        };
+        let (done, ended) = channel();
+        std::thread::spawn(move || {
+            let heartbeat = Duration::from_millis(5);
+            pump(&mut client, &subscription, vec![Event::Hello(1)], heartbeat);
+            drop(subscription);
+            let _ = done.send(());
+        });
+        ended
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the stream outlived its client");
+        assert!(hub.is_empty());
+        let received = received.lock().unwrap();
+        // The head, `retry`, hello, then two heartbeats the client read.
+        assert!(received.starts_with("HTTP/1.1 200 OK\r\n"), "{received}");
+        assert_eq!(received.matches(": heartbeat").count(), 2, "{received}");
     }
 
     #[test]

@@ -200,6 +200,23 @@ fn creates_folder(events: &[notify::Event]) -> bool {
         .any(|e| matches!(e.kind, EventKind::Create(CreateKind::Folder)))
 }
 
+/// Whether the batch adds, removes or renames one of the source folders
+/// themselves (`themes/` moved away and back): notify drops its watch on a
+/// folder moved away, even when the folder is back before the batch ends,
+/// so such a batch needs a new watch on each source folder.
+fn moves_source_folder(root: &Path, events: &[notify::Event]) -> bool {
+    events
+        .iter()
+        .filter(|e| changes_structure(&e.kind))
+        .flat_map(|e| &e.paths)
+        .filter_map(|path| path.strip_prefix(root).ok())
+        .any(|relative| {
+            let mut parts = relative.components();
+            let top = parts.next().and_then(|c| c.as_os_str().to_str());
+            parts.next().is_none() && top.is_some_and(|top| SOURCE_FOLDERS.contains(&top))
+        })
+}
+
 /// Whether an event can matter to the build: it names a source, or says
 /// that events were lost. Reads (our own included) and closes after reading
 /// do not; a close after writing does, since it ends a save.
@@ -277,7 +294,7 @@ impl Watcher {
     pub fn next_batch(&mut self) -> Option<Batch> {
         loop {
             let events = self.next_burst()?;
-            let renew = creates_folder(&events);
+            let renew = creates_folder(&events) || moves_source_folder(&self.root, &events);
             self.refresh_watches(renew);
             let mut batch = classify(&self.root, &events);
             if renew && batch.change != Change::None {
@@ -346,8 +363,8 @@ impl Watcher {
 
     /// Watches each source folder that exists and is not watched yet, and
     /// forgets those that disappeared. With `renew`, folders are watched
-    /// again even when already known: one deleted and created again within
-    /// a batch has lost its watch.
+    /// again even when already known: one deleted and created again, or
+    /// moved away and back, within a batch has lost its watch.
     fn refresh_watches(&mut self, renew: bool) {
         for name in SOURCE_FOLDERS {
             let folder = self.root.join(name);
@@ -572,6 +589,38 @@ mod tests {
         assert_eq!(b.change, Change::Content);
         assert!(b.structural);
         assert!(!creates_folder(&[modify("content/a.md")]));
+    }
+
+    #[test]
+    fn a_source_folder_moved_away_or_back_is_watched_again() {
+        let root = Path::new(ROOT);
+        let from = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        let to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        for folder in SOURCE_FOLDERS {
+            let away = event(from, &[folder]);
+            let back = event(to, &[folder]);
+            assert!(
+                moves_source_folder(root, std::slice::from_ref(&away)),
+                "{folder}"
+            );
+            assert!(
+                moves_source_folder(root, std::slice::from_ref(&back)),
+                "{folder}"
+            );
+            assert!(moves_source_folder(root, &[away, back]), "{folder}");
+            let removed = event(EventKind::Remove(RemoveKind::Folder), &[folder]);
+            assert!(moves_source_folder(root, &[removed]), "{folder}");
+        }
+        // A folder inside one is watched again by notify itself; an edit
+        // or an unrelated folder changes no watch.
+        assert!(!moves_source_folder(root, &[event(from, &["themes/mini"])]));
+        assert!(!moves_source_folder(
+            root,
+            &[modify("themes/mini/templates/page.html")]
+        ));
+        assert!(!moves_source_folder(root, &[modify("templates")]));
+        assert!(!moves_source_folder(root, &[event(from, &["public"])]));
+        assert!(!moves_source_folder(root, &[event(from, &["themes.old"])]));
     }
 
     #[test]

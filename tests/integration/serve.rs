@@ -45,7 +45,7 @@ impl Serve {
 
     /// Starts `guide serve` after `prepare` has changed the site, with these
     /// environment variables set.
-    fn start_with_env(prepare: impl FnOnce(&Site), env: &[(&str, &str)]) -> Serve {
+    pub(crate) fn start_with_env(prepare: impl FnOnce(&Site), env: &[(&str, &str)]) -> Serve {
         let site = Site::fixture("basic");
         prepare(&site);
         let port = free_port();
@@ -145,7 +145,7 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         let prefix = format!("{}:", name.to_ascii_lowercase());
         self.headers
             .lines()
@@ -156,13 +156,18 @@ impl Reply {
 
 /// A GET over a new connection, sending `path` exactly as given.
 pub(crate) fn get(port: u16, path: &str) -> Reply {
+    send(
+        port,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `request` (a whole request head, which must end the connection
+/// after the answer) over a new connection, and reads the answer.
+pub(crate) fn send(port: u16, request: &str) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes).unwrap();
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -551,4 +556,175 @@ fn a_template_that_never_ends_is_shown_and_the_last_good_site_kept() {
         serve.log()
     );
     assert_contains!(serve.log(), "has been rendering");
+}
+
+/// A request for `path` with this `Host` line (or none), ending the
+/// connection after the answer.
+fn with_host(serve: &Serve, version: &str, host: Option<&str>) -> Reply {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    send(
+        serve.port,
+        &format!("GET /guide/first/ {version}\r\n{host}Connection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn requests_for_a_foreign_host_are_refused() {
+    let serve = Serve::start();
+    let port = serve.port;
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.com:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        format!("[::2]:{port}"),
+        "evil.example".to_string(),
+    ] {
+        let reply = with_host(&serve, "HTTP/1.1", Some(&host));
+        assert_eq!(reply.status, 403, "{host} was answered: {}", reply.body);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(reply.body.lines().count(), 1, "{}", reply.body);
+        assert_contains!(reply.body, "DNS rebinding");
+        assert_contains!(reply.body, &format!("{host:?}"));
+        assert!(!reply.body.contains("First steps"), "{host} read the page");
+    }
+    // Nor can a foreign page listen to the live-reload stream.
+    let stream = send(
+        port,
+        "GET /__guide/events HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(stream.status, 403);
+    // An HTTP/1.1 request must name its host; HTTP/1.0 need not.
+    assert_eq!(with_host(&serve, "HTTP/1.1", None).status, 403);
+    assert_eq!(with_host(&serve, "HTTP/1.0", None).status, 200);
+
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("docs.localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("127.0.0.2:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        let reply = with_host(&serve, "HTTP/1.1", Some(&host));
+        assert_eq!(reply.status, 200, "{host} was refused: {}", reply.body);
+        assert_contains!(reply.body, "First steps");
+    }
+}
+
+/// Moves `folder` of the site away and back, as `mv` does.
+fn move_away_and_back(serve: &Serve, folder: &str, between: impl FnOnce()) {
+    let away = serve.path(&format!("{folder}.away"));
+    std::fs::rename(serve.path(folder), &away).unwrap();
+    between();
+    std::fs::rename(&away, serve.path(folder)).unwrap();
+}
+
+/// Edits the theme's page template so that pages show `marker`.
+fn mark_page_template(serve: &Serve, marker: &str) {
+    let path = serve.path("themes/mini/templates/page.html");
+    let template = std::fs::read_to_string(&path).unwrap();
+    let edited = template.replace(
+        "<h1>{{ page.title }}</h1>",
+        &format!("<h1>{{{{ page.title }}}}</h1>{marker}"),
+    );
+    assert_ne!(edited, template, "the fixture's page template changed");
+    std::fs::write(&path, edited).unwrap();
+}
+
+#[test]
+fn the_theme_moved_away_and_back_is_watched_again() {
+    let serve = Serve::start();
+    let mut events = serve.events();
+    // Away long enough for serve to see it go: the build fails without it.
+    move_away_and_back(&serve, "themes", || {
+        events.wait("error");
+    });
+    events.wait("reload");
+    serve.wait_for("/guide/first/", "the theme back", |r| {
+        r.status == 200 && r.body.contains("First steps")
+    });
+    mark_page_template(&serve, "Marked after the move");
+    events.wait("reload");
+    serve.wait_for("/guide/first/", "the template edit", |r| {
+        r.body.contains("Marked after the move")
+    });
+}
+
+#[test]
+fn source_folders_moved_away_and_straight_back_are_watched_again() {
+    let serve = Serve::start();
+    // Away and back at once: both moves fall in one batch of events.
+    for folder in ["themes", "templates", "static", "content"] {
+        move_away_and_back(&serve, folder, || {});
+    }
+    // Let that batch be applied before the edits, so that they are seen
+    // through the new watches.
+    std::thread::sleep(Duration::from_millis(500));
+    mark_page_template(&serve, "Theme seen again");
+    serve.wait_for("/guide/first/", "the theme edit", |r| {
+        r.body.contains("Theme seen again")
+    });
+    serve
+        .site
+        .write("templates/404.html", "Templates seen again");
+    serve.wait_for("/nowhere/", "the template edit", |r| {
+        r.status == 404 && r.body.contains("Templates seen again")
+    });
+    serve
+        .site
+        .write("static/style.css", "/* static seen again */");
+    serve.wait_for("/style.css", "the static edit", |r| {
+        r.body.contains("static seen again")
+    });
+    let source = std::fs::read_to_string(serve.path(FIRST)).unwrap();
+    std::fs::write(
+        serve.path(FIRST),
+        source.replace("Some words here.", "Content seen again."),
+    )
+    .unwrap();
+    serve.wait_for("/guide/first/", "the content edit", |r| {
+        r.body.contains("Content seen again.")
+    });
+}
+
+/// A language tag long enough to make Pagefind panic (issue #12), unless
+/// it is refused before it reaches Pagefind: either way serve reports an
+/// error, keeps serving, and applies the next change.
+#[test]
+fn a_build_that_panics_is_reported_and_the_next_change_applied() {
+    let mut serve = Serve::start();
+    let mut events = serve.events();
+    let config = std::fs::read_to_string(serve.path("site.toml")).unwrap();
+    let long = "x".repeat(40);
+    let broken = config.replacen(
+        "theme = \"mini\"",
+        &format!("theme = \"mini\"\nlanguage = \"{long}\""),
+        1,
+    );
+    assert_ne!(broken, config);
+    std::fs::write(serve.path("site.toml"), broken).unwrap();
+    events.wait("error");
+    assert!(
+        serve.child.try_wait().unwrap().is_none(),
+        "serve ended:\n{}",
+        serve.log()
+    );
+    assert_eq!(serve.get("/guide/first/").status, 200, "{}", serve.log());
+
+    std::fs::write(serve.path("site.toml"), &config).unwrap();
+    events.wait("reload");
+    let source = std::fs::read_to_string(serve.path(FIRST)).unwrap();
+    std::fs::write(
+        serve.path(FIRST),
+        source.replace("Some words here.", "After the panic."),
+    )
+    .unwrap();
+    serve.wait_for("/guide/first/", "the edit after the error", |r| {
+        r.status == 200 && r.body.contains("After the panic.")
+    });
 }

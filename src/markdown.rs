@@ -272,15 +272,26 @@ fn count_words(text: &str) -> usize {
 /// `vbscript:`, an HTML `data:` URL), read as a browser reads it: case and
 /// the tabs and line breaks inside it do not matter.
 fn scripted_url(url: &str) -> Option<&'static str> {
-    let squeezed: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    // Every link passes here: no allocation, and nothing to do for the
+    // usual first bytes of a path, an anchor or an internal link.
+    if url.starts_with(['/', '#', '@', '.']) {
+        return None;
+    }
+    let mut head = [0u8; 16];
+    let mut len = 0;
+    for byte in url.bytes() {
+        if byte.is_ascii_whitespace() || byte.is_ascii_control() {
+            continue;
+        }
+        head[len] = byte.to_ascii_lowercase();
+        len += 1;
+        if len == head.len() {
+            break;
+        }
+    }
     ["javascript:", "vbscript:", "data:text/html"]
         .into_iter()
-        .find(|scheme| squeezed.starts_with(scheme))
+        .find(|scheme| head[..len].starts_with(scheme.as_bytes()))
 }
 
 /// The parts of a piece of raw HTML that run code or embed another page.

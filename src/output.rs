@@ -136,8 +136,7 @@ impl Staging {
         }
         crate::fs::write(&self.dir.join(MARKER), marker.as_bytes())?;
         let warnings = if self.target.is_dir() {
-            check_removable(&self.target)?;
-            hand_placed(&self.target, &written)
+            look_over(&self.target, &written)?
         } else {
             Vec::new()
         };
@@ -160,70 +159,70 @@ const MARKER_TEXT: &str = "This folder is written by guide and replaced on every
 Keep files of your own in static/: anything else here is removed.\n\
 files:\n";
 
-/// Refuses to go on when the old output cannot be removed after the swap
-/// (a folder in it is read-only), which would leave both sites on disk.
-fn check_removable(target: &Path) -> Result<()> {
+/// Looks over the old output before it is replaced, in one walk: refuses
+/// to go on when it cannot be removed after the swap (a folder in it is
+/// read-only), which would leave both sites on disk; and names the files
+/// no build wrote (put there by hand), which the swap removes. Only an
+/// output whose marker lists its files can tell the second; an older
+/// marker says nothing.
+fn look_over(target: &Path, written: &[String]) -> Result<Vec<Warning>> {
+    let marker = std::fs::read_to_string(target.join(MARKER)).unwrap_or_default();
+    let built: Option<std::collections::HashSet<&str>> = marker
+        .split_once("files:\n")
+        .map(|(_, listed)| listed.lines().collect());
+    let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(target).into_iter().flatten() {
-        if !entry.file_type().is_dir() {
+        if entry.file_type().is_dir() {
+            if rustix::fs::access(entry.path(), rustix::fs::Access::WRITE_OK).is_err() {
+                return Err(read_only(target, entry.path()));
+            }
             continue;
         }
-        if rustix::fs::access(entry.path(), rustix::fs::Access::WRITE_OK).is_err() {
-            return Err(Error::with_help(
-                format!(
-                    "cannot replace `{}`: `{}` is read-only, so the old site could not be removed",
-                    display_path(target),
-                    display_path(entry.path())
-                ),
-                format!(
-                    "make it writable (`chmod -R u+w {}`), or build elsewhere with --output; nothing was changed",
-                    display_path(target)
-                ),
-            ));
+        let Some(built) = &built else { continue };
+        let Some(relative) = entry
+            .path()
+            .strip_prefix(target)
+            .ok()
+            .and_then(Path::to_str)
+        else {
+            continue;
+        };
+        if relative == MARKER || built.contains(relative) {
+            continue;
         }
+        found.push(hand_placed(entry.path(), relative, written));
     }
-    Ok(())
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
 }
 
-/// The files of the old output that no build wrote: put there by hand.
-/// Only an output whose marker lists its files can tell; an older marker
-/// says nothing.
-fn hand_placed(target: &Path, written: &[String]) -> Vec<Warning> {
-    let Ok(marker) = std::fs::read_to_string(target.join(MARKER)) else {
-        return Vec::new();
+/// The refusal of an output with a read-only folder in it.
+fn read_only(target: &Path, folder: &Path) -> Error {
+    Error::with_help(
+        format!(
+            "cannot replace `{}`: `{}` is read-only, so the old site could not be removed",
+            display_path(target),
+            display_path(folder)
+        ),
+        format!(
+            "make it writable (`chmod -R u+w {}`), or build elsewhere with --output; nothing was changed",
+            display_path(target)
+        ),
+    )
+}
+
+/// The warning for a file of the old output that no build wrote.
+fn hand_placed(path: &Path, relative: &str, written: &[String]) -> Warning {
+    let relative = relative.replace('\\', "/");
+    let kept = written.binary_search(&relative).is_ok();
+    let message = if kept {
+        format!("`{relative}` was put in the output by hand; the build replaces it")
+    } else {
+        format!("`{relative}` was put in the output by hand; this build removes it")
     };
-    let Some((_, listed)) = marker.split_once("files:\n") else {
-        return Vec::new();
-    };
-    let built: std::collections::HashSet<&str> = listed.lines().collect();
-    let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(target)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if entry.depth() == 0 || entry.file_type().is_dir() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(target) else {
-            continue;
-        };
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        if relative == MARKER || built.contains(relative.as_str()) {
-            continue;
-        }
-        let kept = written.binary_search(&relative).is_ok();
-        let message = if kept {
-            format!("`{relative}` was put in the output by hand; the build replaces it")
-        } else {
-            format!("`{relative}` was put in the output by hand; this build removes it")
-        };
-        found.push(
-            crate::error::Diagnostic::file(entry.path(), message).help(format!(
-                "the output is rebuilt from the sources each time: keep the file in static/{relative}"
-            )),
-        );
-    }
-    found
+    crate::error::Diagnostic::file(path, message).help(format!(
+        "the output is rebuilt from the sources each time: keep the file in static/{relative}"
+    ))
 }
 
 /// Removes the staging folders of earlier builds into `parent/name` that were

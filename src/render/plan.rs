@@ -12,7 +12,7 @@
 //! or theme over one of guide's generated files (`static/robots.txt`),
 //! which the plan records so the generated one is not rendered at all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use crate::config::Config;
@@ -54,7 +54,11 @@ const GENERATED: [(&str, &str); 4] = [
 /// Every output path of the site and what claims it.
 #[derive(Debug, Default)]
 pub struct Plan {
-    claims: BTreeMap<String, Claimant>,
+    claims: HashMap<String, Claimant>,
+    /// Every folder some claimed path lies in (`a`, `a/b` for
+    /// `a/b/index.html`), so that a file claimed where a folder must be is
+    /// found with one lookup.
+    folders: HashSet<String>,
     /// Folders guide keeps for itself (`pagefind/` when search is on).
     reserved: Vec<&'static str>,
     /// Generated files a static file replaces, which are not rendered.
@@ -76,11 +80,6 @@ impl Plan {
     /// rendered).
     pub fn is_replaced(&self, path: &str) -> bool {
         self.replaced.contains(path)
-    }
-
-    /// Every claimed path, in order.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.claims.keys().map(String::as_str)
     }
 
     fn reserved_folder(&self, path: &str) -> Option<&'static str> {
@@ -240,6 +239,11 @@ impl Planner<'_> {
             self.errors.push(error.into());
             return;
         }
+        for (at, _) in path.match_indices('/') {
+            if !self.plan.folders.contains(&path[..at]) {
+                self.plan.folders.insert(path[..at].to_string());
+            }
+        }
         self.plan.claims.insert(path, claimant);
     }
 
@@ -251,14 +255,17 @@ impl Planner<'_> {
         })
     }
 
-    /// A claimed path inside `path`, when `path` is to be a file.
+    /// A claimed path inside `path`, when `path` is to be a file (looked
+    /// for only when there is one, which is an error and rare).
     fn file_below(&self, path: &str) -> Option<(&str, &Claimant)> {
-        let folder = format!("{path}/");
+        if !self.plan.folders.contains(path) {
+            return None;
+        }
         self.plan
             .claims
-            .range(folder.clone()..)
-            .next()
-            .filter(|(key, _)| key.starts_with(&folder))
+            .iter()
+            .filter(|(key, _)| key.strip_prefix(path).is_some_and(|r| r.starts_with('/')))
+            .min_by_key(|(key, _)| key.as_str())
             .map(|(key, claimant)| (key.as_str(), claimant))
     }
 

@@ -21,8 +21,31 @@ pub const FILE_NAME: &str = "site.toml";
 pub struct Channel {
     pub id: String,
     pub label: String,
+    /// The strictest of `limits`: what the build checks the examples against.
     pub limit: Option<usize>,
+    /// Every named limit, strictest first (`limit = N` is one, named for
+    /// the channel). Empty when the channel has no limit.
+    pub limits: Vec<Limit>,
     pub note: Option<String>,
+}
+
+/// One named length limit of a channel (LinkedIn's 200 characters for a
+/// free account, 300 for Premium).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Limit {
+    pub label: String,
+    pub chars: usize,
+}
+
+impl Channel {
+    /// The label of the strictest limit, for warnings: "LinkedIn connection
+    /// note (Free account)" when there are several, the channel's when one.
+    pub fn strictest_label(&self) -> String {
+        match self.limits.as_slice() {
+            [first, _, ..] => format!("{} ({})", self.label, first.label),
+            _ => self.label.clone(),
+        }
+    }
 }
 
 /// A named group of scripts ("Owning a mistake") and, for relationships, who
@@ -157,7 +180,15 @@ struct RawConfig {
 struct RawChannel {
     label: String,
     limit: Option<Spanned<usize>>,
+    limits: Option<Spanned<Vec<RawLimit>>>,
     note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimit {
+    label: Spanned<String>,
+    chars: Spanned<usize>,
 }
 
 #[derive(Deserialize)]
@@ -292,16 +323,12 @@ impl Config {
                 continue;
             }
             let id = id.into_inner();
-            if let Some(limit) = channel.limit.as_ref().filter(|l| *l.get_ref() == 0) {
-                errors.push(at(
-                    limit.span(),
-                    format!("channel `{id}` has a limit of 0; leave `limit` out for no limit"),
-                ));
-            }
+            let limits = channel_limits(&id, &channel, &mut errors, &at);
             channels.push(Channel {
                 id,
+                limit: limits.first().map(|l| l.chars),
+                limits,
                 label: channel.label,
-                limit: channel.limit.map(Spanned::into_inner).filter(|&l| l > 0),
                 note: channel.note,
             });
         }
@@ -355,6 +382,67 @@ impl Config {
         let origin_end = self.base_url.len() - self.base_path.len();
         format!("{}{}", &self.base_url[..origin_end], url)
     }
+}
+
+/// A channel's limits, strictest first, from `limit = N` or `limits = [{
+/// label, chars }, …]`; every bad one is recorded and left out.
+fn channel_limits(
+    id: &str,
+    channel: &RawChannel,
+    errors: &mut Vec<Error>,
+    at: &dyn Fn(std::ops::Range<usize>, String) -> Error,
+) -> Vec<Limit> {
+    let mut limits = Vec::new();
+    if let Some(limit) = &channel.limit {
+        if *limit.get_ref() == 0 {
+            let message =
+                format!("channel `{id}` has a limit of 0; leave `limit` out for no limit");
+            errors.push(at(limit.span(), message));
+        } else {
+            limits.push(Limit {
+                label: channel.label.clone(),
+                chars: *limit.get_ref(),
+            });
+        }
+    }
+    let Some(named) = &channel.limits else {
+        return limits;
+    };
+    if channel.limit.is_some() {
+        let message = format!("channel `{id}` has both `limit` and `limits`");
+        errors.push(at(named.span(), message).help("keep `limits`, and give each limit a label: limits = [{ label = \"Free account\", chars = 200 }]"));
+        return limits;
+    }
+    if named.get_ref().is_empty() {
+        let message = format!("channel `{id}` has an empty `limits`; leave it out for no limit");
+        errors.push(at(named.span(), message));
+    }
+    for limit in named.get_ref() {
+        let label = limit.label.get_ref().trim();
+        if label.is_empty() {
+            errors.push(at(
+                limit.label.span(),
+                format!("a limit of channel `{id}` has an empty label"),
+            ));
+        } else if limits.iter().any(|l: &Limit| l.label == label) {
+            errors.push(at(
+                limit.label.span(),
+                format!("channel `{id}` has two limits labelled `{label}`"),
+            ));
+        } else if *limit.chars.get_ref() == 0 {
+            let message = format!(
+                "limit `{label}` of channel `{id}` is 0 characters; leave it out for no limit"
+            );
+            errors.push(at(limit.chars.span(), message));
+        } else {
+            limits.push(Limit {
+                label: label.to_string(),
+                chars: *limit.chars.get_ref(),
+            });
+        }
+    }
+    limits.sort_by_key(|l| l.chars);
+    limits
 }
 
 fn labels(
@@ -613,6 +701,88 @@ mod tests {
         let d = err.diagnostic().unwrap();
         assert_eq!(d.message, "unknown key `enable` in site.toml");
         assert_eq!(d.position, Some((4, 1)));
+    }
+
+    #[test]
+    fn a_channel_may_have_named_limits_strictest_first() {
+        let config = parse(&format!(
+            "{MINIMAL}[channels.note]\nlabel = \"Note\"\nlimits = [{{ label = \"Premium\", chars = 300 }}, {{ label = \"Free account\", chars = 200 }}]\n[channels.dm]\nlabel = \"DM\"\nlimit = 8000\n[channels.email]\nlabel = \"Email\"\n"
+        ))
+        .unwrap();
+        let note = config.channel("note").unwrap();
+        let labels: Vec<_> = note
+            .limits
+            .iter()
+            .map(|l| (l.label.as_str(), l.chars))
+            .collect();
+        assert_eq!(labels, [("Free account", 200), ("Premium", 300)]);
+        assert_eq!(note.limit, Some(200));
+        assert_eq!(note.strictest_label(), "Note (Free account)");
+        // `limit = N` still works: one limit, named for the channel.
+        let dm = config.channel("dm").unwrap();
+        assert_eq!(dm.limit, Some(8000));
+        assert_eq!(dm.limits.len(), 1);
+        assert_eq!(dm.strictest_label(), "DM");
+        assert!(config.channel("email").unwrap().limits.is_empty());
+    }
+
+    #[test]
+    fn bad_named_limits_are_each_located() {
+        let source = format!(
+            "{MINIMAL}[channels.a]\nlabel = \"A\"\nlimits = [{{ label = \"\", chars = 5 }}, {{ label = \"X\", chars = 0 }}, {{ label = \"Y\", chars = 9 }}, {{ label = \"Y\", chars = 10 }}]\n[channels.b]\nlabel = \"B\"\nlimit = 3\nlimits = [{{ label = \"Z\", chars = 4 }}]\n[channels.c]\nlabel = \"C\"\nlimits = []\n"
+        );
+        let (_, errors) = Config::parse_lenient(
+            Path::new("."),
+            Path::new("site.toml"),
+            &source,
+            &Overrides::default(),
+        )
+        .unwrap();
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| {
+                let d = e.diagnostic().unwrap();
+                (d.message.clone(), d.position)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "a limit of channel `a` has an empty label".to_string(),
+                    Some((5, 21))
+                ),
+                (
+                    "limit `X` of channel `a` is 0 characters; leave it out for no limit"
+                        .to_string(),
+                    Some((5, 61))
+                ),
+                (
+                    "channel `a` has two limits labelled `Y`".to_string(),
+                    Some((5, 104))
+                ),
+                (
+                    "channel `b` has both `limit` and `limits`".to_string(),
+                    Some((9, 10))
+                ),
+                (
+                    "channel `c` has an empty `limits`; leave it out for no limit".to_string(),
+                    Some((12, 10))
+                ),
+            ]
+        );
+        // An unknown key inside a limit is the parser's located error.
+        let err = parse(&format!(
+            "{MINIMAL}[channels.a]\nlabel = \"A\"\nlimits = [{{ label = \"F\", characters = 5 }}]\n"
+        ))
+        .unwrap_err();
+        let d = err.diagnostic().unwrap();
+        assert!(
+            d.message.contains("unknown key `characters`"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.position.map(|p| p.0), Some(5));
     }
 
     #[test]

@@ -12,6 +12,10 @@
 //! one that readers are never sent to. The home page and sections are never
 //! orphans.
 //!
+//! An embed (a ```` ```script <slug> ```` fence) counts as a link to its
+//! script. The **message checker** (`script::checker`) runs over every
+//! script's example output, each finding a warning at its message.
+//!
 //! **Local references** are images and links whose destination is a path on
 //! the site rather than a URL, an anchor or an `@/` link. A relative one is
 //! resolved against the URL of the page it is on, as a browser does, and
@@ -106,6 +110,9 @@ pub fn check(config: &Config, site: &Site, output: &Output) -> Vec<Warning> {
             .iter()
             .filter_map(|link| targets.by_relative.get(&link.target).copied())
             .collect();
+        // A ```script fence shows the script where its moment is taught: a link.
+        let embedded = source.rendered.embeds.iter();
+        found.extend(embedded.filter_map(|e| site.script_by_slug(&e.slug.0).map(Target::Script)));
         for reference in &source.rendered.references {
             match resolve(config, source.url, &reference.destination) {
                 Resolved::Path(path) => match published(output, &path) {
@@ -133,7 +140,48 @@ pub fn check(config: &Config, site: &Site, output: &Output) -> Vec<Warning> {
     }
     warnings.extend(orphans(site, &linked));
     warnings.extend(unlinked_scripts(site, &linked));
+    warnings.extend(checked_examples(site));
     warnings
+}
+
+/// What the message checker finds in every script's example output, each
+/// at the line of the message where the words are written.
+fn checked_examples(site: &Site) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for script in &site.scripts {
+        for message in &script.messages {
+            let example = script.example(message);
+            for finding in crate::script::checker::check(&example, &script.slug) {
+                let rule = crate::script::checker::rules()
+                    .iter()
+                    .find(|r| r.id == finding.rule)
+                    .expect("a finding names its rule");
+                let line = line_of(&message.body, &finding.text);
+                let text = format!(
+                    "message `{}` of script `{}`, with the example values, has “{}” ({})",
+                    message.name, script.slug, finding.text, finding.rule
+                );
+                warnings.push(script.locate(message, line, 1, text).help(&rule.hint));
+            }
+        }
+    }
+    warnings
+}
+
+/// The line (from 1) of `body` where the most of `text`'s first words are
+/// written together (the example fills in fields, so all may not be); the
+/// message's first line when not even two are.
+fn line_of(body: &str, text: &str) -> usize {
+    let text = text.to_lowercase();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let lines: Vec<String> = body.lines().map(str::to_lowercase).collect();
+    (2..=words.len().min(6))
+        .rev()
+        .find_map(|n| {
+            let start = words[..n].join(" ");
+            lines.iter().position(|line| line.contains(&start))
+        })
+        .map_or(1, |i| i + 1)
 }
 
 /// Pages that nothing links to.

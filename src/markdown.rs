@@ -55,6 +55,27 @@ pub struct Rendered {
     pub raw: Vec<Raw>,
     /// Links and images whose URL runs code (`javascript:`): a build error.
     pub scripted: Vec<Raw>,
+    /// ```` ```script <slug> ```` fences, in order; the HTML holds
+    /// [`embed_marker`] of each index where the script's form goes.
+    pub embeds: Vec<Embed>,
+}
+
+/// A ```` ```script <slug> [messages=a,b] ```` fence: a script's form shown
+/// inline. Which scripts and messages exist is the site's to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    /// The script's slug, and the byte offset where it is written.
+    pub slug: (String, usize),
+    /// The messages to show (all when empty), each with its offset.
+    pub messages: Vec<(String, usize)>,
+    /// What is wrong with the info string itself, and where.
+    pub problem: Option<(usize, String)>,
+}
+
+/// The comment that stands in the rendered HTML for embed `index`, replaced
+/// by the script's form when the page is rendered.
+pub fn embed_marker(index: usize) -> String {
+    format!("<!--guide:embed {index}-->")
 }
 
 /// A place in the Markdown text and what was found there.
@@ -109,7 +130,61 @@ pub fn is_message_fence(info: &str) -> bool {
     info.split_whitespace().next() == Some("message")
 }
 
-/// Renders `markdown`; `message` fences are left out of the HTML.
+/// Whether a fenced block's info string embeds a script.
+pub fn is_embed_fence(info: &str) -> bool {
+    info.split_whitespace().next() == Some("script")
+}
+
+/// Reads the info string of a `script` fence that starts at byte `start`
+/// of `markdown`, taking each word's offset from the fence line itself.
+fn parse_embed(markdown: &str, start: usize, info: &str) -> Embed {
+    let line = markdown[start..].lines().next().unwrap_or_default();
+    let info_at = line.find(info.trim_start()).map_or(start, |at| start + at);
+    let mut words = info.split_whitespace().map(|word| {
+        let at = markdown[info_at..]
+            .find(word)
+            .map_or(info_at, |i| info_at + i);
+        (word, at)
+    });
+    let keyword = words.next().map_or(info_at, |(_, at)| at);
+    let mut embed = Embed {
+        slug: (String::new(), keyword),
+        messages: Vec::new(),
+        problem: None,
+    };
+    let Some((slug, at)) = words.next() else {
+        embed.problem = Some((
+            keyword,
+            "a `script` fence needs the script's slug: ```script connection-note".into(),
+        ));
+        return embed;
+    };
+    embed.slug = (slug.to_string(), at);
+    for (word, at) in words {
+        let Some(list) = word.strip_prefix("messages=") else {
+            let message = format!(
+                "unknown `{word}` in a `script` fence: only `messages=a,b` may follow the slug"
+            );
+            embed.problem.get_or_insert((at, message));
+            continue;
+        };
+        let mut offset = at + "messages=".len();
+        for name in list.split(',') {
+            if name.is_empty() {
+                embed
+                    .problem
+                    .get_or_insert((offset, "an empty message name in `messages=`".into()));
+            } else {
+                embed.messages.push((name.to_string(), offset));
+            }
+            offset += name.len() + 1;
+        }
+    }
+    embed
+}
+
+/// Renders `markdown`; `message` fences are left out of the HTML, and
+/// `script` fences become [`embed_marker`]s.
 pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> Rendered {
     let mut out = Rendered::default();
     let mut ids = Ids::default();
@@ -143,6 +218,14 @@ pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> R
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
                 if is_message_fence(info) =>
             {
+                skipping_message = true;
+            }
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
+                if is_embed_fence(info) =>
+            {
+                let marker = embed_marker(out.embeds.len());
+                out.embeds.push(parse_embed(markdown, range.start, info));
+                events.push(Event::Html(format!("{marker}\n").into()));
                 skipping_message = true;
             }
             Event::End(TagEnd::CodeBlock) if skipping_message => skipping_message = false,
@@ -682,6 +765,49 @@ mod tests {
         );
         assert!(!r.html.contains("Hello"));
         assert!(r.html.contains("After"));
+    }
+
+    #[test]
+    fn script_fences_become_markers_with_their_words_located() {
+        let text = "Intro\n\n```script connection-note messages=note,short\n```\n\nMid\n\n```script can-we-chat\n```\n";
+        let r = render_with(text, &[]);
+        assert_eq!(r.embeds.len(), 2);
+        assert_eq!(
+            r.embeds[0].slug,
+            (
+                "connection-note".into(),
+                text.find("connection-note").unwrap()
+            )
+        );
+        assert_eq!(
+            r.embeds[0].messages,
+            [
+                ("note".to_string(), text.find("note,").unwrap()),
+                ("short".to_string(), text.find("short").unwrap())
+            ]
+        );
+        assert_eq!(r.embeds[1].slug.0, "can-we-chat");
+        assert!(r.embeds[1].messages.is_empty());
+        assert!(r.html.contains(&embed_marker(0)), "{}", r.html);
+        assert!(r.html.contains(&embed_marker(1)), "{}", r.html);
+        assert!(!r.html.contains("<code"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_script_fence_with_bad_words_says_where() {
+        let text =
+            "```script\n```\n\n```script x colour=red\n```\n\n```script y messages=a,,b\n```\n";
+        let r = render_with(text, &[]);
+        let problems: Vec<_> = r
+            .embeds
+            .iter()
+            .map(|e| e.problem.clone().unwrap())
+            .collect();
+        assert_eq!(problems[0].0, 3);
+        assert!(problems[0].1.contains("needs the script's slug"));
+        assert_eq!(problems[1].0, text.find("colour").unwrap());
+        assert_eq!(problems[2].0, text.find(",,").unwrap() + 1);
+        assert_eq!(r.embeds[2].messages.len(), 2);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! Tera contexts. Built per render call from references; nothing of the whole
 //! site is cloned into a page's context.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -85,7 +87,7 @@ pub struct PageView<'a> {
     pub url: &'a str,
     pub permalink: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<&'a str>,
+    pub content: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toc: Option<&'a [Heading]>,
     pub word_count: usize,
@@ -104,7 +106,7 @@ pub struct SectionView<'a> {
     pub description: Option<&'a str>,
     pub url: &'a str,
     pub permalink: String,
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     pub toc: &'a [Heading],
     pub extra: &'a serde_json::Map<String, Value>,
     pub pages: Vec<PageView<'a>>,
@@ -166,7 +168,7 @@ impl<'a> Views<'a> {
                 .unwrap_or_default(),
             url: &d.url,
             permalink: self.config.permalink(&d.url),
-            content: full.then_some(rendered.html.as_str()),
+            content: full.then_some(Cow::Borrowed(rendered.html.as_str())),
             toc: full.then_some(rendered.toc.as_slice()),
             word_count: rendered.word_count,
             reading_time: reading_time(rendered.word_count),
@@ -220,7 +222,7 @@ impl<'a> Views<'a> {
             description: d.meta.description.as_deref(),
             url: &d.url,
             permalink: self.config.permalink(&d.url),
-            content: &rendered.html,
+            content: Cow::Borrowed(&rendered.html),
             toc: &rendered.toc,
             extra: &d.meta.extra,
             pages: s.pages.iter().map(|&p| self.page(p, false)).collect(),

@@ -202,6 +202,9 @@ struct TermView<'a> {
     count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pages: Option<Vec<PageView<'a>>>,
+    /// The scripts filed under the term, as cards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scripts: Option<Vec<super::scripts::ScriptCard<'a>>>,
 }
 
 /// A term of the site: (taxonomy, term) indices into [`Site::taxonomies`].
@@ -235,8 +238,9 @@ pub fn render_taxonomies(
             name: &term.name,
             slug: &term.slug,
             url: term_url(config, &taxonomy.id, &term.slug),
-            count: term.pages.len(),
+            count: term.pages.len() + term.scripts.len(),
             pages: pages.then(|| term.pages.iter().map(|&p| views.page(p, false)).collect()),
+            scripts: pages.then(|| term.scripts.iter().map(|&s| views.script_card(s)).collect()),
         }
     };
     // A term page's breadcrumbs lead through its taxonomy's list.

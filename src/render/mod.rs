@@ -6,6 +6,7 @@
 //! memory (`serve`, `check`); nothing is read from or written to disk here.
 
 pub mod context;
+pub mod embeds;
 pub mod feeds;
 pub mod plan;
 pub mod range;
@@ -274,11 +275,18 @@ fn render_document(
     context.insert("current_url", &views.config.permalink(&document.url));
     context.insert("current_path", &document.url);
     context.insert("breadcrumbs", &views.breadcrumbs(index));
+    let content = embeds::fill(views, tera, index)?;
     match document.kind {
-        Kind::Page => context.insert("page", &views.page(index, true)),
+        Kind::Page => {
+            let mut page = views.page(index, true);
+            page.content = Some(content);
+            context.insert("page", &page);
+        }
         Kind::Section => {
             let section = site.section_index[index].expect("a section document has a section");
-            context.insert("section", &views.section(section));
+            let mut view = views.section(section);
+            view.content = content;
+            context.insert("section", &view);
             // The home page gets the scripts' metadata too, for "where do I start?".
             if is_scripts_index || section == 0 {
                 views.insert_index(&mut context);

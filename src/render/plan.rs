@@ -329,15 +329,21 @@ impl Planner<'_> {
             }
             Claimant::TaxonomyList(t) | Claimant::Term(t, _) => {
                 let taxonomy = &site.taxonomies[*t];
-                let (page, name) = match claimant {
-                    Claimant::Term(_, i) => {
-                        let term = &taxonomy.terms[*i];
-                        (term.pages[0], term.name.as_str())
-                    }
-                    _ => (taxonomy.terms[0].pages[0], taxonomy.id.as_str()),
+                let (term, name) = match claimant {
+                    Claimant::Term(_, i) => (&taxonomy.terms[*i], taxonomy.terms[*i].name.as_str()),
+                    _ => (&taxonomy.terms[0], taxonomy.id.as_str()),
                 };
-                let d = &site.documents[page];
-                at_value(&d.path, &d.source, &taxonomy.id, name, message)
+                match (term.pages.first(), term.scripts.first()) {
+                    (Some(&page), _) => {
+                        let d = &site.documents[page];
+                        at_value(&d.path, &d.source, &taxonomy.id, name, message)
+                    }
+                    (None, Some(&s)) => {
+                        let script = &site.scripts[s];
+                        at_value(&script.path, &script.source, &taxonomy.id, name, message)
+                    }
+                    (None, None) => Diagnostic::file(self.config.root.join("site.toml"), message),
+                }
             }
             Claimant::Generated(_) => Diagnostic::file(self.config.root.join("site.toml"), message),
             Claimant::Static(source) => Diagnostic::file(self.config.root.join(source), message),

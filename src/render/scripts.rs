@@ -6,6 +6,7 @@ use tera::Context;
 
 use super::context::Views;
 use crate::config::{Channel, Label};
+use crate::script::checker::{self, Rule};
 use crate::script::{self, Field, Format, Message, Script};
 
 /// `{ id, label, description }` of a situation, relationship or channel.
@@ -105,6 +106,17 @@ struct Data<'a> {
     slug: &'a str,
     fields: &'a [Field],
     messages: Vec<DataMessage<'a>>,
+    /// The checker's rules that apply to this script, for the reader's text.
+    rules: Vec<RuleView<'a>>,
+}
+
+/// A checker rule as the page sees it: the rule, and the URL of the page
+/// that explains it (none when this site has no such page).
+#[derive(Serialize)]
+struct RuleView<'a> {
+    #[serde(flatten)]
+    rule: &'a Rule,
+    url: Option<String>,
 }
 
 /// JSON that is safe inside `<script type="application/json">`: nothing in
@@ -165,7 +177,14 @@ impl<'a> Views<'a> {
 
     /// The full view of one script.
     pub fn script(&self, index: usize) -> ScriptView<'a> {
+        self.script_with(index, &[])
+    }
+
+    /// The view of one script with only the named messages (all when
+    /// `only` is empty), as an embed shows it.
+    pub fn script_with(&self, index: usize, only: &[&str]) -> ScriptView<'a> {
         let script = &self.site.scripts[index];
+        let shown = |m: &&'a Message| only.is_empty() || only.contains(&m.name.as_str());
         let notes = &self.site.script_notes[index];
         let data = Data {
             slug: &script.slug,
@@ -173,6 +192,7 @@ impl<'a> Views<'a> {
             messages: script
                 .messages
                 .iter()
+                .filter(shown)
                 .map(|m| DataMessage {
                     name: &m.name,
                     label: &m.label,
@@ -181,6 +201,7 @@ impl<'a> Views<'a> {
                     channel: self.channel(&m.channel),
                 })
                 .collect(),
+            rules: self.rules_for(&script.slug),
         };
         ScriptView {
             title: &script.title,
@@ -194,6 +215,7 @@ impl<'a> Views<'a> {
             messages: script
                 .messages
                 .iter()
+                .filter(shown)
                 .map(|m| self.message(script, m))
                 .collect(),
             channels: self.channels_of(script),
@@ -202,6 +224,23 @@ impl<'a> Views<'a> {
             tags: &script.tags,
             data_json: embeddable_json(&data),
         }
+    }
+
+    /// The checker's rules for the script `slug`, each with its page's URL.
+    fn rules_for(&self, slug: &str) -> Vec<RuleView<'a>> {
+        checker::rules()
+            .iter()
+            .filter(|rule| rule.scripts.is_empty() || rule.scripts.iter().any(|s| s == slug))
+            .map(|rule| {
+                let target = rule.explains.trim_start_matches("@/");
+                let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+                let url = self.site.urls.get(path).map(|url| match anchor {
+                    "" => url.clone(),
+                    anchor => format!("{url}#{anchor}"),
+                });
+                RuleView { rule, url }
+            })
+            .collect()
     }
 
     /// A script as a card in lists.

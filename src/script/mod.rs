@@ -4,6 +4,7 @@
 //! checked here: declared situations, relationships and channels, unique
 //! names, every message in the message language, `uses:` resolved.
 
+pub mod checker;
 pub mod from_markdown;
 pub mod from_yaml;
 pub mod message;
@@ -471,7 +472,7 @@ fn warnings(config: &Config, script: &Script) -> Vec<Warning> {
         if length > limit {
             let label = config
                 .channel(&message.channel)
-                .map_or("", |c| c.label.as_str());
+                .map_or_else(String::new, |c| c.strictest_label());
             warnings.push(
                 script
                     .locate(

@@ -171,6 +171,11 @@ impl Site {
         (site, errors)
     }
 
+    /// The index of the script with this slug.
+    pub fn script_by_slug(&self, slug: &str) -> Option<usize> {
+        self.scripts.iter().position(|s| s.slug == slug)
+    }
+
     /// The root section (the home page).
     pub fn root(&self) -> &Section {
         &self.sections[0]
@@ -189,14 +194,23 @@ impl Site {
         self.sections = sections;
         self.section_of = section_of;
         self.section_index = section_index;
-        self.taxonomies = taxonomies(&self.documents);
+        self.taxonomies = taxonomies(&self.documents, &self.scripts);
     }
 
     /// The scripts document `index` links to, each once, in link order.
     fn scripts_linked_from(&self, index: usize) -> Vec<usize> {
         let mut linked: Vec<usize> = Vec::new();
-        for link in &self.rendered[index].links {
-            if let Some(i) = self.scripts.iter().position(|s| s.relative == link.target) {
+        let rendered = &self.rendered[index];
+        let linked_paths = rendered.links.iter().map(|l| &l.target);
+        for link in linked_paths {
+            if let Some(i) = self.scripts.iter().position(|s| &s.relative == link) {
+                if !linked.contains(&i) {
+                    linked.push(i);
+                }
+            }
+        }
+        for embed in &rendered.embeds {
+            if let Some(i) = self.script_by_slug(&embed.slug.0) {
                 if !linked.contains(&i) {
                     linked.push(i);
                 }
@@ -214,6 +228,7 @@ impl Site {
             .map(|(d, r)| Node {
                 relative: &d.relative,
                 rendered: r,
+                document: true,
                 at: Box::new(move |offset, message| d.diagnostic_at(offset, message)),
             })
             .chain(
@@ -223,6 +238,7 @@ impl Site {
                     .map(|(s, r)| Node {
                         relative: &s.relative,
                         rendered: r,
+                        document: false,
                         at: Box::new(move |offset, message| {
                             let (line, column) = crate::error::line_column(&s.notes, offset);
                             let (line, column) = s.notes_origin.place(line, column);
@@ -231,7 +247,11 @@ impl Site {
                     }),
             )
             .collect();
-        check_links(&nodes, &self.nodes, &self.absent, sources)
+        let mut errors = check_links(&nodes, &self.nodes, &self.absent, sources);
+        for node in sources.iter().map(|&i| &nodes[i]) {
+            errors.extend(check_embeds(node, &self.scripts));
+        }
+        errors
     }
 
     /// Replaces pages whose files changed (same URL, same draft state),
@@ -403,6 +423,8 @@ fn add_implicit_sections(config: &Config, documents: &mut Vec<Document>) {
 struct Node<'a> {
     relative: &'a str,
     rendered: &'a Rendered,
+    /// Whether it is a page or section (embeds work there, not in a script's notes).
+    document: bool,
     /// A diagnostic at a byte offset of the rendered Markdown.
     at: Box<dyn Fn(usize, String) -> Diagnostic + 'a>,
 }
@@ -468,6 +490,57 @@ fn check_links(
                 link.written, target.relative
             );
             errors.push((node.at)(link.offset, message).help(help).into());
+        }
+    }
+    errors
+}
+
+/// The errors of a node's ```` ```script ```` fences: a bad info string, a
+/// script or message that does not exist, an embed in a script's notes.
+fn check_embeds(node: &Node<'_>, scripts: &[Script]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for embed in &node.rendered.embeds {
+        let (slug, at) = &embed.slug;
+        if let Some((offset, message)) = &embed.problem {
+            errors.push((node.at)(*offset, message.clone()).into());
+            continue;
+        }
+        if !node.document {
+            let message = "a script's notes cannot embed a script".to_string();
+            let help = "link to it instead: [its title](@/scripts/<slug>.yaml)";
+            errors.push((node.at)(*at, message).help(help).into());
+            continue;
+        }
+        let Some(script) = scripts.iter().find(|s| &s.slug == slug) else {
+            let help = match did_you_mean(slug, scripts.iter().map(|s| s.slug.as_str())) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "the slug is the script's file name without `.yaml` or `.md`".into(),
+            };
+            let message = format!("no script `{slug}` to embed");
+            errors.push(
+                (node.at)(*at, message)
+                    .width(slug.chars().count())
+                    .help(help)
+                    .into(),
+            );
+            continue;
+        };
+        for (name, at) in &embed.messages {
+            if script.messages.iter().any(|m| &m.name == name) {
+                continue;
+            }
+            let names: Vec<&str> = script.messages.iter().map(|m| m.name.as_str()).collect();
+            let help = match did_you_mean(name, names.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("its messages are: {}", names.join(", ")),
+            };
+            let message = format!("script `{slug}` has no message `{name}`");
+            errors.push(
+                (node.at)(*at, message)
+                    .width(name.chars().count())
+                    .help(help)
+                    .into(),
+            );
         }
     }
     errors

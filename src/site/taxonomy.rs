@@ -1,5 +1,6 @@
 //! Taxonomies: the terms pages are filed under (`tags`, and any declared in
-//! site.toml), each term with its pages in reading order.
+//! site.toml), each term with its pages in reading order and the scripts
+//! filed under it (a script's `tags:` are terms of `tags`, like a page's).
 
 use std::collections::BTreeMap;
 
@@ -7,6 +8,7 @@ use super::reading_order;
 use crate::config::Config;
 use crate::content::Document;
 use crate::error::{Diagnostic, Error};
+use crate::script::Script;
 use crate::slug::slugify;
 
 /// A term (a tag, say) and the pages filed under it, in reading order.
@@ -15,6 +17,8 @@ pub struct Term {
     pub name: String,
     pub slug: String,
     pub pages: Vec<usize>,
+    /// The scripts with this tag (indices into the site's scripts).
+    pub scripts: Vec<usize>,
 }
 
 /// A taxonomy some page uses (`tags`, or one declared in site.toml).
@@ -34,7 +38,7 @@ impl Taxonomy {
 /// The taxonomies pages use, by id, each with its terms by slug and each
 /// term's pages in reading order. Terms that slugify alike are one term,
 /// named as first written.
-pub(super) fn taxonomies(documents: &[Document]) -> Vec<Taxonomy> {
+pub(super) fn taxonomies(documents: &[Document], scripts: &[Script]) -> Vec<Taxonomy> {
     let mut found: BTreeMap<&str, BTreeMap<String, Term>> = BTreeMap::new();
     for (i, document) in documents.iter().enumerate() {
         for (taxonomy, names) in &document.meta.terms {
@@ -45,10 +49,26 @@ pub(super) fn taxonomies(documents: &[Document]) -> Vec<Taxonomy> {
                     name: name.clone(),
                     slug,
                     pages: Vec::new(),
+                    scripts: Vec::new(),
                 });
                 if term.pages.last() != Some(&i) {
                     term.pages.push(i);
                 }
+            }
+        }
+    }
+    for (i, script) in scripts.iter().enumerate() {
+        let terms = found.entry(crate::config::TAGS).or_default();
+        for name in &script.tags {
+            let slug = slugify(name);
+            let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                name: name.clone(),
+                slug,
+                pages: Vec::new(),
+                scripts: Vec::new(),
+            });
+            if term.scripts.last() != Some(&i) {
+                term.scripts.push(i);
             }
         }
     }

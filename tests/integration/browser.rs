@@ -262,8 +262,8 @@ fn typing_updates_preview_and_counter() {
     );
     let counter_before = text_of(&tab, counter);
     assert!(
-        counter_before.contains("/ 300"),
-        "counter shows the limit: {counter_before:?}"
+        counter_before.contains("/ 200"),
+        "counter shows the strictest limit by default: {counter_before:?}"
     );
 
     type_keys(&tab, "#field-name", "Priya");
@@ -301,7 +301,7 @@ fn typing_updates_preview_and_counter() {
         ),
     );
     assert!(
-        counter_after.starts_with(&format!("{shown_length} / 300")),
+        counter_after.starts_with(&format!("{shown_length} / 200")),
         "counter {counter_after:?} for a {shown_length}-character message"
     );
     assert!(!eval_bool(
@@ -372,12 +372,9 @@ fn typing_updates_preview_and_counter() {
         .next()
         .and_then(|n| n.replace(',', "").parse().ok())
         .unwrap_or_else(|| panic!("no count in {counter_over:?}"));
-    assert!(count > 300, "{counter_over:?}");
+    assert!(count > 200, "{counter_over:?}");
     assert!(
-        counter_over.contains(&format!(
-            "{} over the LinkedIn connection note limit",
-            count - 300
-        )),
+        counter_over.contains(&format!("{} over the Free account limit", count - 200)),
         "{counter_over:?}"
     );
 
@@ -795,4 +792,320 @@ fn email_link_is_built() {
         1,
         "one & between subject and body: {href}"
     );
+}
+
+// ----- Embeds, print, phone, named limits, the checker, announcements -----
+
+/// Waits for the embed with this key to be enhanced.
+fn wait_embed(tab: &Tab, key: &str) {
+    wait_for(
+        tab,
+        &format!("the `{key}` embed is enhanced"),
+        &format!("document.querySelector('#embed-{key}-workbench.is-enhanced') !== null"),
+    );
+}
+
+#[test]
+fn an_embedded_script_works_inline() {
+    let Some(session) = session() else { return };
+    let tab = session.open("/first-message/connection-request/");
+    wait_embed(&tab, "connection-note");
+    let preview = "#embed-connection-note-workbench .message-preview[data-message=note]";
+    type_keys(&tab, "#embed-connection-note-field-name", "Priya");
+    wait_for(
+        &tab,
+        "the embed's preview shows the typed name",
+        &format!(
+            "document.querySelector({}).textContent.includes('Hi Priya,')",
+            js(preview)
+        ),
+    );
+    assert!(eval_bool(
+        &tab,
+        "document.querySelector('#embed-connection-note-box').hasAttribute('data-pagefind-ignore')"
+    ));
+    assert!(eval_bool(
+        &tab,
+        "document.querySelector('#embed-connection-note-box .script-embed__more a').getAttribute('href').endsWith('/scripts/connection-note/')"
+    ));
+    assert!(eval_string(&tab, "location.hash").contains("connection-note.name=Priya"));
+}
+
+#[test]
+fn two_embeds_on_a_page_keep_their_own_values_and_fragment_keys() {
+    let Some(session) = session() else { return };
+    let path = "/first-message/asking-to-catch-up/";
+    let tab = session.open(path);
+    wait_embed(&tab, "coffee-ask");
+    wait_embed(&tab, "can-we-chat");
+    type_keys(&tab, "#embed-coffee-ask-field-name", "Ana");
+    type_keys(&tab, "#embed-can-we-chat-field-name", "Ben");
+    let coffee = "#embed-coffee-ask-workbench .message-preview";
+    let chat = "#embed-can-we-chat-workbench .message-preview";
+    wait_for(
+        &tab,
+        "coffee-ask shows Ana",
+        &format!(
+            "document.querySelector({}).textContent.includes('Ana')",
+            js(coffee)
+        ),
+    );
+    wait_for(
+        &tab,
+        "can-we-chat shows Ben",
+        &format!(
+            "document.querySelector({}).textContent.includes('Ben')",
+            js(chat)
+        ),
+    );
+    assert!(!text_of(&tab, coffee).contains("Ben"));
+    assert!(!text_of(&tab, chat).contains("Ana"));
+    let hash = eval_string(&tab, "location.hash");
+    assert!(
+        hash.contains("coffee-ask.name=Ana") && hash.contains("can-we-chat.name=Ben"),
+        "{hash}"
+    );
+    // The bookmarked page comes back with each embed's own value.
+    let again = session.open(&format!("{path}{hash}"));
+    wait_embed(&again, "coffee-ask");
+    wait_embed(&again, "can-we-chat");
+    assert_eq!(value_of(&again, "#embed-coffee-ask-field-name"), "Ana");
+    assert_eq!(value_of(&again, "#embed-can-we-chat-field-name"), "Ben");
+}
+
+#[test]
+fn printing_shows_every_message_and_no_form() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/called-out-reply/#true_part=the%20deadline%20slipped");
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: Some("print".into()),
+        features: None,
+    })
+    .expect("emulate print");
+    let shown = eval(
+        &tab,
+        "[...document.querySelectorAll('section.message')].map((s) => s.getClientRects().length > 0 && s.querySelector('.message__title').getClientRects().length > 0)",
+    );
+    assert_eq!(
+        shown,
+        serde_json::json!([true, true]),
+        "every message panel and its label print"
+    );
+    for hidden in ["#script-form", ".tabs", ".message-actions", ".site-header"] {
+        assert!(!is_shown(&tab, hidden), "{hidden} does not print");
+    }
+    assert!(
+        text_of(&tab, ".message-preview[data-message=written-reply]")
+            .contains("the deadline slipped")
+    );
+}
+
+#[test]
+fn on_a_phone_the_preview_stays_in_view_while_typing() {
+    let Some(session) = session() else { return };
+    let tab = session.open("/");
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 375,
+        height: 812,
+        device_scale_factor: 1.0,
+        mobile: true,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("emulate a phone");
+    let tab_path = "/scripts/connection-note/";
+    tab.navigate_to(&session.site.url(tab_path))
+        .expect("open the script");
+    tab.wait_until_navigated().expect("navigated");
+    wait_enhanced(&tab, tab_path);
+    let in_view = "(() => { const r = document.querySelector('.message-preview[data-message=note]').getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.top >= 0; })()";
+    for field in ["#field-name", "#field-strength"] {
+        focus_and_select(&tab, field);
+        eval(
+            &tab,
+            &format!(
+                "document.querySelector({}).scrollIntoView({{block: 'center'}}), true",
+                js(field)
+            ),
+        );
+        assert!(
+            eval_bool(&tab, in_view),
+            "the preview is in view after focusing {field}"
+        );
+    }
+    // The tabs fit the width: none is cut at the right edge.
+    let clipped = eval_bool(&tab, "[...document.querySelectorAll('.tab')].some((t) => t.getBoundingClientRect().right > innerWidth)");
+    assert!(!clipped, "a tab runs off the screen");
+}
+
+#[test]
+fn a_250_character_connection_note_warns_for_free_accounts() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/connection-note/");
+    eval(
+        &tab,
+        "localStorage.removeItem('guide-limit:linkedin-note'), true",
+    );
+    eval(
+        &tab,
+        "document.querySelector('#field-owned').removeAttribute('maxlength'), true",
+    );
+    let counter = ".char-counter[data-message=note]";
+    let preview = ".message-preview[data-message=note]";
+    // Grow the message to 250 characters.
+    let base = eval(
+        &tab,
+        &format!(
+            "(() => {{ const c = document.querySelector({}).cloneNode(true); c.querySelectorAll('mark.blank').forEach((m) => m.remove()); return [...c.textContent].length; }})()",
+            js(preview)
+        ),
+    )
+    .as_u64()
+    .unwrap() as usize;
+    let strength = "x".repeat(250 - base);
+    insert_text(&tab, "#field-owned", &strength);
+    wait_for(
+        &tab,
+        "the preview is 250 characters",
+        &format!(
+            "document.querySelector({}).textContent.includes('xxxxxxxxxx')",
+            js(preview)
+        ),
+    );
+    let count = eval(
+        &tab,
+        &format!(
+            "(() => {{ const c = document.querySelector({}).cloneNode(true); c.querySelectorAll('mark.blank').forEach((m) => m.remove()); return [...c.textContent].length; }})()",
+            js(preview)
+        ),
+    )
+    .as_u64()
+    .unwrap();
+    assert!(count > 200 && count <= 300, "{count}");
+    let text = text_of(&tab, counter);
+    assert!(
+        text.contains("/ 200") && text.contains("over the Free account limit"),
+        "{text}"
+    );
+    // The reader picks Premium: it fits, and still says it is over the free limit.
+    choose(&tab, "#limit-note", "Premium");
+    wait_for(
+        &tab,
+        "the counter counts against 300",
+        &format!(
+            "document.querySelector({}).textContent.includes('/ 300')",
+            js(counter)
+        ),
+    );
+    let text = text_of(&tab, counter);
+    assert!(
+        text.contains("over the Free account limit of 200"),
+        "{text}"
+    );
+    assert_eq!(
+        eval_string(&tab, "localStorage.getItem('guide-limit:linkedin-note')"),
+        "Premium"
+    );
+    eval(
+        &tab,
+        "localStorage.removeItem('guide-limit:linkedin-note'), true",
+    );
+}
+
+#[test]
+fn the_checker_hints_at_a_conditional_apology() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/own-a-mistake/");
+    insert_text(&tab, "#field-mistake", "say I'm sorry if you felt left out");
+    let hint = ".message-hint[data-rule=conditional-apology]";
+    wait_for(
+        &tab,
+        "the checker's hint appears",
+        &format!("document.querySelector({}) !== null", js(hint)),
+    );
+    assert!(text_of(&tab, hint).contains("Sorry if"));
+    assert!(eval_bool(&tab, &format!("document.querySelector({} + ' a').getAttribute('href').endsWith('/called-out/apologising-without-but/')", js(hint))));
+    // It never blocks: the copy button is still there and enabled.
+    assert!(!eval_bool(
+        &tab,
+        "document.querySelector('button.copy').disabled"
+    ));
+}
+
+#[test]
+fn checker_vectors_pass_in_the_browser() {
+    let Some(session) = session() else { return };
+    let vectors: Value =
+        serde_json::from_str(include_str!("../vectors/message-checker.json")).unwrap();
+    let rules: Value =
+        serde_json::from_str(include_str!("../../src/script/message-rules.json")).unwrap();
+    let tab = session.open("/");
+    let outcome = eval(
+        &tab,
+        &format!(
+            "import('/js/checker.js').then((m) => {{ const rules = {}; return {}.filter((v) => JSON.stringify(m.check(rules, v.text, v.script)) !== JSON.stringify(v.expected)).map((v) => v.name); }})",
+            rules["rules"], vectors
+        ),
+    );
+    assert_eq!(
+        outcome,
+        serde_json::json!([]),
+        "vectors that fail in the browser"
+    );
+}
+
+#[test]
+fn the_counter_announces_once_when_crossing_a_limit() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/connection-note/");
+    eval(
+        &tab,
+        "localStorage.removeItem('guide-limit:linkedin-note'), true",
+    );
+    assert!(
+        !eval_bool(
+            &tab,
+            "document.querySelector('.message-preview').hasAttribute('aria-live')"
+        ),
+        "the preview is not a live region"
+    );
+    eval(
+        &tab,
+        "document.querySelector('#field-owned').removeAttribute('maxlength'), true",
+    );
+    eval(&tab, "window.announced = []; new MutationObserver(() => announced.push(document.querySelector('.char-announcer[data-message=note]').textContent)).observe(document.querySelector('.char-announcer[data-message=note]'), {childList: true, characterData: true, subtree: true}); true");
+    for n in [10, 120, 130, 140] {
+        insert_text(&tab, "#field-owned", &"y".repeat(n));
+    }
+    let announced = eval(
+        &tab,
+        "new Promise((r) => setTimeout(() => r(announced), 100))",
+    );
+    let announced = announced.as_array().unwrap();
+    assert_eq!(announced.len(), 1, "{announced:?}");
+    assert!(
+        announced[0]
+            .as_str()
+            .unwrap()
+            .contains("over the Free account limit"),
+        "{announced:?}"
+    );
+}
+
+#[test]
+fn a_capped_field_says_its_maximum_and_when_it_is_full() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/connection-note/");
+    let hint = eval_string(&tab, "document.getElementById(document.querySelector('#field-name').getAttribute('aria-describedby')).textContent");
+    assert!(hint.contains("Up to 30 characters"), "{hint}");
+    insert_text(&tab, "#field-name", &"n".repeat(30));
+    wait_for(&tab, "the field says it is full", "document.querySelector('#field-name').closest('.field').querySelector('.field__full').textContent.includes('Full')");
 }

@@ -7,14 +7,45 @@
 // email app" link for emails, and the reader's values kept in the URL
 // fragment so a filled script can be bookmarked.
 //
+// A page may hold several workbenches: the script page has one, and a guide
+// page has one per ```script fence (an embed). Each names its own prefix for
+// ids (data-ns) and for its keys in the fragment (data-key), so embeds keep
+// their values apart and leave each other's keys in the fragment alone.
+//
 // Reader input is only ever handled as text (input.value, textContent,
 // createTextNode), never as HTML. Nothing the reader types leaves the browser:
-// no requests, no storage; the fragment is never sent to a server.
+// no requests, nothing stored; the fragment is never sent to a server. Only
+// the reader's choice of limit per channel is kept, in localStorage.
 
 import { h } from "./dom.js";
 import { segments } from "./message.js";
+import { check } from "./checker.js";
 
 const TAB_KEY = "_m";
+const LIMIT_KEY = "guide-limit:";
+
+/** The reader's chosen limit of a channel (its label), or null: kept in localStorage. */
+function storedLimit(channel) {
+  try {
+    return localStorage.getItem(LIMIT_KEY + channel.id);
+  } catch {
+    return null;
+  }
+}
+
+function storeLimit(channel, label) {
+  try {
+    localStorage.setItem(LIMIT_KEY + channel.id, label);
+  } catch {
+    // Storage refused (private mode): the choice lasts for this page only.
+  }
+}
+
+/** A channel's named limits, strictest first; `limit = N` alone is one. */
+function limitsOf(channel) {
+  if (Array.isArray(channel.limits) && channel.limits.length) return channel.limits;
+  return typeof channel.limit === "number" ? [{ label: channel.label, chars: channel.limit }] : [];
+}
 
 const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
@@ -81,10 +112,16 @@ function listLabels(labels) {
 class ScriptPage {
   constructor(data, workbench) {
     this.workbench = workbench;
+    this.ns = workbench.dataset.ns || "";
+    this.keyPrefix = workbench.dataset.key ? `${workbench.dataset.key}.` : "";
+    this.heading = workbench.dataset.heading === "h3" ? "h3" : "h2";
     this.fields = data.fields || [];
+    this.slug = data.slug || "";
+    this.rules = data.rules || [];
     this.fieldsByName = new Map(this.fields.map((field) => [field.name, field]));
     this.values = new Map(this.fields.map((field) => [field.name, ""]));
     this.inputs = new Map();
+    this.fullMarks = new Map();
     this.messages = (data.messages || []).map((message) => ({
       ...message,
       ...splitSubject(message),
@@ -112,6 +149,7 @@ class ScriptPage {
     this.workbench.classList.add("is-enhanced");
 
     this.restoreFromFragment();
+    for (const message of this.messages) message.ready = true;
     window.addEventListener("hashchange", () => this.restoreFromFragment());
   }
 
@@ -120,8 +158,8 @@ class ScriptPage {
   buildForm() {
     const form = h(
       "form",
-      { id: "script-form", className: "script-form", "aria-labelledby": "script-form-title", novalidate: true },
-      h("h2", { className: "script-form__title", id: "script-form-title" }, "Your details"),
+      { id: `${this.ns}script-form`, className: "script-form", "aria-labelledby": `${this.ns}script-form-title`, novalidate: true },
+      h(this.heading, { className: "script-form__title", id: `${this.ns}script-form-title` }, "Your details"),
       h(
         "p",
         { className: "script-form__intro" },
@@ -156,7 +194,7 @@ class ScriptPage {
   }
 
   buildField(field) {
-    const id = `field-${field.name}`;
+    const id = `${this.ns}field-${field.name}`;
     const label = h("label", { for: id }, field.label);
     if (field.optional) label.append(" ", h("span", { className: "field__optional" }, "(optional)"));
     let control;
@@ -174,11 +212,26 @@ class ScriptPage {
     } else {
       control = h("input", { id, type: "text", "data-field": field.name, placeholder: field.example || null, autocomplete: "off" });
     }
+    let max = null;
     if (typeof field.max === "number" && field.max > 0 && control.tagName !== "SELECT") {
       control.setAttribute("maxlength", String(field.max));
+      // Says the maximum before the reader meets it, and when the field is full.
+      const full = h("span", { className: "field__full", role: "status" });
+      max = h("p", { className: "field__hint field__max", id: `${id}-max` }, `Up to ${numberFormat.format(field.max)} characters.`, " ", full);
+      control.setAttribute("aria-describedby", max.id);
+      control.addEventListener("input", () => this.showFull(field, control, full));
+      this.fullMarks.set(field.name, full);
     }
     this.inputs.set(field.name, control);
-    return h("div", { className: "field" }, label, control, hint);
+    return h("div", { className: "field" }, label, control, hint, max);
+  }
+
+  /** Marks a capped field full (announced once, as it fills) or clears the mark. */
+  showFull(field, control, full) {
+    const isFull = characterCount(control.value) >= field.max;
+    const text = isFull ? `Full: ${numberFormat.format(field.max)} of ${numberFormat.format(field.max)} characters.` : "";
+    if (full.textContent !== text) full.textContent = text;
+    control.closest(".field").classList.toggle("is-full", isFull);
   }
 
   // ----- Tabs (WAI-ARIA tabs pattern, automatic activation) -----
@@ -192,7 +245,7 @@ class ScriptPage {
           type: "button",
           className: "tab",
           role: "tab",
-          id: `tab-${message.name}`,
+          id: `${this.ns}tab-${message.name}`,
           "data-message": message.name,
           "aria-controls": message.section.id,
         },
@@ -261,14 +314,20 @@ class ScriptPage {
         anchor,
       );
     }
-    message.preview = h("div", {
-      className: "message-card message-preview",
-      "data-message": name,
-      "aria-live": "polite",
-    });
+    // Not a live region: a screen reader would read it again on every key.
+    message.preview = h("div", { className: "message-card message-preview", "data-message": name });
     message.counter = h("p", { className: "char-counter", "data-message": name });
+    // Announces only crossing a limit, never each keystroke's count.
+    message.announcer = h("p", { className: "visually-hidden char-announcer", role: "status", "data-message": name });
+    message.limits = limitsOf(message.channel);
+    message.overBefore = new Set();
+    const meter = h("div", { className: "char-meter" }, message.counter);
+    if (message.limits.length > 1) meter.append(this.buildLimitChoice(message));
+    message.hints = h("ul", { className: "message-hints", "data-message": name, hidden: true });
     section.insertBefore(message.preview, anchor);
-    section.insertBefore(message.counter, anchor);
+    section.insertBefore(meter, anchor);
+    section.insertBefore(message.announcer, anchor);
+    section.insertBefore(message.hints, anchor);
 
     const isEmail = message.channel.id === "email";
     message.copyButton = h("button", { type: "button", className: "button copy", "data-message": name }, isEmail ? "Copy email text" : "Copy message");
@@ -309,6 +368,7 @@ class ScriptPage {
     message.missing = [...missing];
 
     this.renderCounter(message);
+    this.renderHints(message);
     if (message.mailto) {
       const crlf = (text) => text.replace(/\r?\n/g, "\r\n");
       const subject = message.subject !== null ? `subject=${encodeURIComponent(crlf(message.subjectValue))}&` : "";
@@ -335,19 +395,87 @@ class ScriptPage {
     return fallback;
   }
 
+  /** A choice of which named limit to count against, remembered per channel. */
+  buildLimitChoice(message) {
+    const id = `${this.ns}limit-${message.name}`;
+    const select = h("select", { id, className: "limit-choice__select", "data-message": message.name });
+    for (const limit of message.limits) {
+      select.append(h("option", { value: limit.label }, `${limit.label} (${numberFormat.format(limit.chars)})`));
+    }
+    select.addEventListener("change", () => {
+      storeLimit(message.channel, select.value);
+      document.dispatchEvent(new CustomEvent("guide-limit-change", { detail: { channel: message.channel.id, label: select.value } }));
+    });
+    document.addEventListener("guide-limit-change", (event) => {
+      if (event.detail.channel !== message.channel.id) return;
+      select.value = event.detail.label;
+      this.renderCounter(message);
+    });
+    message.limitSelect = select;
+    return h("p", { className: "limit-choice" }, h("label", { for: id }, "Count against"), " ", select);
+  }
+
+  /** The limit the reader counts against: their choice, else the strictest. */
+  chosenLimit(message) {
+    if (!message.limits.length) return null;
+    const wanted = message.limitSelect ? message.limitSelect.value : storedLimit(message.channel);
+    return message.limits.find((limit) => limit.label === wanted) || message.limits[0];
+  }
+
   renderCounter(message) {
     const count = characterCount(message.text);
-    const limit = message.channel.limit;
+    if (message.limitSelect && !message.limitSelect.dataset.restored) {
+      const stored = storedLimit(message.channel);
+      if (message.limits.some((limit) => limit.label === stored)) message.limitSelect.value = stored;
+      message.limitSelect.dataset.restored = "true";
+    }
+    const chosen = this.chosenLimit(message);
     const unit = (n) => (n === 1 ? "character" : "characters");
+    const fmt = (n) => numberFormat.format(n);
+    const over = message.limits.filter((limit) => count > limit.chars);
     let text;
-    if (typeof limit === "number") {
-      text = `${numberFormat.format(count)} / ${numberFormat.format(limit)} ${unit(limit)}`;
-      if (count > limit) text += `: ${numberFormat.format(count - limit)} over the ${message.channel.label} limit`;
+    if (chosen) {
+      text = `${fmt(count)} / ${fmt(chosen.chars)} ${unit(chosen.chars)}`;
+      const named = message.limits.length > 1 ? `${chosen.label} limit` : `${message.channel.label} limit`;
+      if (count > chosen.chars) text += `: ${fmt(count - chosen.chars)} over the ${named}`;
+      else if (over.length) text += `: fits, but ${fmt(count - over[0].chars)} over the ${over[0].label} limit of ${fmt(over[0].chars)}`;
     } else {
-      text = `${numberFormat.format(count)} ${unit(count)}`;
+      text = `${fmt(count)} ${unit(count)}`;
     }
     message.counter.textContent = text;
-    message.counter.classList.toggle("over", typeof limit === "number" && count > limit);
+    message.counter.classList.toggle("over", Boolean(chosen) && count > chosen.chars);
+    message.counter.classList.toggle("over-some", over.length > 0);
+    this.announceCrossing(message, over, count);
+  }
+
+  /** Speaks once when the text goes over a limit, or comes back within it. */
+  announceCrossing(message, over, count) {
+    const now = new Set(over.map((limit) => limit.label));
+    const crossedUp = over.filter((limit) => !message.overBefore.has(limit.label));
+    const crossedDown = message.limits.filter((limit) => message.overBefore.has(limit.label) && !now.has(limit.label));
+    message.overBefore = now;
+    if (!message.ready) return; // restoring the page is no crossing
+    const name = (limit) => (message.limits.length > 1 ? `the ${limit.label} limit of ${numberFormat.format(limit.chars)}` : `the limit of ${numberFormat.format(limit.chars)}`);
+    if (crossedUp.length) {
+      message.announcer.textContent = `${numberFormat.format(count)} characters: over ${name(crossedUp[0])}.`;
+    } else if (crossedDown.length) {
+      message.announcer.textContent = `${numberFormat.format(count)} characters: back within ${name(crossedDown[crossedDown.length - 1])}.`;
+    }
+  }
+
+  /** The checker's hints for the reader's own words: gentle, linked, never blocking. */
+  renderHints(message) {
+    const typed = this.fields.some((field) => this.values.get(field.name));
+    const findings = typed ? check(this.rules, message.text, this.slug) : [];
+    const items = findings.map((finding) => {
+      const rule = this.rules.find((r) => r.id === finding.rule);
+      const item = h("li", { className: "message-hint", "data-rule": finding.rule });
+      item.append(h("q", {}, finding.text), " ", rule.hint);
+      if (rule.url) item.append(" ", h("a", { href: rule.url }, "Why?"));
+      return item;
+    });
+    message.hints.replaceChildren(...items);
+    message.hints.hidden = items.length === 0;
   }
 
   setStatus(message, kind, text) {
@@ -369,11 +497,29 @@ class ScriptPage {
     }
     message.confirmCopy = null;
     if (await copyText(message.text)) {
-      this.setStatus(message, "ok", message.missing.length ? "Copied, with blanks left empty." : "Copied.");
+      const cut = this.cutNote(message);
+      if (cut) this.setStatus(message, "warn", cut);
+      else this.setStatus(message, "ok", message.missing.length ? "Copied, with blanks left empty." : "Copied.");
     } else {
       selectContents(message.preview);
       this.setStatus(message, "warn", "Your browser did not let this page copy. The message is selected: copy it with Ctrl+C (⌘C on a Mac).");
     }
+  }
+
+  /** What copying an over-limit message should say: how much will be cut, and where. */
+  cutNote(message) {
+    const count = characterCount(message.text);
+    const chosen = this.chosenLimit(message);
+    const over = message.limits.filter((limit) => count > limit.chars);
+    if (!over.length) return "";
+    const fmt = (n) => numberFormat.format(n);
+    const where = message.channel.label;
+    if (chosen && count > chosen.chars) {
+      const named = message.limits.length > 1 ? ` (${chosen.label}, ${fmt(chosen.chars)})` : ` of ${fmt(chosen.chars)}`;
+      return `Copied, but it is over the limit${named}: ${where} will cut the last ${fmt(count - chosen.chars)} ${count - chosen.chars === 1 ? "character" : "characters"}. Shorten it before you send it.`;
+    }
+    const strict = over[0];
+    return `Copied. It fits your ${chosen.label} limit; with a ${strict.label} (${fmt(strict.chars)}) the last ${fmt(count - strict.chars)} characters would be cut.`;
   }
 
   async copySubject(message) {
@@ -415,24 +561,31 @@ class ScriptPage {
     const params = new URLSearchParams(location.hash.replace(/^#/, ""));
     for (const field of this.fields) {
       const input = this.inputs.get(field.name);
-      let value = params.get(field.name) || "";
+      let value = params.get(this.keyPrefix + field.name) || "";
       if (typeof field.max === "number" && field.max > 0) value = [...value].slice(0, field.max).join("");
       if (input.tagName === "SELECT" && !field.choices.includes(value)) value = "";
       input.value = value;
       this.values.set(field.name, input.value);
+      const full = this.fullMarks.get(field.name);
+      if (full) this.showFull(field, input, full);
     }
-    const tab = params.get(TAB_KEY);
+    const tab = params.get(this.keyPrefix + TAB_KEY);
     if (tab && this.messages.some((message) => message.name === tab)) this.select(tab, { focus: false, remember: false });
     this.update();
   }
 
+  /** Writes this workbench's values into the fragment, keeping every other key (another embed's). */
   writeFragment() {
-    const params = new URLSearchParams();
+    const params = new URLSearchParams(location.hash.replace(/^#/, ""));
     for (const field of this.fields) {
       const value = this.values.get(field.name);
-      if (value) params.set(field.name, value);
+      const key = this.keyPrefix + field.name;
+      if (value) params.set(key, value);
+      else params.delete(key);
     }
-    if (this.messages.length > 1 && this.selected) params.set(TAB_KEY, this.selected);
+    const tabKey = this.keyPrefix + TAB_KEY;
+    if (this.messages.length > 1 && this.selected) params.set(tabKey, this.selected);
+    else params.delete(tabKey);
     const fragment = params.toString();
     const url = `${location.pathname}${location.search}${fragment ? `#${fragment}` : ""}`;
     if (url !== `${location.pathname}${location.search}${location.hash}`) {
@@ -441,10 +594,10 @@ class ScriptPage {
   }
 }
 
-function start() {
-  const dataElement = document.getElementById("guide-script-data");
-  const workbench = document.getElementById("workbench");
-  if (!dataElement || !workbench) return;
+/** Enhances one workbench; on any error it stays as it is without JavaScript. */
+function startOne(workbench) {
+  const dataElement = document.getElementById(workbench.dataset.data || "guide-script-data");
+  if (!dataElement) return;
   let page;
   try {
     page = new ScriptPage(JSON.parse(dataElement.textContent), workbench);
@@ -455,6 +608,11 @@ function start() {
     return;
   }
   page.enhance();
+}
+
+function start() {
+  // Each embed loads this module; the browser runs it once for them all.
+  for (const workbench of document.querySelectorAll("[data-workbench]")) startOne(workbench);
 }
 
 start();

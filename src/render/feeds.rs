@@ -119,12 +119,32 @@ pub fn atom(config: &Config, site: &Site) -> String {
         }
         xml.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{permalink}\">{}</content>\n",
-            escape(&absolute_links(config, &site.rendered[index].html))
+            escape(&absolute_links(config, &embeds_as_links(site, index)))
         ));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// A document's HTML for the feed: each embedded script (a form, which a
+/// feed reader cannot run) becomes a link to the script's own page.
+fn embeds_as_links(site: &Site, index: usize) -> String {
+    let rendered = &site.rendered[index];
+    let mut html = rendered.html.clone();
+    for (i, embed) in rendered.embeds.iter().enumerate() {
+        let slug = &embed.slug.0;
+        let link = match site.scripts.iter().find(|s| s.slug == *slug) {
+            Some(script) => format!(
+                "<p><a href=\"{}\">Fill in “{}” on its own page</a></p>",
+                escape(&script.url),
+                escape(&script.title)
+            ),
+            None => String::new(),
+        };
+        html = html.replace(&crate::markdown::embed_marker(i), &link);
+    }
+    html
 }
 
 /// Makes root-relative links absolute, since feed readers show content away

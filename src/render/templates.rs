@@ -13,6 +13,16 @@ use tera::{Kwargs, State, Tera};
 use crate::config::Config;
 use crate::error::{display_path, Error, Result};
 
+/// Where guide's own templates are found, after the site's and the theme's.
+const BUILTIN_PREFIX: &str = "guide/";
+
+/// guide's own templates, for what a site or theme may leave out: a theme
+/// written before embeds still renders a ```` ```script ```` fence.
+const BUILTIN: &[(&str, &str)] = &[(
+    "partials/script-embed.html",
+    include_str!("builtin/partials/script-embed.html"),
+)];
+
 /// The templates and static files a build renders with.
 pub struct Templates {
     pub tera: Tera,
@@ -65,6 +75,14 @@ impl Templates {
         }
         Error::collect(errors)?;
 
+        // guide's own templates come last: any site or theme file of the
+        // same name is found first.
+        prefixes.push(BUILTIN_PREFIX.to_string());
+        sources.extend(
+            BUILTIN
+                .iter()
+                .map(|(name, text)| (format!("{BUILTIN_PREFIX}{name}"), text.to_string())),
+        );
         let mut tera = Tera::new();
         tera.set_fallback_prefixes(prefixes)
             .map_err(|e| Error::msg(e.to_string()))?;

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
+use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
 use crate::render::Templates;
 use crate::site::{Bodies, Site};
@@ -29,14 +30,21 @@ pub struct Built {
     pub files: usize,
     pub warnings: Vec<Warning>,
     pub elapsed: Duration,
+    /// What the service worker precaches, with `[offline] enabled`.
+    pub precache: Option<Precache>,
 }
 
 impl Built {
-    /// The closing line of a build: pages, sections, files, time.
+    /// The closing line of a build: pages, sections, files, time, and what
+    /// readers download to read offline.
     pub fn summary(&self, verb: &str) -> String {
         let (pages, sections) = self.site.counts();
+        let offline = self
+            .precache
+            .map(|p| format!("; offline: {} precached", p.describe()))
+            .unwrap_or_default();
         format!(
-            "{verb} {pages} pages, {sections} sections, {} scripts, {} files in {} ms",
+            "{verb} {pages} pages, {sections} sections, {} scripts, {} files in {} ms{offline}",
             self.site.scripts.len(),
             self.files,
             self.elapsed.as_millis()
@@ -44,12 +52,15 @@ impl Built {
     }
 }
 
+/// The site and, with `[offline] enabled`, what its worker precaches.
+type Rendered = (Site, Option<Precache>);
+
 /// Loads and renders the whole site into memory, failing with every error
 /// of the site (`earlier` ones, found in site.toml, among them).
 pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     let started = Instant::now();
     let output = Mutex::new(Output::default());
-    let site = render_checked(config, Bodies::Keep, earlier, &|path, bytes| {
+    let (site, precache) = render_checked(config, Bodies::Keep, earlier, &|path, bytes| {
         output
             .lock()
             .expect("no insert panics while holding the lock")
@@ -60,12 +71,23 @@ pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
         .into_inner()
         .expect("the lock is free once rendering ends");
     Ok(Built {
-        warnings: site.warnings.clone(),
+        warnings: with_precache_warning(config, site.warnings.clone(), precache),
         site,
         files: output.len(),
         output,
         elapsed: started.elapsed(),
+        precache,
     })
+}
+
+/// The warnings, with the one for a precache past `[offline] max_precache`.
+fn with_precache_warning(
+    config: &Config,
+    mut warnings: Vec<Warning>,
+    precache: Option<Precache>,
+) -> Vec<Warning> {
+    warnings.extend(precache.and_then(|p| p.warning(config)));
+    warnings
 }
 
 /// Renders the site into memory and, when search is on, adds its index.
@@ -77,7 +99,8 @@ fn render_and_index(config: &Config, site: &Site, templates: &Templates) -> Resu
             .expect("no insert panics while holding the lock")
             .insert(path, bytes);
         Ok(())
-    })?;
+    })
+    .map(|_| ())?;
     Ok(output
         .into_inner()
         .expect("the lock is free once rendering ends"))
@@ -109,9 +132,26 @@ fn render_and_store(
     site: &Site,
     templates: &Templates,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
-) -> Result<()> {
+) -> Result<Option<Precache>> {
     crate::error::guard("rendering the site", || {
-        render_and_index_into(config, site, templates, store)
+        if !config.offline.enabled || config.serving {
+            return render_and_index_into(config, site, templates, store).map(|()| None);
+        }
+        // The worker is made last, from every other file.
+        let recorder = Recorder::default();
+        render_and_index_into(config, site, templates, &|path, bytes| {
+            recorder.record(&path, bytes);
+            store(path, bytes)
+        })?;
+        let aliases: Vec<String> = site
+            .documents
+            .iter()
+            .flat_map(|d| &d.meta.aliases)
+            .filter_map(|a| crate::render::feeds::alias_path(&a.0))
+            .collect();
+        let (worker, precache) = recorder.worker(config, &aliases);
+        store(crate::offline::WORKER.to_string(), worker.as_bytes())?;
+        Ok(Some(precache))
     })
 }
 
@@ -203,17 +243,20 @@ fn render_checked(
     bodies: Bodies,
     earlier: Vec<Error>,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
-) -> Result<Site> {
+) -> Result<Rendered> {
     let loaded = load_all(config, bodies);
     let mut errors = earlier;
     errors.extend(loaded.errors);
+    let mut precache = None;
     if let (Some(site), Some(templates)) = (&loaded.site, &loaded.templates) {
-        if let Err(err) = render_and_store(config, site, templates, store) {
-            errors.extend(err.flatten());
+        match render_and_store(config, site, templates, store) {
+            Ok(made) => precache = made,
+            Err(err) => errors.extend(err.flatten()),
         }
     }
     Error::collect(crate::error::sorted(errors))?;
-    Ok(loaded.site.expect("a load without errors has a site"))
+    let site = loaded.site.expect("a load without errors has a site");
+    Ok((site, precache))
 }
 
 /// Builds the site and writes it to the configured output folder. Each file
@@ -227,7 +270,7 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     // The paths written, to count the files: a static file may replace a
     // generated one.
     let written = Mutex::new(HashSet::new());
-    let site = render_checked(config, Bodies::Drop, earlier, &|path, bytes| {
+    let (site, precache) = render_checked(config, Bodies::Drop, earlier, &|path, bytes| {
         staging.write(&path, bytes)?;
         written
             .lock()
@@ -242,12 +285,14 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
         .collect();
     let files = written.len();
     let replaced = staging.finish(written)?;
+    let warnings = site.warnings.iter().cloned().chain(replaced).collect();
     Ok(Built {
-        warnings: site.warnings.iter().cloned().chain(replaced).collect(),
+        warnings: with_precache_warning(config, warnings, precache),
         site,
         output: Output::default(),
         files,
         elapsed: started.elapsed(),
+        precache,
     })
 }
 

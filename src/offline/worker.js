@@ -54,16 +54,20 @@ async function navigate(event) {
     return response;
   });
   event.waitUntil(network.catch(() => undefined));
-  const late = new Promise((resolve) => setTimeout(() => resolve(null), PATIENCE_MS));
-  const answer = await Promise.race([network.catch(() => null), late]);
+  const answer = await Promise.race([network.catch(() => null), after(PATIENCE_MS)]);
   if (answer) return answer;
   const url = new URL(request.url);
   const folder = url.pathname.endsWith("/") || url.pathname.includes(".") ? url.pathname : url.pathname + "/";
   const cached = (await cache.match(request, { ignoreSearch: true })) || (await cache.match(folder));
   if (cached) return cached;
-  // Still no answer: wait for the network after all, or give the offline page.
-  const slow = await network.catch(() => null);
+  // Not saved: wait for the network a little longer (a network that
+  // neither answers nor fails must not hang the page), then the offline page.
+  const slow = await Promise.race([network.catch(() => null), after(3 * PATIENCE_MS)]);
   return slow || (await cache.match(OFFLINE)) || Response.error();
+}
+
+function after(ms) {
+  return new Promise((resolve) => setTimeout(() => resolve(null), ms));
 }
 
 // Anything else: the cache first; Pagefind's index chunks and fragments are

@@ -2,8 +2,11 @@
 //! enabled`, served on loopback; the worker is awaited on the home page,
 //! then the server goes away and the network is emulated offline, and a
 //! script page and a chapter never opened before still render, the script
-//! working; a rebuilt site makes the page offer "A new version is
-//! available"; under `guide serve` no worker is registered.
+//! working, and a page never saved gets the offline page; then, in a
+//! second browser (CDP's offline emulation sticks to the first one's
+//! worker), a rebuilt site makes the page offer "A new version is
+//! available — reload", whose click lets the new worker in and leaves one
+//! cache; under `guide serve` no worker is registered.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -57,6 +60,11 @@ fn build(root: &std::path::Path, base: &str) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn go_offline(tab: &Tab) {
+    set_offline(tab, true);
+}
+
+/// Emulates a network that is down, or brings it back.
+fn set_offline(tab: &Tab, offline: bool) {
     tab.call_method(Network::Enable {
         max_total_buffer_size: None,
         max_resource_buffer_size: None,
@@ -66,7 +74,7 @@ fn go_offline(tab: &Tab) {
     })
     .expect("Network.enable");
     tab.call_method(Network::EmulateNetworkConditions {
-        offline: true,
+        offline,
         latency: 0.0,
         download_throughput: -1.0,
         upload_throughput: -1.0,
@@ -145,14 +153,22 @@ fn the_guide_reads_offline_and_offers_a_new_version() {
         "{shown}"
     );
 
+    drop(browser);
+
+    // A reader online, in a browser of their own (offline emulation sticks
+    // to the worker of the browser it was set in), with the first build.
+    let server = serve(port, &files);
+    let reader = chrome::launch("offline browser test").expect("a second Chromium");
+    let home = chrome::open(&reader, &base);
+    controlled(&home);
+    let keys = eval(&home, "caches.keys().then((k) => k.join(' '))");
+
     // A new build: the open page offers it instead of reloading by itself.
     let page = site.path().join("content/the-conversation/_index.md");
     let text = std::fs::read_to_string(&page).unwrap();
     std::fs::write(&page, format!("{text}\nA sentence added since.\n")).unwrap();
     *files.write().unwrap() = build(site.path(), &base);
-    let server = serve(port, &files);
-    home.reload(false, None).unwrap();
-    controlled(&home);
+    // Browsers look for a new worker on navigation; ask at once instead.
     eval(
         &home,
         "navigator.serviceWorker.getRegistration().then((r) => r.update()).then(() => true)",

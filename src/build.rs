@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
+use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
 use crate::render::Templates;
 use crate::site::{Bodies, Site};
@@ -31,6 +32,8 @@ pub struct Built {
     pub elapsed: Duration,
     /// How long each stage took, in order, for `-v`.
     pub stages: Vec<(&'static str, Duration)>,
+    /// What the service worker precaches, with `[offline] enabled`.
+    pub precache: Option<Precache>,
 }
 
 impl Built {
@@ -42,17 +45,25 @@ impl Built {
             .collect()
     }
 
-    /// The closing line of a build: pages, sections, files, time.
+    /// The closing line of a build: pages, sections, files, time, and what
+    /// readers download to read offline.
     pub fn summary(&self, verb: &str) -> String {
         let (pages, sections) = self.site.counts();
+        let offline = self
+            .precache
+            .map(|p| format!("; offline: {} precached", p.describe()))
+            .unwrap_or_default();
         format!(
-            "{verb} {pages} pages, {sections} sections, {} scripts, {} files in {} ms",
+            "{verb} {pages} pages, {sections} sections, {} scripts, {} files in {} ms{offline}",
             self.site.scripts.len(),
             self.files,
             self.elapsed.as_millis()
         )
     }
 }
+
+/// The site and, with `[offline] enabled`, what its worker precaches.
+type Rendered = (Site, Option<Precache>);
 
 /// Loads and renders the whole site into memory, failing with every error
 /// of the site (`earlier` ones, found in site.toml, among them).
@@ -67,18 +78,29 @@ pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
             .insert(path, bytes.to_vec());
         Ok(())
     };
-    let site = render_checked(config, Bodies::Keep, earlier, &store, &mut stages)?;
+    let (site, precache) = render_checked(config, Bodies::Keep, earlier, &store, &mut stages)?;
     let output = output
         .into_inner()
         .expect("the lock is free once rendering ends");
     Ok(Built {
-        warnings: site.warnings.clone(),
+        warnings: with_precache_warning(config, site.warnings.clone(), precache),
         site,
         files: output.len(),
         output,
         elapsed: started.elapsed(),
         stages,
+        precache,
     })
+}
+
+/// The warnings, with the one for a precache past `[offline] max_precache`.
+fn with_precache_warning(
+    config: &Config,
+    mut warnings: Vec<Warning>,
+    precache: Option<Precache>,
+) -> Vec<Warning> {
+    warnings.extend(precache.and_then(|p| p.warning(config)));
+    warnings
 }
 
 /// Renders the site into memory and, when search is on, adds its index.
@@ -90,7 +112,8 @@ fn render_and_index(config: &Config, site: &Site, templates: &Templates) -> Resu
             .expect("no insert panics while holding the lock")
             .insert(path, bytes);
         Ok(())
-    })?;
+    })
+    .map(|_| ())?;
     Ok(output
         .into_inner()
         .expect("the lock is free once rendering ends"))
@@ -122,9 +145,26 @@ fn render_and_store(
     site: &Site,
     templates: &Templates,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
-) -> Result<()> {
+) -> Result<Option<Precache>> {
     crate::error::guard("rendering the site", || {
-        render_and_index_into(config, site, templates, store)
+        if !config.offline.enabled || config.serving {
+            return render_and_index_into(config, site, templates, store).map(|()| None);
+        }
+        // The worker is made last, from every other file.
+        let recorder = Recorder::default();
+        render_and_index_into(config, site, templates, &|path, bytes| {
+            recorder.record(&path, bytes);
+            store(path, bytes)
+        })?;
+        let aliases: Vec<String> = site
+            .documents
+            .iter()
+            .flat_map(|d| &d.meta.aliases)
+            .filter_map(|a| crate::render::feeds::alias_path(&a.0))
+            .collect();
+        let (worker, precache) = recorder.worker(config, &aliases);
+        store(crate::offline::WORKER.to_string(), worker.as_bytes())?;
+        Ok(Some(precache))
     })
 }
 
@@ -217,16 +257,18 @@ fn render_checked(
     earlier: Vec<Error>,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
     stages: &mut Vec<(&'static str, Duration)>,
-) -> Result<Site> {
+) -> Result<Rendered> {
     let started = Instant::now();
     let loaded = load_all(config, bodies);
     stages.push(("load content, scripts and templates", started.elapsed()));
     let mut errors = earlier;
     errors.extend(loaded.errors);
+    let mut precache = None;
     if let (Some(site), Some(templates)) = (&loaded.site, &loaded.templates) {
         let started = Instant::now();
-        if let Err(err) = render_and_store(config, site, templates, store) {
-            errors.extend(err.flatten());
+        match render_and_store(config, site, templates, store) {
+            Ok(made) => precache = made,
+            Err(err) => errors.extend(err.flatten()),
         }
         let stage = if config.search {
             "render (and index for search)"
@@ -236,7 +278,8 @@ fn render_checked(
         stages.push((stage, started.elapsed()));
     }
     Error::collect(crate::error::sorted(errors))?;
-    Ok(loaded.site.expect("a load without errors has a site"))
+    let site = loaded.site.expect("a load without errors has a site");
+    Ok((site, precache))
 }
 
 /// Builds the site and writes it to the configured output folder. Each file
@@ -259,7 +302,7 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
             .insert(path);
         Ok(())
     };
-    let site = render_checked(config, Bodies::Drop, earlier, &store, &mut stages)?;
+    let (site, precache) = render_checked(config, Bodies::Drop, earlier, &store, &mut stages)?;
     let written: Vec<String> = written
         .into_inner()
         .expect("the lock is free once rendering ends")
@@ -269,13 +312,15 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     let swapping = Instant::now();
     let replaced = staging.finish(written)?;
     stages.push(("swap into the output folder", swapping.elapsed()));
+    let warnings = site.warnings.iter().cloned().chain(replaced).collect();
     Ok(Built {
-        warnings: site.warnings.iter().cloned().chain(replaced).collect(),
+        warnings: with_precache_warning(config, warnings, precache),
         site,
         output: Output::default(),
         files,
         elapsed: started.elapsed(),
         stages,
+        precache,
     })
 }
 

@@ -20,6 +20,22 @@ pub struct Cli {
     /// When to colour the output (NO_COLOR is honoured by `auto`).
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// How to print errors and warnings: for people, or one JSON object a
+    /// line (rustc's diagnostic shape) for CI and editors.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    /// Read this configuration file instead of the site's site.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Text with the offending line and a caret.
+    Human,
+    /// One JSON object per diagnostic per line, on standard output.
+    Json,
 }
 
 /// When to use colour.
@@ -47,6 +63,16 @@ pub enum Command {
     /// Create a ready-to-edit page or script, with every key explained
     /// (never overwrites a file).
     New(NewArgs),
+    /// Print a shell completion script (`guide completions bash > …`).
+    Completions(CompletionsArgs),
+}
+
+/// `guide completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where the site is.
@@ -147,4 +173,8 @@ pub struct ServeArgs {
     /// Include pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// The URL readers reach the server at (a tunnel's or a container's
+    /// published address) instead of http://ADDR:PORT/.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }

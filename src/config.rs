@@ -70,6 +70,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "slug",
     "aliases",
     "template",
+    "image",
     "extra",
 ];
 
@@ -80,7 +81,7 @@ pub const TAGS: &str = "tags";
 const TAKEN_URLS: &[&str] = &["scripts", "pagefind"];
 
 /// Markdown switches of `[markdown]`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct MarkdownOptions {
     pub smart_punctuation: bool,
@@ -114,6 +115,27 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub output_dir: Option<PathBuf>,
     pub drafts: bool,
+    /// `--config FILE`: the configuration file instead of `<root>/site.toml`.
+    pub config_file: Option<PathBuf>,
+    /// Set by `serve`: pages register no service worker, and the worker's
+    /// URL gets one that unregisters itself.
+    pub serving: bool,
+}
+
+/// `[offline]`: reading the site without a network, through a service worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offline {
+    /// Whether `build` writes the manifest, the worker and the offline page.
+    pub enabled: bool,
+    /// The precache size past which `build` warns, in bytes.
+    pub max_precache: u64,
+    /// Where `max_precache` was written, for the warning's location.
+    pub max_precache_span: std::ops::Range<usize>,
+    /// The manifest's `short_name` (default: the title's first 12 characters).
+    pub short_name: Option<String>,
+    /// The browser's colour for the site's window, and its splash background.
+    pub theme_color: String,
+    pub background_color: String,
 }
 
 /// The validated configuration of one site.
@@ -143,16 +165,36 @@ pub struct Config {
     pub feed_limit: usize,
     /// Whether `build` and `serve` write the offline search index (`[search]`).
     pub search: bool,
+    /// `[offline]`: the service worker and web app manifest.
+    pub offline: Offline,
+    /// Whether `serve` built this: no worker is registered (see [`Overrides::serving`]).
+    pub serving: bool,
+    /// `[aliases] redirects_file`: also write aliases as a `_redirects` file.
+    pub redirects_file: bool,
+    /// The configuration file read (`site.toml`, or `--config FILE`).
+    pub file: PathBuf,
 }
 
-#[derive(Deserialize)]
+/// `site.toml` as written. Its JSON Schema (`schemas/site.schema.json`,
+/// for editors) is made from this type: see [`schema`].
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "guide site.toml",
+    description = "The configuration of a guide site."
+)]
 struct RawConfig {
+    /// The site's title.
+    #[schemars(with = "String")]
     title: Spanned<String>,
     #[serde(default)]
     description: String,
+    /// Where the site is published (http:// or https://), with its path.
+    #[schemars(with = "String")]
     base_url: Spanned<String>,
+    /// A BCP 47 language tag.
     #[serde(default = "default_language")]
+    #[schemars(with = "String", default = "default_language_text")]
     language: Spanned<String>,
     theme: Option<String>,
     #[serde(default = "default_output")]
@@ -160,38 +202,63 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownOptions,
     #[serde(default)]
+    #[schemars(with = "IdMap<RawChannel>")]
     channels: IndexMap<Spanned<String>, RawChannel>,
     #[serde(default)]
+    #[schemars(with = "IdMap<RawLabel>")]
     situations: IndexMap<Spanned<String>, RawLabel>,
     #[serde(default)]
+    #[schemars(with = "IdMap<RawLabel>")]
     relationships: IndexMap<Spanned<String>, RawLabel>,
     #[serde(default)]
+    #[schemars(with = "IdMap<RawLabel>")]
     taxonomies: IndexMap<Spanned<String>, RawLabel>,
     #[serde(default)]
     feed: RawFeed,
     #[serde(default)]
     search: RawSearch,
     #[serde(default)]
+    offline: RawOffline,
+    #[serde(default)]
+    aliases: RawAliases,
+    #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     extra: toml::Table,
 }
 
-#[derive(Deserialize)]
+/// A table of ids (`[channels.<id>]`) in the schema.
+type IdMap<T> = std::collections::BTreeMap<String, T>;
+
+fn default_language_text() -> String {
+    "en".to_string()
+}
+
+/// The JSON Schema of `site.toml`, made from the types that read it.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(RawConfig)).expect("a schema serializes")
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawChannel {
     label: String,
+    #[schemars(with = "Option<std::num::NonZeroUsize>")]
     limit: Option<Spanned<usize>>,
+    #[schemars(with = "Option<Vec<RawLimit>>")]
     limits: Option<Spanned<Vec<RawLimit>>>,
     note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawLimit {
+    #[schemars(with = "String")]
     label: Spanned<String>,
+    #[schemars(with = "std::num::NonZeroUsize")]
     chars: Spanned<usize>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawLabel {
     label: String,
@@ -200,7 +267,7 @@ struct RawLabel {
     weight: i64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 struct RawFeed {
     limit: usize,
@@ -212,7 +279,7 @@ impl Default for RawFeed {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 struct RawSearch {
     enabled: bool,
@@ -222,6 +289,65 @@ impl Default for RawSearch {
     fn default() -> Self {
         RawSearch { enabled: true }
     }
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+struct RawOffline {
+    enabled: bool,
+    /// A size such as "20 MB": the build warns past it.
+    #[schemars(with = "String")]
+    max_precache: Spanned<String>,
+    short_name: Option<String>,
+    theme_color: String,
+    background_color: String,
+}
+
+impl Default for RawOffline {
+    fn default() -> Self {
+        RawOffline {
+            enabled: false,
+            max_precache: Spanned::new(0..0, DEFAULT_MAX_PRECACHE.to_string()),
+            short_name: None,
+            theme_color: "#1b6a64".to_string(),
+            background_color: "#faf8f4".to_string(),
+        }
+    }
+}
+
+/// The precache size past which `build` warns, unless `[offline] max_precache` says.
+pub const DEFAULT_MAX_PRECACHE: &str = "20 MB";
+
+#[derive(Deserialize, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+struct RawAliases {
+    redirects_file: bool,
+}
+
+/// A size such as `20 MB`, `512 kB` or `1048576` (bytes), in bytes.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`max_precache` must be a size such as \"20 MB\", not `{text}`"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" | "k" => 1e3,
+        "mb" | "m" => 1e6,
+        "gb" | "g" => 1e9,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        other => {
+            return Err(format!(
+                "`max_precache` has an unknown unit `{other}`: use B, kB, MB or GB"
+            ))
+        }
+    };
+    Ok((number * factor) as u64)
 }
 
 fn default_language() -> Spanned<String> {
@@ -235,7 +361,13 @@ fn default_output() -> PathBuf {
 impl Config {
     /// Reads `site.toml` under `root` and applies the command line's overrides.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config> {
-        let path = root.join(FILE_NAME);
+        let path = config_path(root, overrides);
+        if overrides.config_file.is_some() && !path.is_file() {
+            return Err(Error::msg(format!(
+                "--config: no file `{}`",
+                crate::error::display_path(&path)
+            )));
+        }
         if !path.is_file() {
             return Err(Error::with_help(
                 format!(
@@ -255,7 +387,7 @@ impl Config {
     /// mistakes in the same run. Only a file that cannot be read as a
     /// whole (missing, not TOML, a wrong type) fails here.
     pub fn load_lenient(root: &Path, overrides: &Overrides) -> Result<(Config, Vec<Error>)> {
-        let path = root.join(FILE_NAME);
+        let path = config_path(root, overrides);
         if !path.is_file() {
             // The same error as `load`'s.
             return Config::load(root, overrides).map(|c| (c, Vec::new()));
@@ -336,6 +468,11 @@ impl Config {
         let relationships = labels(raw.relationships, &mut errors, &at);
         let taxonomies = taxonomies(raw.taxonomies, &mut errors, &at);
 
+        let max_precache =
+            parse_size(raw.offline.max_precache.get_ref()).unwrap_or_else(|message| {
+                errors.push(at(raw.offline.max_precache.span(), message));
+                0
+            });
         let extra = serde_json::to_value(&raw.extra).map_err(|e| Error::msg(e.to_string()))?;
         let config = Config {
             root: root.to_path_buf(),
@@ -358,6 +495,17 @@ impl Config {
             drafts: overrides.drafts,
             feed_limit: raw.feed.limit,
             search: raw.search.enabled,
+            offline: Offline {
+                enabled: raw.offline.enabled,
+                max_precache,
+                max_precache_span: raw.offline.max_precache.span(),
+                short_name: raw.offline.short_name,
+                theme_color: raw.offline.theme_color,
+                background_color: raw.offline.background_color,
+            },
+            serving: overrides.serving,
+            redirects_file: raw.aliases.redirects_file,
+            file: path.to_path_buf(),
         };
         Ok((config, errors))
     }
@@ -443,6 +591,14 @@ fn channel_limits(
     }
     limits.sort_by_key(|l| l.chars);
     limits
+}
+
+/// The configuration file to read: `--config FILE`, else `<root>/site.toml`.
+pub fn config_path(root: &Path, overrides: &Overrides) -> PathBuf {
+    overrides
+        .config_file
+        .clone()
+        .unwrap_or_else(|| root.join(FILE_NAME))
 }
 
 fn labels(

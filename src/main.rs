@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use guide::cli::{Cli, Color};
+use guide::cli::{Cli, Color, MessageFormat};
 
 use guide::Terminal;
 
@@ -37,15 +37,16 @@ fn main() -> ExitCode {
         quiet: cli.quiet,
         verbose: cli.verbose,
         color,
+        json: cli.message_format == MessageFormat::Json,
     };
     match guide::run(cli, terminal) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let errors = err.flatten();
             for error in &errors {
-                eprintln!("{} {error}\n", terminal.paint("1;31", "error:"));
+                terminal.error(error);
             }
-            if errors.len() > 1 {
+            if errors.len() > 1 && !terminal.json {
                 eprintln!(
                     "{} {} errors; nothing was written",
                     terminal.paint("1;31", "error:"),

@@ -27,6 +27,8 @@ pub struct FrontMatter {
     /// Taxonomy id → the terms the page is filed under, as written.
     pub terms: BTreeMap<String, Vec<String>>,
     pub template: Option<String>,
+    /// The page's own card image for links shared elsewhere (`image:`).
+    pub image: Option<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -85,6 +87,7 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
                 "slug" => meta.slug = map.next_value()?,
                 "aliases" => meta.aliases = map.next_value()?,
                 "template" => meta.template = map.next_value()?,
+                "image" => meta.image = map.next_value()?,
                 "extra" => meta.extra = map.next_value::<UniqueMap>()?.0,
                 // KeySeed let through only page keys and taxonomies.
                 _ => {

@@ -22,6 +22,11 @@ pub struct ConfigView<'a> {
     pub language: &'a str,
     /// Whether the site has a search index (`[search] enabled`).
     pub search: bool,
+    /// Whether pages register the service worker and link the manifest
+    /// (`[offline] enabled`, and never under `serve`).
+    pub offline: bool,
+    /// The manifest's theme colour, for `<meta name="theme-color">`.
+    pub theme_color: &'a str,
     pub extra: &'a Value,
 }
 
@@ -33,6 +38,8 @@ impl<'a> ConfigView<'a> {
             base_url: &config.base_url,
             language: &config.language,
             search: config.search,
+            offline: config.offline.enabled && !config.serving,
+            theme_color: &config.offline.theme_color,
             extra: &config.extra,
         }
     }

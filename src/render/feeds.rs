@@ -238,6 +238,7 @@ pub type TermRef = (usize, usize);
 pub fn render_taxonomies(
     views: &Views<'_>,
     tera: &tera::Tera,
+    templates: &super::Templates,
     only: Option<&[TermRef]>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let (config, site) = (views.config, views.site);
@@ -266,6 +267,7 @@ pub fn render_taxonomies(
     // A term page's breadcrumbs lead through its taxonomy's list.
     let render = |template: &str,
                   url: &str,
+                  title: &str,
                   through: Option<&TaxonomyView<'_>>,
                   context: &mut Context|
      -> Result<(String, Vec<u8>)> {
@@ -278,6 +280,19 @@ pub fn render_taxonomies(
                 url: &taxonomy.url,
             });
         }
+        let subject = super::share::Subject {
+            title,
+            description: None,
+            url,
+            date: None,
+            updated: None,
+            image: None,
+            crumbs: &crumbs,
+            home: false,
+            draft: false,
+        };
+        let shared = super::share::view(config, site, templates, &subject);
+        context.insert("share", &shared);
         context.insert("breadcrumbs", &crumbs);
         let html = super::templates::render(config, tera, template, context, None)?;
         Ok((output_path(config, url), html.into_bytes()))
@@ -293,7 +308,14 @@ pub fn render_taxonomies(
             let mut context = Context::new();
             context.insert("taxonomy", &taxonomy);
             context.insert("terms", &terms);
-            files.push(render("taxonomy_list.html", &url, None, &mut context)?);
+            let title = taxonomy.label;
+            files.push(render(
+                "taxonomy_list.html",
+                &url,
+                title,
+                None,
+                &mut context,
+            )?);
         }
     }
     if tera.contains_template("taxonomy_term.html") {
@@ -310,9 +332,11 @@ pub fn render_taxonomies(
             let mut context = Context::new();
             context.insert("taxonomy", &taxonomy);
             context.insert("term", &term);
+            let title = format!("{}: {}", taxonomy.label, term.name);
             files.push(render(
                 "taxonomy_term.html",
                 &url,
+                &title,
                 Some(&taxonomy),
                 &mut context,
             )?);
@@ -367,6 +391,29 @@ pub fn aliases(config: &Config, site: &Site) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(files)
 }
 
+/// The path of the `_redirects` file (`[aliases] redirects_file`).
+pub const REDIRECTS: &str = "_redirects";
+
+/// Every alias as a line of a `_redirects` file (`/old/ /guide/new/ 301`),
+/// which Netlify, Cloudflare Pages and other hosts read to answer with real
+/// 301s; the redirect pages stay for hosts that do not.
+pub fn redirects(config: &Config, site: &Site) -> String {
+    const SPACES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+    let mut text = String::from("# Made by guide from the pages' aliases.\n");
+    for document in &site.documents {
+        for alias in document.meta.aliases.iter().map(|a| a.0.trim()) {
+            if alias_path(alias).is_none() {
+                continue;
+            }
+            let from = format!("{}{}", config.base_path, alias.trim_start_matches('/'));
+            let from = percent_encoding::utf8_percent_encode(&from, SPACES);
+            let to = percent_encoding::utf8_percent_encode(&document.url, SPACES);
+            text.push_str(&format!("{from} {to} 301\n"));
+        }
+    }
+    text
+}
+
 /// The output file of an alias: `/old/url/` → `old/url/index.html`,
 /// `/old.html` → `old.html`; `None` for anything that leaves the site.
 pub fn alias_path(alias: &str) -> Option<String> {
@@ -401,6 +448,12 @@ mod tests {
         assert_eq!(alias_path("/../etc/"), None);
         assert_eq!(alias_path("https://elsewhere.org/"), None);
         assert_eq!(alias_path("/"), None);
+    }
+
+    #[test]
+    fn redirects_are_one_line_each() {
+        let line = |from: &str, to: &str| format!("{from} {to} 301");
+        assert_eq!(line("/a/", "/b/"), "/a/ /b/ 301");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod plan;
 pub mod range;
 pub mod scripts;
+pub mod share;
 pub mod templates;
 pub mod watchdog;
 
@@ -66,17 +67,12 @@ pub fn render_into(
     let scripts: Vec<usize> = (0..site.scripts.len()).collect();
     render_some_into(config, site, templates, &documents, &scripts, sink)?;
     let mut errors = Vec::new();
-    if templates.has("404.html") && !plan.is_replaced("404.html") {
-        let mut context = Context::new();
-        context.insert(
-            "current_url",
-            &config.permalink(&format!("{}404.html", config.base_path)),
-        );
-        context.insert("current_path", "/404.html");
-        context.insert("breadcrumbs", &Vec::<()>::new());
-        let tera = prepare(config, site, templates);
-        match templates::render(config, &tera, "404.html", &context, None) {
-            Ok(html) => sink(Origin::Generated, "404.html".into(), html.into_bytes())?,
+    for page in ["404.html", crate::offline::PAGE] {
+        if !matches!(plan.claimant(page), Some(plan::Claimant::Generated(_))) {
+            continue;
+        }
+        match render_lone_page(config, site, templates, page) {
+            Ok(html) => sink(Origin::Generated, page.into(), html.into_bytes())?,
             Err(err) => errors.push(err),
         }
     }
@@ -98,6 +94,42 @@ pub fn render_into(
         sink(Origin::Static, asset.relative.clone(), asset.bytes.clone())?;
     }
     Ok(())
+}
+
+/// A page of guide's own with a template of its name (the 404 page, the
+/// offline page), or the built-in offline page when the theme has none.
+fn render_lone_page(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    page: &str,
+) -> Result<String> {
+    if !templates.has(page) {
+        return Ok(crate::offline::fallback_page(config));
+    }
+    let mut context = Context::new();
+    let url = format!("{}{page}", config.base_path);
+    context.insert("current_url", &config.permalink(&url));
+    context.insert("current_path", &format!("/{page}"));
+    context.insert("breadcrumbs", &Vec::<()>::new());
+    let subject = share::Subject {
+        title: if page == "404.html" {
+            "Page not found"
+        } else {
+            "Offline"
+        },
+        description: None,
+        url: &url,
+        date: None,
+        updated: None,
+        image: None,
+        crumbs: &[],
+        home: false,
+        draft: false,
+    };
+    context.insert("share", &share::view(config, site, templates, &subject));
+    let tera = prepare(config, site, templates);
+    templates::render(config, &tera, page, &context, None)
 }
 
 /// The feed, sitemap, robots.txt, alias redirects and taxonomy pages; with
@@ -123,8 +155,21 @@ pub fn extras(
     if terms.is_none() {
         files.push(("robots.txt".to_string(), feeds::robots(config).into_bytes()));
         files.extend(feeds::aliases(config, site)?);
+        if config.redirects_file {
+            let text = feeds::redirects(config, site);
+            files.push((feeds::REDIRECTS.to_string(), text.into_bytes()));
+        }
+        if config.offline.enabled && !config.serving {
+            let has = |path: &str| templates.statics.iter().any(|(p, _)| p == path);
+            let manifest = crate::offline::manifest(config, has);
+            files.push((crate::offline::MANIFEST.to_string(), manifest.into_bytes()));
+        }
+        if config.serving {
+            let worker = crate::offline::unregistering_worker(config);
+            files.push((crate::offline::WORKER.to_string(), worker.into_bytes()));
+        }
     }
-    files.extend(feeds::render_taxonomies(&views, &tera, terms)?);
+    files.extend(feeds::render_taxonomies(&views, &tera, templates, terms)?);
     Ok(files)
 }
 
@@ -137,7 +182,12 @@ pub fn term_pages(
     terms: &[feeds::TermRef],
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let views = Views { config, site };
-    feeds::render_taxonomies(&views, &prepare(config, site, templates), Some(terms))
+    feeds::render_taxonomies(
+        &views,
+        &prepare(config, site, templates),
+        templates,
+        Some(terms),
+    )
 }
 
 /// The Tera environment with the site-wide variables set.
@@ -146,6 +196,8 @@ fn prepare(config: &Config, site: &Site, templates: &Templates) -> tera::Tera {
     let mut tera = templates.tera.clone();
     let global = tera.global_context();
     global.insert("config", &ConfigView::new(config));
+    // Set per page; null where guide has nothing to say (strict templates).
+    global.insert("share", &Option::<()>::None);
     global.insert("menu", &views.menu());
     tera
 }
@@ -211,11 +263,12 @@ fn render_some_into(
                 render_document(&views, tera, templates, index),
             )
         })
-        .chain(
-            scripts
-                .par_iter()
-                .map(|&index| deliver(Origin::Script(index), render_script(&views, tera, index))),
-        )
+        .chain(scripts.par_iter().map(|&index| {
+            deliver(
+                Origin::Script(index),
+                render_script(&views, tera, templates, index),
+            )
+        }))
         .filter_map(std::result::Result::err)
         .collect();
     let mut errors = Vec::new();
@@ -274,7 +327,21 @@ fn render_document(
     let mut context = Context::new();
     context.insert("current_url", &views.config.permalink(&document.url));
     context.insert("current_path", &document.url);
-    context.insert("breadcrumbs", &views.breadcrumbs(index));
+    let crumbs = views.breadcrumbs(index);
+    let subject = share::Subject {
+        title: &document.title,
+        description: document.meta.description.as_deref(),
+        url: &document.url,
+        date: document.meta.date.as_ref().map(|d| d.text.as_str()),
+        updated: document.meta.updated.as_ref().map(|d| d.text.as_str()),
+        image: share::page_image(site, templates, index)?,
+        crumbs: &crumbs,
+        home: site.section_index[index] == Some(0),
+        draft: document.meta.draft,
+    };
+    let shared = share::view(views.config, site, templates, &subject);
+    context.insert("share", &shared);
+    context.insert("breadcrumbs", &crumbs);
     let content = embeds::fill(views, tera, index)?;
     match document.kind {
         Kind::Page => {
@@ -303,7 +370,12 @@ fn render_document(
     Ok((output_path(views.config, &document.url), html.into_bytes()))
 }
 
-fn render_script(views: &Views<'_>, tera: &tera::Tera, index: usize) -> Result<(String, Vec<u8>)> {
+fn render_script(
+    views: &Views<'_>,
+    tera: &tera::Tera,
+    templates: &Templates,
+    index: usize,
+) -> Result<(String, Vec<u8>)> {
     let script = &views.site.scripts[index];
     let mut context = Context::new();
     context.insert("current_url", &views.config.permalink(&script.url));
@@ -324,6 +396,19 @@ fn render_script(views: &Views<'_>, tera: &tera::Tera, index: usize) -> Result<(
             url: &d.url,
         });
     }
+    let subject = share::Subject {
+        title: &script.title,
+        description: Some(&script.summary),
+        url: &script.url,
+        date: None,
+        updated: None,
+        image: None,
+        crumbs: &breadcrumbs,
+        home: false,
+        draft: script.draft,
+    };
+    let shared = share::view(views.config, views.site, templates, &subject);
+    context.insert("share", &shared);
     context.insert("breadcrumbs", &breadcrumbs);
     context.insert("script", &views.script(index));
     let html = templates::render(

@@ -3,7 +3,8 @@
 //!
 //! Each source of an output file (a page, a section, a script, an alias,
 //! a taxonomy's list and each of its terms, guide's own files: the feed,
-//! the sitemap, robots.txt, the 404 page, the search index's folder; the
+//! the sitemap, robots.txt, the 404 page, the search index's folder, the
+//! web app manifest, the service worker, the offline page, `_redirects`; the
 //! static files of the theme and the site; the files of `content/`) claims
 //! its path here. A second claim on a path, or a file claimed where another
 //! claim needs a folder (`css/style.css` and `css/style.css/index.html`),
@@ -17,6 +18,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::offline;
 use crate::site::Site;
 
 use super::feeds;
@@ -44,12 +46,28 @@ pub enum Claimant {
 }
 
 /// What guide itself makes, and is therefore named as such in an error.
-const GENERATED: [(&str, &str); 4] = [
+const GENERATED: [(&str, &str); 8] = [
     (feeds::ATOM, "guide's feed"),
     ("sitemap.xml", "guide's sitemap"),
     ("robots.txt", "guide's robots.txt"),
     ("404.html", "the site's 404 page"),
+    (offline::MANIFEST, "guide's web app manifest"),
+    (offline::WORKER, "guide's service worker"),
+    (offline::PAGE, "guide's offline page"),
+    (feeds::REDIRECTS, "guide's _redirects file"),
 ];
+
+/// Whether guide makes this generated file for this site.
+fn generates(config: &Config, templates: &Templates, path: &str) -> bool {
+    let offline = config.offline.enabled && !config.serving;
+    match path {
+        "404.html" => templates.has("404.html"),
+        offline::MANIFEST | offline::PAGE => offline,
+        offline::WORKER => offline || config.serving,
+        feeds::REDIRECTS => config.redirects_file,
+        _ => true,
+    }
+}
 
 /// Every output path of the site and what claims it.
 #[derive(Debug, Default)]
@@ -124,7 +142,7 @@ impl Planner<'_> {
         let overridden: BTreeSet<&str> =
             templates.statics.iter().map(|(p, _)| p.as_str()).collect();
         for (path, _) in GENERATED {
-            if path == "404.html" && !templates.has("404.html") {
+            if !generates(self.config, templates, path) {
                 continue;
             }
             if overridden.contains(path) {

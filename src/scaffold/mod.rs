@@ -27,6 +27,11 @@ const SECTION: &str = include_str!("site/section.md");
 const PAGE: &str = include_str!("site/page.md");
 const SCRIPTS_INDEX: &str = include_str!("site/scripts.md");
 const SCRIPT: &str = include_str!("site/script.yaml");
+const PUBLISH: &str = include_str!("site/publish.yml");
+
+/// Where a new site keeps the JSON Schemas its files name for editors.
+pub const SITE_SCHEMA: &str = "schemas/site.schema.json";
+pub const SCRIPT_SCHEMA: &str = "schemas/script.schema.json";
 
 const NEW_PAGE: &str = include_str!("new/page.md");
 const NEW_YAML_SCRIPT: &str = include_str!("new/script.yaml");
@@ -99,7 +104,8 @@ const INIT_NEXT: [&str; 5] = [
 ];
 
 /// The files of a new site but its theme: path in the site → text.
-fn site_files(title: &str) -> [(&'static str, String); 6] {
+fn site_files(title: &str) -> [(&'static str, String); 9] {
+    let version = env!("CARGO_PKG_VERSION");
     [
         ("site.toml", fill(SITE_TOML, &[("title", &quoted(title))])),
         (
@@ -113,6 +119,12 @@ fn site_files(title: &str) -> [(&'static str, String); 6] {
         ),
         ("content/scripts/_index.md", SCRIPTS_INDEX.to_string()),
         ("content/scripts/reconnect-note.yaml", SCRIPT.to_string()),
+        (SITE_SCHEMA, crate::schema::site()),
+        (SCRIPT_SCHEMA, crate::schema::script()),
+        (
+            ".github/workflows/publish.yml",
+            fill(PUBLISH, &[("version", version)]),
+        ),
     ]
 }
 

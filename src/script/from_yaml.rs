@@ -9,7 +9,7 @@ use crate::content::ScriptSource;
 use crate::error::{Diagnostic, Error, Result};
 
 /// One value or a list of them: `relationship: peer` or `[peer, rival]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     #[default]
@@ -29,7 +29,7 @@ impl OneOrMany {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMessage {
     pub name: String,
@@ -38,8 +38,14 @@ pub struct RawMessage {
     pub body: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A YAML template as written. Its JSON Schema
+/// (`schemas/script.schema.json`, for editors) is made from this type.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "guide script",
+    description = "A YAML script template of a guide site: content/scripts/<slug>.yaml."
+)]
 struct RawTemplate {
     title: String,
     summary: String,
@@ -57,6 +63,11 @@ struct RawTemplate {
     draft: bool,
     #[serde(default)]
     tags: Vec<String>,
+}
+
+/// The JSON Schema of a YAML script template, made from the type that reads it.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(RawTemplate)).expect("a schema serializes")
 }
 
 /// Parses a YAML template. Drafts are returned too, marked, since a

@@ -22,7 +22,9 @@ use crate::slug::slugify;
 use message::Template;
 
 /// What kind of input a field asks for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
     #[default]
@@ -32,7 +34,7 @@ pub enum FieldKind {
 }
 
 /// A blank the reader fills in.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub name: String,

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use crate::build::{Applied, Edit, Project};
 use crate::cli::ServeArgs;
-use crate::config::{Config, Overrides, FILE_NAME};
+use crate::config::{Config, Overrides};
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::Terminal;
@@ -37,11 +37,15 @@ use watch::{Batch, Change, Watcher};
 pub const DEFAULT_PORT: u16 = 1111;
 
 /// Builds the site, serves it, and rebuilds it on every change until Ctrl-C.
-pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
+pub fn serve(args: ServeArgs, config_file: Option<PathBuf>, terminal: Terminal) -> Result<()> {
     let root = args.root.root;
-    if !root.join(FILE_NAME).is_file() {
+    let given = Overrides {
+        config_file,
+        ..Overrides::default()
+    };
+    if !crate::config::config_path(&root, &given).is_file() {
         // Not a site at all: fail now with the usual message.
-        Config::load(&root, &Overrides::default())?;
+        Config::load(&root, &given)?;
     }
     let ip = parse_bind(&args.bind)?;
     let (server, address) = http::bind(ip, args.port, DEFAULT_PORT)?;
@@ -52,10 +56,13 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
         ));
     }
     let url = format!("http://{}/", shown_address(address));
+    // Pages link to `--base-url` when given (a tunnel's address); a worker
+    // is never registered, and `sw.js` unregisters any left from a build.
     let overrides = Overrides {
-        base_url: Some(url.clone()),
-        output_dir: None,
+        base_url: Some(args.base_url.clone().unwrap_or_else(|| url.clone())),
         drafts: args.drafts,
+        serving: true,
+        ..given
     };
     // Watch before the first build, so that no edit made during it is lost.
     let mut watcher = Watcher::start(&root)?;
@@ -76,9 +83,9 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
             publish(&shared, &hub, Ok(Arc::clone(&project.output)), false);
             Some(project)
         }
-        Err(errors) => {
-            report(&terminal, &errors);
-            publish(&shared, &hub, Err(errors), false);
+        Err(error) => {
+            report(&terminal, &error);
+            publish(&shared, &hub, Err(messages(&error)), false);
             None
         }
     };
@@ -136,7 +143,7 @@ pub fn serve(args: ServeArgs, terminal: Terminal) -> Result<()> {
             "{error}\n  = note: guide serve goes on serving the last good site, but applies \
              no change until it is restarted"
         )];
-        report(&terminal, &errors);
+        report_text(&terminal, &errors);
         publish(&stuck_shared, &stuck_hub, Err(errors), false);
     });
     http::run(&server, address, &shared, &hub);
@@ -209,31 +216,28 @@ impl Rebuilder {
                     applied.rendered
                 ));
             }
-            Err(errors) => {
+            Err(error) => {
                 eprintln!("Changed {what}: the build failed in {ms:.1} ms");
-                report(terminal, errors);
+                report(terminal, error);
             }
         }
         publish(
             &self.shared,
             &self.hub,
-            result.map(|(_, output)| output),
+            result
+                .map(|(_, output)| output)
+                .map_err(|error| messages(&error)),
             batch.is_css_only(),
         );
         self.request_index();
     }
 
-    /// The project after `batch`, and its output; the error is the list of
-    /// messages `main` would print.
-    fn rebuild(
-        &mut self,
-        batch: &Batch,
-    ) -> std::result::Result<(Applied, Arc<Output>), Vec<String>> {
+    /// The project after `batch`, and its output.
+    fn rebuild(&mut self, batch: &Batch) -> Result<(Applied, Arc<Output>)> {
         match (self.project.as_mut(), edit_of(batch)) {
             (Some(project), Some(edit)) => project
                 .apply(&edit)
-                .map(|applied| (applied, Arc::clone(&project.output)))
-                .map_err(|error| messages(&error)),
+                .map(|applied| (applied, Arc::clone(&project.output))),
             _ => {
                 self.project = None;
                 load(&self.root, &self.overrides).map(|loaded| {
@@ -314,19 +318,17 @@ pub(crate) fn caught<T>(work: impl FnOnce() -> T) -> std::result::Result<T, Stri
 }
 
 /// The error shown for a build that panicked with `panic`.
-fn panicked(panic: &str) -> Vec<String> {
-    vec![format!(
-        "the build panicked: {panic}\n  = note: guide serve goes on serving the last good \
-         site, if there is one, and loads the whole site again at the next change"
-    )]
+fn panicked(panic: &str) -> Error {
+    Error::with_help(
+        format!("the build panicked: {panic}"),
+        "guide serve goes on serving the last good site, if there is one, and loads the \
+         whole site again at the next change",
+    )
 }
 
-/// Loads the configuration and the whole project; the error is the list of
-/// messages `main` would print.
-fn load(root: &Path, overrides: &Overrides) -> std::result::Result<Project, Vec<String>> {
-    Config::load(root, overrides)
-        .and_then(Project::load)
-        .map_err(|error| messages(&error))
+/// Loads the configuration and the whole project.
+fn load(root: &Path, overrides: &Overrides) -> Result<Project> {
+    Config::load(root, overrides).and_then(Project::load)
 }
 
 fn messages(error: &Error) -> Vec<String> {
@@ -369,9 +371,35 @@ fn publish(
     }
 }
 
-/// Prints a failed build's errors the way `main` does.
-fn report(terminal: &Terminal, errors: &[String]) {
-    eprintln!("{}", error_text(errors, |s| terminal.paint("1;31", s)));
+/// Prints a failed build's errors the way `main` does (as JSON lines under
+/// `--message-format json`).
+fn report(terminal: &Terminal, error: &Error) {
+    if terminal.json {
+        let errors: Vec<Error> = crate::error::sorted(vec![clone_error(error)]);
+        errors.iter().for_each(|e| terminal.error(e));
+    } else {
+        report_text(terminal, &messages(error));
+    }
+}
+
+/// Prints errors known only as text the way `main` does.
+fn report_text(terminal: &Terminal, errors: &[String]) {
+    if terminal.json {
+        errors
+            .iter()
+            .for_each(|e| terminal.error(&Error::msg(e.clone())));
+    } else {
+        eprintln!("{}", error_text(errors, |s| terminal.paint("1;31", s)));
+    }
+}
+
+/// A copy of an error good enough to print: located ones keep their place.
+fn clone_error(error: &Error) -> Error {
+    match error {
+        Error::Located(d) => Error::Located(d.clone()),
+        Error::Many(errors) => Error::Many(errors.iter().map(clone_error).collect()),
+        other => Error::msg(other.to_string()),
+    }
 }
 
 /// The errors of a build, each after `error:` (painted by `paint`), and a

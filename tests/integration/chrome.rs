@@ -291,7 +291,8 @@ fn build_and_serve() -> Served {
     Served { base, files }
 }
 
-fn respond(files: &BTreeMap<String, Vec<u8>>, request: tiny_http::Request) {
+/// Answers one request from `files`, as a static host does.
+pub fn respond(files: &BTreeMap<String, Vec<u8>>, request: tiny_http::Request) {
     let raw_path = request.url().split(['?', '#']).next().unwrap_or("/");
     let path = percent_decode(raw_path);
     let mut key = path.trim_start_matches('/').to_string();
@@ -330,6 +331,8 @@ fn content_type(path: &str) -> &'static str {
         Some("xml") => "application/xml",
         Some("txt") => "text/plain; charset=utf-8",
         Some("wasm") => "application/wasm",
+        Some("webmanifest") => "application/manifest+json",
+        Some("png") => "image/png",
         _ => "application/octet-stream",
     }
 }

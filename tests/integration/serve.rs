@@ -46,6 +46,15 @@ impl Serve {
     /// Starts `guide serve` after `prepare` has changed the site, with these
     /// environment variables set.
     pub(crate) fn start_with_env(prepare: impl FnOnce(&Site), env: &[(&str, &str)]) -> Serve {
+        Serve::start_with_args(prepare, env, &[])
+    }
+
+    /// Starts `guide serve` with these extra arguments (`--base-url`, `--config`).
+    pub(crate) fn start_with_args(
+        prepare: impl FnOnce(&Site),
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Serve {
         let site = Site::fixture("basic");
         prepare(&site);
         let port = free_port();
@@ -56,6 +65,7 @@ impl Serve {
             .args(["serve", "--root"])
             .arg(site.root())
             .args(["--port", &port.to_string()])
+            .args(args)
             .env("NO_COLOR", "1")
             .envs(env.iter().copied())
             .stdin(Stdio::null())

@@ -206,4 +206,11 @@ function init(form) {
     }
   });
   form.hidden = false;
+  // `?q=words` (the home page's SearchAction in its JSON-LD) opens a search.
+  const asked = new URLSearchParams(location.search).get("q");
+  if (asked) {
+    input.value = asked;
+    input.focus();
+    load();
+  }
 }

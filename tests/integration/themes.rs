@@ -164,6 +164,7 @@ fn a_site_that_overrides_base_and_the_templates_on_it_builds() {
         ("taxonomy_list.html", "taxonomy.label"),
         ("taxonomy_term.html", "term.name"),
         ("404.html", "\"Not found\""),
+        ("offline.html", "\"Offline\""),
     ];
     for (name, title) in overrides {
         site.write(

@@ -1109,3 +1109,82 @@ fn a_capped_field_says_its_maximum_and_when_it_is_full() {
     insert_text(&tab, "#field-name", &"n".repeat(30));
     wait_for(&tab, "the field says it is full", "document.querySelector('#field-name').closest('.field').querySelector('.field__full').textContent.includes('Full')");
 }
+
+/// Copying a connection note over the reader's limit copies it all and says
+/// how much LinkedIn will cut.
+#[test]
+fn copying_an_over_limit_note_says_how_much_will_be_cut() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/connection-note/");
+    tab.call_method(BrowserDomain::GrantPermissions {
+        permissions: vec![
+            BrowserDomain::PermissionType::ClipboardReadWrite,
+            BrowserDomain::PermissionType::ClipboardSanitizedWrite,
+        ],
+        origin: Some(session.site.origin().to_string()),
+        browser_context_id: None,
+    })
+    .expect("grant clipboard permissions");
+    tab.call_method(Emulation::SetFocusEmulationEnabled { enabled: true })
+        .expect("emulate focus");
+    tab.bring_to_front().expect("bring the tab to front");
+    eval(
+        &tab,
+        "localStorage.removeItem('guide-limit:linkedin-note'), true",
+    );
+    eval(
+        &tab,
+        "document.querySelector('#field-owned').removeAttribute('maxlength'), true",
+    );
+    type_keys(&tab, "#field-name", "Priya");
+    insert_text(&tab, "#field-owned", &"y".repeat(240));
+    let preview = ".message-preview[data-message=note]";
+    wait_for(
+        &tab,
+        "the preview shows the long field",
+        &format!(
+            "document.querySelector({}).textContent.includes('yyyyyyyyyy')",
+            js(preview)
+        ),
+    );
+    let length = eval(
+        &tab,
+        &format!(
+            "(() => {{ const c = document.querySelector({}).cloneNode(true); c.querySelectorAll('mark.blank').forEach((m) => m.remove()); return [...c.textContent].length; }})()",
+            js(preview)
+        ),
+    )
+    .as_u64()
+    .unwrap() as usize;
+    assert!(length > 200, "{length}");
+    let status = ".copy-status[data-message=note]";
+    // Blanks left: the first click warns, the second copies.
+    for _ in 0..2 {
+        click(&tab, "button.copy[data-message=note]");
+        if text_of(&tab, status).contains("Copied") {
+            break;
+        }
+    }
+    wait_for(
+        &tab,
+        "the status says it was copied",
+        &format!(
+            "document.querySelector({}).textContent.includes('Copied')",
+            js(status)
+        ),
+    );
+    let said = text_of(&tab, status);
+    assert!(
+        said.contains(&format!("will cut the last {} characters", length - 200)),
+        "{said} (a {length}-character note)"
+    );
+    let copied = eval_string(&tab, "navigator.clipboard.readText()");
+    assert!(
+        copied.contains(&"y".repeat(240)),
+        "all of it was copied: {copied}"
+    );
+    eval(
+        &tab,
+        "localStorage.removeItem('guide-limit:linkedin-note'), true",
+    );
+}

@@ -304,3 +304,34 @@ fn an_alias_over_a_page_is_an_error() {
         "error: `content/guide/first.md` and the alias `/guide/first/` of `content/guide/second.md` would both be published at /guide/first/\n --> content/guide/second.md:3:11"
     );
 }
+
+/// A script's `tags:` are terms like a page's: every tagged script of the
+/// bundled guide has a card on each of its terms' pages.
+#[test]
+fn tagged_scripts_are_listed_on_their_term_pages() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let run = crate::support::build_bundled(&public, &["--base-url", "https://example.org/"]);
+    assert!(run.ok, "{}", run.stderr);
+    let config = guide::config::Config::load(
+        &crate::support::repo(),
+        &guide::config::Overrides::default(),
+    )
+    .unwrap();
+    let content = guide::content::load(&config).unwrap();
+    let (scripts, _) = guide::script::load(&config, &content.scripts).unwrap();
+    let tagged: Vec<_> = scripts.iter().filter(|s| !s.tags.is_empty()).collect();
+    assert!(tagged.len() >= 10, "only {} tagged scripts", tagged.len());
+    for script in tagged {
+        for tag in &script.tags {
+            let slug = guide::slug::slugify(tag);
+            let page = std::fs::read_to_string(public.join(format!("tags/{slug}/index.html")))
+                .unwrap_or_else(|e| panic!("no term page for `{tag}` of {}: {e}", script.slug));
+            assert!(
+                page.contains(&format!("href=\"{}\"", script.url)) && page.contains("script-card"),
+                "/tags/{slug}/ has no card for the script `{}`",
+                script.slug
+            );
+        }
+    }
+}

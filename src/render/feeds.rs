@@ -291,8 +291,12 @@ pub fn render_taxonomies(
             home: false,
             draft: false,
         };
-        let shared = super::share::view(config, site, templates, &subject);
-        context.insert("share", &shared);
+        if templates.shares() {
+            context.insert(
+                "share",
+                &super::share::view(config, site, templates, &subject),
+            );
+        }
         context.insert("breadcrumbs", &crumbs);
         let html = super::templates::render(config, tera, template, context, None)?;
         Ok((output_path(config, url), html.into_bytes()))

@@ -127,7 +127,9 @@ fn render_lone_page(
         home: false,
         draft: false,
     };
-    context.insert("share", &share::view(config, site, templates, &subject));
+    if templates.shares() {
+        context.insert("share", &share::view(config, site, templates, &subject));
+    }
     let tera = prepare(config, site, templates);
     templates::render(config, &tera, page, &context, None)
 }
@@ -339,8 +341,12 @@ fn render_document(
         home: site.section_index[index] == Some(0),
         draft: document.meta.draft,
     };
-    let shared = share::view(views.config, site, templates, &subject);
-    context.insert("share", &shared);
+    if templates.shares() {
+        context.insert(
+            "share",
+            &share::view(views.config, site, templates, &subject),
+        );
+    }
     context.insert("breadcrumbs", &crumbs);
     let content = embeds::fill(views, tera, index)?;
     match document.kind {
@@ -407,8 +413,12 @@ fn render_script(
         home: false,
         draft: script.draft,
     };
-    let shared = share::view(views.config, views.site, templates, &subject);
-    context.insert("share", &shared);
+    if templates.shares() {
+        context.insert(
+            "share",
+            &share::view(views.config, views.site, templates, &subject),
+        );
+    }
     context.insert("breadcrumbs", &breadcrumbs);
     context.insert("script", &views.script(index));
     let html = templates::render(

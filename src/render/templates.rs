@@ -33,6 +33,8 @@ pub struct Templates {
     /// Where each static file comes from (output path → path from the
     /// site root), for errors.
     static_sources: std::collections::HashMap<String, String>,
+    /// Whether any template names `share` (see [`Templates::shares`]).
+    shares: bool,
 }
 
 impl Templates {
@@ -99,11 +101,13 @@ impl Templates {
         statics.reverse();
         statics.retain(|(path, _)| seen.insert(path.clone()));
         statics.reverse();
+        let shares = sources.iter().any(|(_, text)| text.contains("share"));
         Ok(Templates {
             tera,
             statics,
             sources,
             static_sources,
+            shares,
         })
     }
 
@@ -111,6 +115,14 @@ impl Templates {
     /// site root (`static/css/site.css`, `themes/bridges/static/…`).
     pub fn static_source(&self, path: &str) -> Option<String> {
         self.static_sources.get(path).cloned()
+    }
+
+    /// Whether the sharing metadata (`share`: Open Graph, JSON-LD) can show
+    /// anywhere: a template reads it only by naming it, and making it is a
+    /// twentieth of a large build, so a theme without it does not pay. The
+    /// global `share` stays `none` otherwise.
+    pub fn shares(&self) -> bool {
+        self.shares
     }
 
     /// Whether a template of this name exists in the site or the theme.

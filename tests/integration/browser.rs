@@ -594,10 +594,8 @@ fn reader_input_is_text() {
     );
 }
 
-#[test]
-fn copy_puts_message_on_clipboard() {
-    let Some(session) = session() else { return };
-    let tab = session.open_script("/scripts/reconnect-email/");
+/// Lets the page read and write the clipboard, as a reader's click does.
+fn allow_clipboard(session: &Session, tab: &Tab) {
     tab.call_method(BrowserDomain::GrantPermissions {
         permissions: vec![
             BrowserDomain::PermissionType::ClipboardReadWrite,
@@ -611,6 +609,13 @@ fn copy_puts_message_on_clipboard() {
     tab.call_method(Emulation::SetFocusEmulationEnabled { enabled: true })
         .expect("emulate focus");
     tab.bring_to_front().expect("bring the tab to front");
+}
+
+#[test]
+fn copy_puts_message_on_clipboard() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/reconnect-email/");
+    allow_clipboard(&session, &tab);
 
     let read_clipboard = "navigator.clipboard.readText()";
     eval(
@@ -1116,18 +1121,7 @@ fn a_capped_field_says_its_maximum_and_when_it_is_full() {
 fn copying_an_over_limit_note_says_how_much_will_be_cut() {
     let Some(session) = session() else { return };
     let tab = session.open_script("/scripts/connection-note/");
-    tab.call_method(BrowserDomain::GrantPermissions {
-        permissions: vec![
-            BrowserDomain::PermissionType::ClipboardReadWrite,
-            BrowserDomain::PermissionType::ClipboardSanitizedWrite,
-        ],
-        origin: Some(session.site.origin().to_string()),
-        browser_context_id: None,
-    })
-    .expect("grant clipboard permissions");
-    tab.call_method(Emulation::SetFocusEmulationEnabled { enabled: true })
-        .expect("emulate focus");
-    tab.bring_to_front().expect("bring the tab to front");
+    allow_clipboard(&session, &tab);
     eval(
         &tab,
         "localStorage.removeItem('guide-limit:linkedin-note'), true",

@@ -42,33 +42,20 @@ pub(super) fn taxonomies(documents: &[Document], scripts: &[Script]) -> Vec<Taxo
     let mut found: BTreeMap<&str, BTreeMap<String, Term>> = BTreeMap::new();
     for (i, document) in documents.iter().enumerate() {
         for (taxonomy, names) in &document.meta.terms {
-            let terms = found.entry(taxonomy).or_default();
             for name in names {
-                let slug = slugify(name);
-                let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                    name: name.clone(),
-                    slug,
-                    pages: Vec::new(),
-                    scripts: Vec::new(),
-                });
-                if term.pages.last() != Some(&i) {
-                    term.pages.push(i);
+                let pages = &mut term(found.entry(taxonomy).or_default(), name).pages;
+                if pages.last() != Some(&i) {
+                    pages.push(i);
                 }
             }
         }
     }
     for (i, script) in scripts.iter().enumerate() {
-        let terms = found.entry(crate::config::TAGS).or_default();
         for name in &script.tags {
-            let slug = slugify(name);
-            let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                name: name.clone(),
-                slug,
-                pages: Vec::new(),
-                scripts: Vec::new(),
-            });
-            if term.scripts.last() != Some(&i) {
-                term.scripts.push(i);
+            let terms = found.entry(crate::config::TAGS).or_default();
+            let listed = &mut term(terms, name).scripts;
+            if listed.last() != Some(&i) {
+                listed.push(i);
             }
         }
     }
@@ -87,6 +74,18 @@ pub(super) fn taxonomies(documents: &[Document], scripts: &[Script]) -> Vec<Taxo
             }
         })
         .collect()
+}
+
+/// The term `name` of one taxonomy's terms (by slug), made on first use:
+/// terms that slugify alike are one, named as first written.
+fn term<'a>(terms: &'a mut BTreeMap<String, Term>, name: &str) -> &'a mut Term {
+    let slug = slugify(name);
+    terms.entry(slug.clone()).or_insert_with(|| Term {
+        name: name.to_string(),
+        slug,
+        pages: Vec::new(),
+        scripts: Vec::new(),
+    })
 }
 
 /// A used taxonomy's pages live under `/<id>/`: no page or section may be there.

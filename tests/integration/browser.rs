@@ -291,15 +291,7 @@ fn typing_updates_preview_and_counter() {
     assert_ne!(counter_after, counter_before, "the counter changed");
     // The counter counts the message as shown, by code point: the typed
     // values, not the labels of the blanks still empty.
-    let shown_length = eval(
-        &tab,
-        &format!(
-            "(() => {{ const p = document.querySelector({}).cloneNode(true);
-               p.querySelectorAll('mark.blank').forEach((m) => m.remove());
-               return [...p.textContent].length; }})()",
-            js(preview)
-        ),
-    );
+    let shown_length = shown_length(&tab, preview);
     assert!(
         counter_after.starts_with(&format!("{shown_length} / 200")),
         "counter {counter_after:?} for a {shown_length}-character message"
@@ -591,6 +583,30 @@ fn reader_input_is_text() {
     assert!(
         body.contains(&format!("learned from you about {image}")),
         "{body:?}"
+    );
+}
+
+/// The length of a message preview as its counter counts it, by code
+/// point: the values shown, not the labels of the blanks still empty.
+fn shown_length(tab: &Tab, preview: &str) -> usize {
+    let length = eval(
+        tab,
+        &format!(
+            "(() => {{ const p = document.querySelector({}).cloneNode(true);
+               p.querySelectorAll('mark.blank').forEach((m) => m.remove());
+               return [...p.textContent].length; }})()",
+            js(preview)
+        ),
+    );
+    length.as_u64().expect("a length") as usize
+}
+
+/// Forgets the reader's chosen LinkedIn limit (kept in localStorage), so a
+/// test starts from the default and leaves none behind.
+fn forget_limit_choice(tab: &Tab) {
+    eval(
+        tab,
+        "localStorage.removeItem('guide-limit:linkedin-note'), true",
     );
 }
 
@@ -955,10 +971,7 @@ fn on_a_phone_the_preview_stays_in_view_while_typing() {
 fn a_250_character_connection_note_warns_for_free_accounts() {
     let Some(session) = session() else { return };
     let tab = session.open_script("/scripts/connection-note/");
-    eval(
-        &tab,
-        "localStorage.removeItem('guide-limit:linkedin-note'), true",
-    );
+    forget_limit_choice(&tab);
     eval(
         &tab,
         "document.querySelector('#field-owned').removeAttribute('maxlength'), true",
@@ -966,15 +979,7 @@ fn a_250_character_connection_note_warns_for_free_accounts() {
     let counter = ".char-counter[data-message=note]";
     let preview = ".message-preview[data-message=note]";
     // Grow the message to 250 characters.
-    let base = eval(
-        &tab,
-        &format!(
-            "(() => {{ const c = document.querySelector({}).cloneNode(true); c.querySelectorAll('mark.blank').forEach((m) => m.remove()); return [...c.textContent].length; }})()",
-            js(preview)
-        ),
-    )
-    .as_u64()
-    .unwrap() as usize;
+    let base = shown_length(&tab, preview);
     let strength = "x".repeat(250 - base);
     insert_text(&tab, "#field-owned", &strength);
     wait_for(
@@ -985,15 +990,7 @@ fn a_250_character_connection_note_warns_for_free_accounts() {
             js(preview)
         ),
     );
-    let count = eval(
-        &tab,
-        &format!(
-            "(() => {{ const c = document.querySelector({}).cloneNode(true); c.querySelectorAll('mark.blank').forEach((m) => m.remove()); return [...c.textContent].length; }})()",
-            js(preview)
-        ),
-    )
-    .as_u64()
-    .unwrap();
+    let count = shown_length(&tab, preview) as u64;
     assert!(count > 200 && count <= 300, "{count}");
     let text = text_of(&tab, counter);
     assert!(
@@ -1019,10 +1016,7 @@ fn a_250_character_connection_note_warns_for_free_accounts() {
         eval_string(&tab, "localStorage.getItem('guide-limit:linkedin-note')"),
         "Premium"
     );
-    eval(
-        &tab,
-        "localStorage.removeItem('guide-limit:linkedin-note'), true",
-    );
+    forget_limit_choice(&tab);
 }
 
 #[test]
@@ -1071,10 +1065,7 @@ fn checker_vectors_pass_in_the_browser() {
 fn the_counter_announces_once_when_crossing_a_limit() {
     let Some(session) = session() else { return };
     let tab = session.open_script("/scripts/connection-note/");
-    eval(
-        &tab,
-        "localStorage.removeItem('guide-limit:linkedin-note'), true",
-    );
+    forget_limit_choice(&tab);
     assert!(
         !eval_bool(
             &tab,
@@ -1122,10 +1113,7 @@ fn copying_an_over_limit_note_says_how_much_will_be_cut() {
     let Some(session) = session() else { return };
     let tab = session.open_script("/scripts/connection-note/");
     allow_clipboard(&session, &tab);
-    eval(
-        &tab,
-        "localStorage.removeItem('guide-limit:linkedin-note'), true",
-    );
+    forget_limit_choice(&tab);
     eval(
         &tab,
         "document.querySelector('#field-owned').removeAttribute('maxlength'), true",
@@ -1141,15 +1129,7 @@ fn copying_an_over_limit_note_says_how_much_will_be_cut() {
             js(preview)
         ),
     );
-    let length = eval(
-        &tab,
-        &format!(
-            "(() => {{ const c = document.querySelector({}).cloneNode(true); c.querySelectorAll('mark.blank').forEach((m) => m.remove()); return [...c.textContent].length; }})()",
-            js(preview)
-        ),
-    )
-    .as_u64()
-    .unwrap() as usize;
+    let length = shown_length(&tab, preview);
     assert!(length > 200, "{length}");
     let status = ".copy-status[data-message=note]";
     // Blanks left: the first click warns, the second copies.
@@ -1177,8 +1157,5 @@ fn copying_an_over_limit_note_says_how_much_will_be_cut() {
         copied.contains(&"y".repeat(240)),
         "all of it was copied: {copied}"
     );
-    eval(
-        &tab,
-        "localStorage.removeItem('guide-limit:linkedin-note'), true",
-    );
+    forget_limit_choice(&tab);
 }

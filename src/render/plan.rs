@@ -211,49 +211,14 @@ impl Planner<'_> {
 
     /// Claims `path` for `claimant`, or records why it cannot have it.
     fn claim(&mut self, path: String, claimant: Claimant) {
-        if let Some(dir) = self.plan.reserved_folder(&path) {
-            let message = format!(
-                "{} would be published at {}, inside /{dir}/, where guide writes the search index",
-                self.describe(&claimant),
-                shown(&path)
-            );
-            let help = "move or rename it; the folder is guide's while `[search] enabled` is on";
-            self.errors
-                .push(self.locate(&claimant, message).help(help).into());
-            return;
-        }
-        if let Some(other) = self.plan.claims.get(&path) {
-            let message = format!(
-                "{} and {} would both be published at {}",
-                self.describe(other),
-                self.describe(&claimant),
-                shown(&path)
-            );
-            let error = self.locate(&claimant, message).help(self.advice(&claimant));
-            self.errors.push(error.into());
-            return;
-        }
-        if let Some((file, other)) = self.file_above(&path) {
-            let message = format!(
-                "{} would be published at {}, but {} is the file {}",
-                self.describe(&claimant),
-                shown(&path),
-                self.describe(other),
-                shown(file)
-            );
-            let error = self.locate(&claimant, message).help(self.advice(&claimant));
-            self.errors.push(error.into());
-            return;
-        }
-        if let Some((below, other)) = self.file_below(&path) {
-            let message = format!(
-                "{} would be published as the file {}, but {} needs a folder there ({})",
-                self.describe(&claimant),
-                shown(&path),
-                self.describe(other),
-                shown(below)
-            );
-            let error = self.locate(&claimant, message).help(self.advice(&claimant));
+        if let Some(message) = self.refusal(&path, &claimant) {
+            let help = match self.plan.reserved_folder(&path) {
+                Some(_) => {
+                    "move or rename it; the folder is guide's while `[search] enabled` is on"
+                }
+                None => self.advice(&claimant),
+            };
+            let error = self.locate(&claimant, message).help(help);
             self.errors.push(error.into());
             return;
         }
@@ -263,6 +228,46 @@ impl Planner<'_> {
             }
         }
         self.plan.claims.insert(path, claimant);
+    }
+
+    /// Why `claimant` cannot have `path`, if it cannot: the path is inside
+    /// a reserved folder, claimed already, inside a claimed file, or a
+    /// claimed folder.
+    fn refusal(&self, path: &str, claimant: &Claimant) -> Option<String> {
+        // Described only when refused: most paths are claimed once.
+        let this = || self.describe(claimant);
+        if let Some(dir) = self.plan.reserved_folder(path) {
+            return Some(format!(
+                "{} would be published at {}, inside /{dir}/, where guide writes the search index",
+                this(),
+                shown(path)
+            ));
+        }
+        if let Some(other) = self.plan.claims.get(path) {
+            let other = self.describe(other);
+            return Some(format!(
+                "{other} and {} would both be published at {}",
+                this(),
+                shown(path)
+            ));
+        }
+        if let Some((file, other)) = self.file_above(path) {
+            return Some(format!(
+                "{} would be published at {}, but {} is the file {}",
+                this(),
+                shown(path),
+                self.describe(other),
+                shown(file)
+            ));
+        }
+        let (below, other) = self.file_below(path)?;
+        Some(format!(
+            "{} would be published as the file {}, but {} needs a folder there ({})",
+            this(),
+            shown(path),
+            self.describe(other),
+            shown(below)
+        ))
     }
 
     /// A claimed file that `path` would have to sit inside.

@@ -307,3 +307,32 @@ fn a_tag_edit_updates_tag_pages_and_the_feed() {
     );
     assert_same_as_full_build(&site, &project);
 }
+
+/// A page that embeds a script shows the script as it is now: an edit of
+/// the script re-renders the page that embeds it.
+#[test]
+fn editing_an_embedded_script_re_renders_the_page_that_embeds_it() {
+    let site = Site::fixture("basic");
+    site.write(
+        SECOND,
+        "---\ntitle: Second steps\n---\nTry it:\n\n```script hello\n```\n",
+    );
+    let mut project = project(&site);
+    assert_contains!(
+        page(&project, "guide/second/index.html"),
+        "Fill in “Say hello”"
+    );
+    let yaml = std::fs::read_to_string(site.root().join("content/scripts/hello.yaml")).unwrap();
+    site.write(
+        "content/scripts/hello.yaml",
+        &yaml.replace("title: Say hello", "title: Say hello again"),
+    );
+    project
+        .apply(&edit(&["content/scripts/hello.yaml"]))
+        .unwrap();
+    assert_contains!(
+        page(&project, "guide/second/index.html"),
+        "Fill in “Say hello again”"
+    );
+    assert_same_as_full_build(&site, &project);
+}

@@ -17,8 +17,10 @@ use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
 use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
+use crate::content::Document;
+use crate::render::plan::{self, Before, Changes, Claimant, Plan, Read};
 use crate::render::Templates;
-use crate::site::{Bodies, Site};
+use crate::site::{Bodies, NodeId, Site};
 
 /// What a successful build produced.
 pub struct Built {
@@ -346,6 +348,19 @@ pub struct Applied {
     pub rendered: usize,
     /// Whether the whole content was loaded again.
     pub full: bool,
+    /// Why, in words: what the edit changed (`serve -v` shows it).
+    pub because: Vec<String>,
+}
+
+impl Applied {
+    /// Every page, section and script rendered again, for this reason.
+    pub fn everything(site: &Site, full: bool, reason: &str) -> Applied {
+        Applied {
+            rendered: site.documents.len() + site.scripts.len(),
+            full,
+            because: vec![reason.to_string()],
+        }
+    }
 }
 
 /// A site kept in memory between changes, as `serve` needs it: the model,
@@ -355,6 +370,8 @@ pub struct Project {
     pub site: Site,
     templates: Templates,
     pub output: Arc<Output>,
+    /// The render plan of the site and templates above.
+    plan: Plan,
     /// Content files whose last update failed: tried again with the next one.
     pending: BTreeSet<String>,
     /// Whether the last failure needs a full reload to recover from.
@@ -369,12 +386,13 @@ impl Project {
     /// Loads and renders the whole site.
     pub fn load(config: Config) -> Result<Project> {
         let (site, templates) = load(&config, Bodies::Keep)?;
-        let output = render_and_index(&config, &site, &templates)?;
+        let (output, plan) = render_planned(&config, &site, &templates)?;
         Ok(Project {
             config,
             site,
             templates,
             output: Arc::new(output),
+            plan,
             pending: BTreeSet::new(),
             stale: false,
             search_stale: false,
@@ -455,187 +473,151 @@ impl Project {
             .collect()
     }
 
-    /// Re-reads the given pages and renders again what shows them: each
-    /// page itself; its neighbours when the order or its title changed; its
-    /// section and its terms' pages when what they list of it changed (see
-    /// [`Project::listing`]); the sitemap when its dates changed; the feed
-    /// when it is dated; everything extra when its terms or aliases changed.
+    /// Re-reads the given pages and renders again exactly the jobs of the
+    /// render plan that read what the edit changed ([`Plan::stale`]).
     fn update_pages(&mut self, pages: &[String]) -> Result<Applied> {
+        let Some((indices, documents)) = self.read_pages(pages)? else {
+            return self.reload_all();
+        };
+        let before = Before::of(&self.config, &self.site, &indices);
+        if self.site.replace_pages(&self.config, documents)?.is_none() {
+            return self.reload_all();
+        }
+        // The model has changed: if what follows fails, the next edit
+        // loads everything again.
+        self.stale = true;
+        let changes = before.changes(&self.config, &self.site);
+        let applied = self.render_changes(&changes)?;
+        self.stale = false;
+        Ok(applied)
+    }
+
+    /// The pages' indices and their files parsed again, or `None` when one
+    /// is gone, is not a page of the site or became a draft (a full reload
+    /// is needed then).
+    fn read_pages(&self, pages: &[String]) -> Result<Option<(Vec<usize>, Vec<Document>)>> {
         let content = self.config.content_dir();
+        let mut indices = Vec::new();
         let mut documents = Vec::new();
-        let mut listed_before = Vec::new();
-        // Every (taxonomy, term slug) the edited pages had or now have.
-        let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut retag = false;
-        let mut redate = false;
-        let mut dated = false;
         for relative in pages {
             let file = content.join(relative);
+            let Some(NodeId::Document(index)) = self.site.node(relative) else {
+                return Ok(None);
+            };
             if !file.is_file() {
-                return self.reload_all();
+                return Ok(None);
             }
             let source = crate::fs::read_text(&file)?;
             let path = self.config.root.join("content").join(relative);
             let document = crate::content::parse_document(&self.config, path, relative, source)?;
             if document.meta.draft && !self.config.drafts {
-                return self.reload_all();
+                return Ok(None);
             }
-            let Some(index) = self
-                .site
-                .documents
-                .iter()
-                .position(|d| d.relative == *relative)
-            else {
-                return self.reload_all();
-            };
-            let before = &self.site.documents[index];
-            retag |= before.meta.terms != document.meta.terms
-                || before.meta.aliases != document.meta.aliases;
-            redate |= before.meta.date != document.meta.date
-                || before.meta.updated != document.meta.updated;
-            dated |= before.meta.date.is_some() || document.meta.date.is_some();
-            for (taxonomy, names) in before.meta.terms.iter().chain(&document.meta.terms) {
-                for name in names {
-                    touched.insert((taxonomy.clone(), crate::slug::slugify(name)));
-                }
-            }
-            listed_before.push(self.listing(index));
+            indices.push(index);
             documents.push(document);
         }
-        let Some(replaced) = self.site.replace_pages(&self.config, documents)? else {
-            return self.reload_all();
-        };
-        let relisted = replaced.rearranged
-            || replaced
-                .pages
-                .iter()
-                .zip(&listed_before)
-                .any(|(&i, before)| self.listing(i) != *before);
-        let mut documents = replaced.pages.clone();
-        if replaced.rearranged {
-            documents.extend(&replaced.neighbours);
-        }
-        if relisted || replaced.scripts_changed {
-            documents.extend(&replaced.sections);
-        }
-        let terms: Vec<crate::render::feeds::TermRef> = touched
-            .iter()
-            .filter_map(|(taxonomy, slug)| {
-                let t = self
-                    .site
-                    .taxonomies
-                    .iter()
-                    .position(|x| x.id == *taxonomy)?;
-                Some((t, self.site.taxonomies[t].term(slug)?))
-            })
-            .collect();
+        Ok(Some((indices, documents)))
+    }
+
+    /// Renders the stale jobs of the plan into the output; when paths
+    /// moved (an alias, a term), plans again and drops what is no longer
+    /// claimed.
+    fn render_changes(&mut self, changes: &Changes) -> Result<Applied> {
         let (config, site, templates) = (&self.config, &self.site, &self.templates);
-        let (pages, extras) = rayon::join(
-            || crate::render::render_some(config, site, templates, &documents, &[]),
-            || -> Result<Vec<(String, Vec<u8>)>> {
-                // A page's terms or aliases changed: the lists of terms and
-                // their counts, or the redirects, change too.
-                if retag {
-                    return crate::render::extras(config, site, templates, None);
-                }
-                let mut files = Vec::new();
-                if dated {
-                    let atom = crate::render::feeds::atom(config, site);
-                    files.push((crate::render::feeds::ATOM.to_string(), atom.into_bytes()));
-                }
-                if redate {
-                    let sitemap = crate::render::feeds::sitemap(config, site);
-                    files.push(("sitemap.xml".to_string(), sitemap.into_bytes()));
-                }
-                if relisted {
-                    files.extend(crate::render::term_pages(config, site, templates, &terms)?);
-                }
-                Ok(files)
-            },
-        );
-        let files = pages?.into_iter().chain(extras?);
+        let replanned = match changes.moves_paths() {
+            true => Some(plan::plan(config, site, templates)?),
+            false => None,
+        };
+        let plan = replanned.as_ref().unwrap_or(&self.plan);
+        let stale = plan.stale(site, templates, changes);
+        let files = crate::render::render_claims(config, site, templates, &stale)?;
         let output = Arc::make_mut(&mut self.output);
+        if let Some(plan) = &replanned {
+            for (path, _) in self.plan.claims() {
+                if plan.claimant(path).is_none() {
+                    output.remove(path);
+                }
+            }
+        }
         for (path, bytes) in files {
             output.insert(path, bytes);
+        }
+        if let Some(plan) = replanned {
+            self.plan = plan;
         }
         if self.config.search {
             self.search_stale = true;
         }
+        let nodes = stale.iter().filter(|(_, c)| matches!(c, Claimant::Node(_)));
         Ok(Applied {
-            rendered: documents.len(),
+            rendered: nodes.count(),
             full: false,
+            because: changes.describe(&self.site),
         })
-    }
-
-    /// What the pages that list document `index` show of it (its section,
-    /// its terms' pages, the sitemap): its view without content, as
-    /// templates see it. Its word count is left out when no template names
-    /// `word_count`, since most body edits change it and listings seldom
-    /// show it.
-    fn listing(&self, index: usize) -> serde_json::Value {
-        let views = crate::render::context::Views {
-            config: &self.config,
-            site: &self.site,
-        };
-        let mut value = serde_json::to_value(views.page(index, false)).unwrap_or_default();
-        if !self.templates.mention("word_count") {
-            if let Some(fields) = value.as_object_mut() {
-                fields.remove("word_count");
-            }
-        }
-        value
     }
 
     fn reload_templates(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
-        let output = render_and_index(&self.config, &self.site, &templates)?;
+        let (output, plan) = render_planned(&self.config, &self.site, &templates)?;
         self.templates = templates;
-        let rendered = self.site.documents.len() + self.site.scripts.len();
         self.output = Arc::new(output);
+        self.plan = plan;
         self.search_stale = false;
-        Ok(Applied {
-            rendered,
-            full: false,
-        })
+        Ok(Applied::everything(&self.site, false, "the templates changed"))
     }
 
+    /// Static files changed: they take their paths, and the jobs that read
+    /// files (shared images' sizes, the manifest's icons) render again.
     fn reload_static(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
         // A new static file claims its path like any other output.
-        let plan = crate::render::plan::plan(&self.config, &self.site, &templates)?;
+        let plan = plan::plan(&self.config, &self.site, &templates)?;
         if templates
             .statics
             .iter()
-            .any(|(path, _)| plan.is_replaced(path))
+            .any(|(path, _)| plan.is_replaced(path) != self.plan.is_replaced(path))
         {
-            // It replaces a generated file (robots.txt): render everything.
+            // It replaces a generated file (robots.txt), or no longer does.
             return self.reload_templates();
         }
+        let mut changes = Changes::default();
+        changes.add(Read::Files);
+        let stale = plan.stale(&self.site, &templates, &changes);
+        let files = crate::render::render_claims(&self.config, &self.site, &templates, &stale)?;
         let output = Arc::make_mut(&mut self.output);
         for (path, _) in &self.templates.statics {
             output.remove(path);
         }
-        for (path, bytes) in &templates.statics {
-            output.insert(path.clone(), bytes.clone());
+        for (path, bytes) in files {
+            output.insert(path, bytes);
         }
+        let nodes = stale.iter().filter(|(_, c)| matches!(c, Claimant::Node(_)));
+        let rendered = nodes.count();
         self.templates = templates;
+        self.plan = plan;
         Ok(Applied {
-            rendered: 0,
+            rendered,
             full: false,
+            because: changes.describe(&self.site),
         })
     }
 
     fn reload_all(&mut self) -> Result<Applied> {
         let (site, templates) = load(&self.config, Bodies::Keep)?;
-        let output = render_and_index(&self.config, &site, &templates)?;
-        let rendered = site.documents.len() + site.scripts.len();
+        let (output, plan) = render_planned(&self.config, &site, &templates)?;
         self.site = site;
         self.templates = templates;
         self.output = Arc::new(output);
+        self.plan = plan;
         self.search_stale = false;
-        Ok(Applied {
-            rendered,
-            full: true,
-        })
+        Ok(Applied::everything(&self.site, true, "the content changed"))
     }
 }
+
+/// The whole site rendered and indexed, and its plan (kept by a
+/// [`Project`] to find what an edit makes stale).
+fn render_planned(config: &Config, site: &Site, templates: &Templates) -> Result<(Output, Plan)> {
+    let output = render_and_index(config, site, templates)?;
+    Ok((output, plan::plan(config, site, templates)?))
+}
+

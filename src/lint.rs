@@ -29,18 +29,11 @@ use crate::content::Kind;
 use crate::error::{line_column, Diagnostic, Warning};
 use crate::markdown::{Reference, Rendered};
 use crate::output::Output;
-use crate::site::Site;
-
-/// Something readers can be sent to: a document or a script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Target {
-    Document(usize),
-    Script(usize),
-}
+use crate::site::{NodeId, Site};
 
 /// Where a link is written: a document's body or a script's notes.
 struct Source<'a> {
-    target: Target,
+    target: NodeId,
     rendered: &'a Rendered,
     /// The URL of the page it is published on, for relative paths.
     url: &'a str,
@@ -49,8 +42,8 @@ struct Source<'a> {
 /// Every target, by its path under `content/` (the key of `@/` links) and by
 /// the output file it is published as.
 struct Targets {
-    by_relative: HashMap<String, Target>,
-    by_output: HashMap<String, Target>,
+    by_relative: HashMap<String, NodeId>,
+    by_output: HashMap<String, NodeId>,
 }
 
 impl Targets {
@@ -59,12 +52,12 @@ impl Targets {
             .documents
             .iter()
             .enumerate()
-            .map(|(i, d)| (&d.relative, &d.url, Target::Document(i)))
+            .map(|(i, d)| (&d.relative, &d.url, NodeId::Document(i)))
             .chain(
                 site.scripts
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| (&s.relative, &s.url, Target::Script(i))),
+                    .map(|(i, s)| (&s.relative, &s.url, NodeId::Script(i))),
             );
         let mut targets = Targets {
             by_relative: HashMap::new(),
@@ -85,12 +78,12 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     let scripts = site.scripts.iter().zip(&site.script_notes).enumerate();
     documents
         .map(|(i, (d, rendered))| Source {
-            target: Target::Document(i),
+            target: NodeId::Document(i),
             rendered,
             url: &d.url,
         })
         .chain(scripts.map(|(i, (s, rendered))| Source {
-            target: Target::Script(i),
+            target: NodeId::Script(i),
             rendered,
             url: &s.url,
         }))
@@ -102,9 +95,9 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 pub fn check(config: &Config, site: &Site, output: &Output) -> Vec<Warning> {
     let targets = Targets::new(config, site);
     let mut warnings = Vec::new();
-    let mut linked: HashSet<Target> = HashSet::new();
+    let mut linked: HashSet<NodeId> = HashSet::new();
     for source in sources(site) {
-        let mut found: HashSet<Target> = source
+        let mut found: HashSet<NodeId> = source
             .rendered
             .links
             .iter()
@@ -112,7 +105,7 @@ pub fn check(config: &Config, site: &Site, output: &Output) -> Vec<Warning> {
             .collect();
         // A ```script fence shows the script where its moment is taught: a link.
         let embedded = source.rendered.embeds.iter();
-        found.extend(embedded.filter_map(|e| site.script_by_slug(&e.slug.0).map(Target::Script)));
+        found.extend(embedded.filter_map(|e| site.script_by_slug(&e.slug.0).map(NodeId::Script)));
         for reference in &source.rendered.references {
             match resolve(config, source.url, &reference.destination) {
                 Resolved::Path(path) => match published(output, &path) {
@@ -185,12 +178,12 @@ fn line_of(body: &str, text: &str) -> usize {
 }
 
 /// Pages that nothing links to.
-fn orphans<'s>(site: &'s Site, linked: &'s HashSet<Target>) -> impl Iterator<Item = Warning> + 's {
+fn orphans<'s>(site: &'s Site, linked: &'s HashSet<NodeId>) -> impl Iterator<Item = Warning> + 's {
     let unlinked = site
         .documents
         .iter()
         .enumerate()
-        .filter(|(i, d)| d.kind == Kind::Page && !linked.contains(&Target::Document(*i)));
+        .filter(|(i, d)| d.kind == Kind::Page && !linked.contains(&NodeId::Document(*i)));
     unlinked.map(|(_, document)| {
         Diagnostic::file(
             &document.path,
@@ -209,13 +202,13 @@ fn orphans<'s>(site: &'s Site, linked: &'s HashSet<Target>) -> impl Iterator<Ite
 /// Scripts that no page, section or other script links to.
 fn unlinked_scripts<'s>(
     site: &'s Site,
-    linked: &'s HashSet<Target>,
+    linked: &'s HashSet<NodeId>,
 ) -> impl Iterator<Item = Warning> + 's {
     let unlinked = site
         .scripts
         .iter()
         .enumerate()
-        .filter(|(i, _)| !linked.contains(&Target::Script(*i)));
+        .filter(|(i, _)| !linked.contains(&NodeId::Script(*i)));
     unlinked.map(|(_, script)| {
         Diagnostic::file(
             &script.path,
@@ -337,8 +330,8 @@ fn missing(
 /// source file's folder instead of the page's URL: the usual slip.
 fn asset_beside<'s>(site: &'s Site, source: &Source<'_>, destination: &str) -> Option<&'s str> {
     let dir = match source.target {
-        Target::Document(i) => site.documents[i].dir.as_str(),
-        Target::Script(_) => crate::content::SCRIPTS_DIR,
+        NodeId::Document(i) => site.documents[i].dir.as_str(),
+        NodeId::Script(_) => crate::content::SCRIPTS_DIR,
     };
     let path = destination.split(['#', '?']).next().unwrap_or_default();
     let wanted = normalize(&format!("/{dir}/{path}"))?;
@@ -350,10 +343,10 @@ fn asset_beside<'s>(site: &'s Site, source: &Source<'_>, destination: &str) -> O
 }
 
 /// A warning at a byte offset of a document's body or a script's notes.
-fn locate(site: &Site, target: Target, offset: usize, message: String) -> Diagnostic {
+fn locate(site: &Site, target: NodeId, offset: usize, message: String) -> Diagnostic {
     match target {
-        Target::Document(i) => site.documents[i].diagnostic_at(offset, message),
-        Target::Script(i) => {
+        NodeId::Document(i) => site.documents[i].diagnostic_at(offset, message),
+        NodeId::Script(i) => {
             let script = &site.scripts[i];
             let (line, column) = line_column(&script.notes, offset);
             let (line, column) = script.notes_origin.place(line, column);

@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::config::{Config, Label};
 use crate::output::Output;
 use crate::render::{output_path, Origin};
-use crate::site::Site;
+use crate::site::{NodeId, Site};
 
 /// The folder of the search files in the output.
 pub const DIR: &str = "pagefind";
@@ -293,8 +293,8 @@ impl Indexer {
     /// static files are left out.
     pub fn add(&self, origin: Origin, html: Vec<u8>) {
         let position = match origin {
-            Origin::Document(index) => index,
-            Origin::Script(index) => self.documents + index,
+            Origin::Node(NodeId::Document(index)) => index,
+            Origin::Node(NodeId::Script(index)) => self.documents + index,
             Origin::Generated | Origin::Static => return,
         };
         // A send fails only once the indexer has stopped on an error, which

@@ -230,16 +230,24 @@ struct TermView<'a> {
 /// A term of the site: (taxonomy, term) indices into [`Site::taxonomies`].
 pub type TermRef = (usize, usize);
 
+/// Which taxonomy pages to render: the lists of these taxonomies (indices
+/// into the site's taxonomies) and the pages of these terms.
+#[derive(Debug, Clone, Copy)]
+pub struct Chosen<'a> {
+    pub lists: &'a [usize],
+    pub terms: &'a [TermRef],
+}
+
 /// The taxonomy pages: for each taxonomy, `/<id>/` (`taxonomy_list.html`,
 /// with `taxonomy` and `terms`) and one page per term
 /// (`taxonomy_term.html`, with `taxonomy`, `term` and its `pages`), when
-/// the theme has those templates. `only` limits the term pages rendered
-/// (and leaves out the lists), for incremental updates.
+/// the theme has those templates. `only` limits them to the chosen lists
+/// and terms, for incremental updates.
 pub fn render_taxonomies(
     views: &Views<'_>,
     tera: &tera::Tera,
     templates: &super::Templates,
-    only: Option<&[TermRef]>,
+    only: Option<Chosen<'_>>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let (config, site) = (views.config, views.site);
     let taxonomy_view = |t: usize| {
@@ -302,8 +310,12 @@ pub fn render_taxonomies(
         Ok((output_path(config, url), html.into_bytes()))
     };
     let mut files = Vec::new();
-    if tera.contains_template("taxonomy_list.html") && only.is_none() {
-        for t in 0..site.taxonomies.len() {
+    let lists: Vec<usize> = match only {
+        Some(chosen) => chosen.lists.to_vec(),
+        None => (0..site.taxonomies.len()).collect(),
+    };
+    if tera.contains_template("taxonomy_list.html") {
+        for t in lists {
             let terms: Vec<TermView<'_>> = (0..site.taxonomies[t].terms.len())
                 .map(|i| term_view((t, i), false))
                 .collect();
@@ -324,7 +336,7 @@ pub fn render_taxonomies(
     }
     if tera.contains_template("taxonomy_term.html") {
         let chosen: Vec<TermRef> = match only {
-            Some(terms) => terms.to_vec(),
+            Some(chosen) => chosen.terms.to_vec(),
             None => (0..site.taxonomies.len())
                 .flat_map(|t| (0..site.taxonomies[t].terms.len()).map(move |i| (t, i)))
                 .collect(),

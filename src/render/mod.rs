@@ -21,7 +21,7 @@ use tera::Context;
 use crate::config::Config;
 use crate::content::Kind;
 use crate::error::{Diagnostic, Error, Result};
-use crate::site::Site;
+use crate::site::{NodeId, Site};
 use context::{ConfigView, Views};
 pub use templates::Templates;
 
@@ -30,10 +30,8 @@ pub use templates::Templates;
 /// when the index takes its place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
-    /// The document at this index of the site's documents.
-    Document(usize),
-    /// The script at this index of the site's scripts.
-    Script(usize),
+    /// A document's or a script's page.
+    Node(NodeId),
     /// The 404 page, feeds, sitemap, robots.txt, redirects and tag pages.
     Generated,
     /// A static file of the theme or the site, or an asset of `content/`.
@@ -67,21 +65,17 @@ pub fn render_into(
     let scripts: Vec<usize> = (0..site.scripts.len()).collect();
     render_some_into(config, site, templates, &documents, &scripts, sink)?;
     let mut errors = Vec::new();
-    for page in ["404.html", crate::offline::PAGE] {
-        if !matches!(plan.claimant(page), Some(plan::Claimant::Generated(_))) {
-            continue;
-        }
-        match render_lone_page(config, site, templates, page) {
-            Ok(html) => sink(Origin::Generated, page.into(), html.into_bytes())?,
+    for name in plan.generated() {
+        match generated(config, site, templates, name) {
+            Ok(Some(bytes)) => sink(Origin::Generated, name.to_string(), bytes)?,
+            Ok(None) => {}
             Err(err) => errors.push(err),
         }
     }
-    match extras(config, site, templates, None) {
+    match taxonomies_and_aliases(config, site, templates) {
         Ok(files) => {
             for (path, bytes) in files {
-                if !plan.is_replaced(&path) {
-                    sink(Origin::Generated, path, bytes)?;
-                }
+                sink(Origin::Generated, path, bytes)?;
             }
         }
         Err(err) => errors.push(err),
@@ -134,62 +128,110 @@ fn render_lone_page(
     templates::render(config, &tera, page, &context, None)
 }
 
-/// The feed, sitemap, robots.txt, alias redirects and taxonomy pages; with
-/// `terms`, only those term pages (and no lists of terms, no aliases).
-pub fn extras(
+/// One of guide's generated files (see [`plan::Claimant::Generated`]), or
+/// `None` when it is made later from the whole output (the service worker
+/// of a build with `[offline]`) or is a page of its own
+/// ([`render_lone_page`]).
+fn generated(
     config: &Config,
     site: &Site,
     templates: &Templates,
-    terms: Option<&[feeds::TermRef]>,
+    name: &str,
+) -> Result<Option<Vec<u8>>> {
+    let text = match name {
+        feeds::ATOM => feeds::atom(config, site),
+        "sitemap.xml" => feeds::sitemap(config, site),
+        "robots.txt" => feeds::robots(config),
+        feeds::REDIRECTS => feeds::redirects(config, site),
+        crate::offline::MANIFEST => {
+            let has = |path: &str| templates.statics.iter().any(|(p, _)| p == path);
+            crate::offline::manifest(config, has)
+        }
+        crate::offline::WORKER if config.serving => crate::offline::unregistering_worker(config),
+        "404.html" | crate::offline::PAGE => render_lone_page(config, site, templates, name)?,
+        _ => return Ok(None),
+    };
+    Ok(Some(text.into_bytes()))
+}
+
+/// The alias redirects and every taxonomy page.
+fn taxonomies_and_aliases(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let views = Views { config, site };
     let tera = prepare(config, site, templates);
-    let mut files = vec![
-        (
-            feeds::ATOM.to_string(),
-            feeds::atom(config, site).into_bytes(),
-        ),
-        (
-            "sitemap.xml".to_string(),
-            feeds::sitemap(config, site).into_bytes(),
-        ),
-    ];
-    if terms.is_none() {
-        files.push(("robots.txt".to_string(), feeds::robots(config).into_bytes()));
-        files.extend(feeds::aliases(config, site)?);
-        if config.redirects_file {
-            let text = feeds::redirects(config, site);
-            files.push((feeds::REDIRECTS.to_string(), text.into_bytes()));
-        }
-        if config.offline.enabled && !config.serving {
-            let has = |path: &str| templates.statics.iter().any(|(p, _)| p == path);
-            let manifest = crate::offline::manifest(config, has);
-            files.push((crate::offline::MANIFEST.to_string(), manifest.into_bytes()));
-        }
-        if config.serving {
-            let worker = crate::offline::unregistering_worker(config);
-            files.push((crate::offline::WORKER.to_string(), worker.into_bytes()));
-        }
-    }
-    files.extend(feeds::render_taxonomies(&views, &tera, templates, terms)?);
+    let mut files = feeds::aliases(config, site)?;
+    files.extend(feeds::render_taxonomies(&views, &tera, templates, None)?);
     Ok(files)
 }
 
-/// The pages of these terms alone (no lists of terms): for `serve`, when
-/// what they list of an edited page changed.
-pub fn term_pages(
+/// Renders the jobs of these claims alone (what `serve` found stale after
+/// an edit: [`plan::Plan::stale`]), each path with its bytes.
+pub fn render_claims(
     config: &Config,
     site: &Site,
     templates: &Templates,
-    terms: &[feeds::TermRef],
+    claims: &[(String, plan::Claimant)],
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let views = Views { config, site };
-    feeds::render_taxonomies(
-        &views,
-        &prepare(config, site, templates),
-        templates,
-        Some(terms),
-    )
+    use plan::Claimant;
+    let (mut documents, mut scripts, mut lists, mut terms) = (vec![], vec![], vec![], vec![]);
+    let (mut aliases, mut others) = (false, Vec::new());
+    for (path, claimant) in claims {
+        match claimant {
+            Claimant::Node(NodeId::Document(i)) => documents.push(*i),
+            Claimant::Node(NodeId::Script(i)) => scripts.push(*i),
+            Claimant::TaxonomyList(t) => lists.push(*t),
+            Claimant::Term(t, k) => terms.push((*t, *k)),
+            Claimant::Alias { .. } => aliases = true,
+            _ => others.push((path.as_str(), claimant)),
+        }
+    }
+    let chosen = feeds::Chosen {
+        lists: &lists,
+        terms: &terms,
+    };
+    let (nodes, rest) = rayon::join(
+        || render_some(config, site, templates, &documents, &scripts),
+        || -> Result<Vec<(String, Vec<u8>)>> {
+            let views = Views { config, site };
+            let tera = prepare(config, site, templates);
+            let mut files = feeds::render_taxonomies(&views, &tera, templates, Some(chosen))?;
+            if aliases {
+                files.extend(feeds::aliases(config, site)?);
+            }
+            for (path, claimant) in others {
+                if let Some(bytes) = claimed_file(config, site, templates, path, claimant)? {
+                    files.push((path.to_string(), bytes));
+                }
+            }
+            Ok(files)
+        },
+    );
+    let mut files = nodes?;
+    files.extend(rest?);
+    Ok(files)
+}
+
+/// The bytes of a generated file, a static file or an asset.
+fn claimed_file(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    path: &str,
+    claimant: &plan::Claimant,
+) -> Result<Option<Vec<u8>>> {
+    Ok(match claimant {
+        plan::Claimant::Generated(name) => generated(config, site, templates, name)?,
+        plan::Claimant::Static(_) => templates
+            .statics
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, bytes)| bytes.clone()),
+        plan::Claimant::Asset(i) => Some(site.assets[*i].bytes.clone()),
+        _ => None,
+    })
 }
 
 /// The Tera environment with the site-wide variables set.
@@ -261,13 +303,13 @@ fn render_some_into(
         .par_iter()
         .map(|&index| {
             deliver(
-                Origin::Document(index),
+                Origin::Node(NodeId::Document(index)),
                 render_document(&views, tera, templates, index),
             )
         })
         .chain(scripts.par_iter().map(|&index| {
             deliver(
-                Origin::Script(index),
+                Origin::Node(NodeId::Script(index)),
                 render_script(&views, tera, templates, index),
             )
         }))

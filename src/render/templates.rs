@@ -28,8 +28,6 @@ pub struct Templates {
     pub tera: Tera,
     /// Static files (output path → bytes): the theme's, then the site's over them.
     pub statics: Vec<(String, Vec<u8>)>,
-    /// Every template's source, for [`Templates::mention`].
-    sources: Vec<(String, String)>,
     /// Where each static file comes from (output path → path from the
     /// site root), for errors.
     static_sources: std::collections::HashMap<String, String>,
@@ -105,7 +103,6 @@ impl Templates {
         Ok(Templates {
             tera,
             statics,
-            sources,
             static_sources,
             shares,
         })
@@ -128,13 +125,6 @@ impl Templates {
     /// Whether a template of this name exists in the site or the theme.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
-    }
-
-    /// Whether some template's source contains `text`. A template shows a
-    /// value only by naming it, so `serve` asks this to learn whether a
-    /// value (a listed page's `word_count`) can show anywhere at all.
-    pub fn mention(&self, text: &str) -> bool {
-        self.sources.iter().any(|(_, source)| source.contains(text))
     }
 }
 

@@ -20,6 +20,16 @@ pub use order::{reading_order, Section};
 use taxonomy::{check_taxonomy_urls, taxonomies};
 pub use taxonomy::{Taxonomy, Term};
 
+/// One source-backed thing the site renders: a document (page or section)
+/// or a script, by its index in [`Site::documents`] or [`Site::scripts`].
+/// Render, search, lint and serve all name nodes this way; a translation
+/// will be a node too, with its language beside the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeId {
+    Document(usize),
+    Script(usize),
+}
+
 /// The whole site, ready to render.
 #[derive(Debug)]
 pub struct Site {
@@ -46,8 +56,8 @@ pub struct Site {
     pub warnings: Vec<Warning>,
     /// Every content path (`a/b.md`, `scripts/x.yaml`) → its URL.
     pub urls: HashMap<String, String>,
-    /// Every content path → its node: documents first, then scripts.
-    nodes: HashMap<String, usize>,
+    /// Every content path → its node.
+    nodes: HashMap<String, NodeId>,
     /// Content paths that exist but are not in the site, and why.
     absent: HashMap<String, Absent>,
 }
@@ -155,20 +165,43 @@ impl Site {
             absent,
         };
         site.nodes = site
-            .documents
-            .iter()
-            .map(|d| &d.relative)
-            .chain(site.scripts.iter().map(|s| &s.relative))
-            .enumerate()
-            .map(|(i, relative)| (relative.clone(), i))
+            .every_node()
+            .map(|node| (site.relative(node).to_string(), node))
             .collect();
-        let every_node: Vec<usize> = (0..site.documents.len() + site.scripts.len()).collect();
+        let every_node: Vec<NodeId> = site.every_node().collect();
         errors.extend(site.check_links(&every_node));
         site.arrange();
         site.linked_scripts = (0..site.documents.len())
             .map(|i| site.scripts_linked_from(i))
             .collect();
         (site, errors)
+    }
+
+    /// Every node: the documents in order, then the scripts.
+    pub fn every_node(&self) -> impl Iterator<Item = NodeId> {
+        let documents = (0..self.documents.len()).map(NodeId::Document);
+        documents.chain((0..self.scripts.len()).map(NodeId::Script))
+    }
+
+    /// The node of a content path (`a/b.md`, `scripts/x.yaml`).
+    pub fn node(&self, relative: &str) -> Option<NodeId> {
+        self.nodes.get(relative).copied()
+    }
+
+    /// A node's content path.
+    pub fn relative(&self, node: NodeId) -> &str {
+        match node {
+            NodeId::Document(i) => &self.documents[i].relative,
+            NodeId::Script(i) => &self.scripts[i].relative,
+        }
+    }
+
+    /// A node's place in the list of every node (documents, then scripts).
+    fn flat(&self, node: NodeId) -> usize {
+        match node {
+            NodeId::Document(i) => i,
+            NodeId::Script(i) => self.documents.len() + i,
+        }
     }
 
     /// The index of the script with this slug.
@@ -219,8 +252,8 @@ impl Site {
         linked
     }
 
-    /// Checks the links of the given nodes (documents, then scripts, by index).
-    fn check_links(&self, sources: &[usize]) -> Vec<Error> {
+    /// Checks the links written in the given nodes.
+    fn check_links(&self, sources: &[NodeId]) -> Vec<Error> {
         let nodes: Vec<Node<'_>> = self
             .documents
             .iter()
@@ -247,7 +280,13 @@ impl Site {
                     }),
             )
             .collect();
-        let mut errors = check_links(&nodes, &self.nodes, &self.absent, sources);
+        let sources: Vec<usize> = sources.iter().map(|&node| self.flat(node)).collect();
+        let index: HashMap<&str, usize> = self
+            .nodes
+            .iter()
+            .map(|(relative, &node)| (relative.as_str(), self.flat(node)))
+            .collect();
+        let mut errors = check_links(&nodes, &index, &self.absent, &sources);
         for node in sources.iter().map(|&i| &nodes[i]) {
             errors.extend(check_embeds(node, &self.scripts));
         }
@@ -256,9 +295,10 @@ impl Site {
 
     /// Replaces pages whose files changed (same URL, same draft state),
     /// re-rendering only their Markdown and re-checking only the links from
-    /// and into them. Returns what the replacement moved, for the caller to
-    /// decide what to render again; `None` when a page moved (a new URL), so
-    /// that only a full rebuild will do. On error the site is left as it was.
+    /// and into them, then arranging the site again when a page's place may
+    /// have moved. `None` when a page moved (a new URL), so that only a full
+    /// rebuild will do. On error the site is left as it was. What to render
+    /// again is the render plan's to say ([`crate::render::plan::Plan::stale`]).
     pub fn replace_pages(
         &mut self,
         config: &Config,
@@ -267,10 +307,8 @@ impl Site {
         let mut indices = Vec::new();
         for page in &pages {
             match self.nodes.get(&page.relative) {
-                Some(&i)
-                    if i < self.documents.len()
-                        && self.documents[i].url == page.url
-                        && page.kind == Kind::Page =>
+                Some(&NodeId::Document(i))
+                    if self.documents[i].url == page.url && page.kind == Kind::Page =>
                 {
                     indices.push(i)
                 }
@@ -287,21 +325,7 @@ impl Site {
             let rendered = std::mem::replace(&mut self.rendered[i], rendered);
             old.push((i, document, rendered));
         }
-        let changed: Vec<&str> = indices
-            .iter()
-            .map(|&i| self.documents[i].relative.as_str())
-            .collect();
-        let mut sources = indices.clone();
-        for (n, rendered) in self.rendered.iter().chain(&self.script_notes).enumerate() {
-            if rendered
-                .links
-                .iter()
-                .any(|l| l.anchor.is_some() && changed.contains(&l.target.as_str()))
-            {
-                sources.push(n);
-            }
-        }
-        let errors = self.check_links(&sources);
+        let errors = self.check_links(&self.links_into(&indices));
         if !errors.is_empty() {
             for (i, document, rendered) in old {
                 self.documents[i] = document;
@@ -309,18 +333,6 @@ impl Site {
             }
             return Error::collect(errors).map(|_| None);
         }
-        let mut neighbours: Vec<usize> = Vec::new();
-        let mut add_neighbours = |site: &Site| {
-            for &i in &indices {
-                let (previous, next) = site.neighbours[i];
-                for n in previous.into_iter().chain(next) {
-                    if !neighbours.contains(&n) && !indices.contains(&n) {
-                        neighbours.push(n);
-                    }
-                }
-            }
-        };
-        add_neighbours(self);
         let rearranged = old.iter().any(|(i, before, _)| {
             let after = &self.documents[*i];
             before.meta.weight != after.meta.weight
@@ -330,47 +342,50 @@ impl Site {
         });
         if rearranged {
             self.arrange();
-            add_neighbours(self);
         }
-        let mut scripts_changed = false;
         for &(i, _, _) in &old {
-            let linked = self.scripts_linked_from(i);
-            scripts_changed |= linked != self.linked_scripts[i];
-            self.linked_scripts[i] = linked;
-        }
-        let mut sections: Vec<usize> = Vec::new();
-        for &i in &indices {
-            if let Some(s) = self.section_of[i].map(|s| self.sections[s].document) {
-                if !sections.contains(&s) {
-                    sections.push(s);
-                }
-            }
+            self.linked_scripts[i] = self.scripts_linked_from(i);
         }
         Ok(Some(Replaced {
             pages: indices,
-            neighbours,
-            sections,
             rearranged,
-            scripts_changed,
         }))
+    }
+
+    /// The given documents and every node that links to a heading of one
+    /// of them: whose links need checking again when they change.
+    fn links_into(&self, documents: &[usize]) -> Vec<NodeId> {
+        let changed: Vec<&str> = documents
+            .iter()
+            .map(|&i| self.documents[i].relative.as_str())
+            .collect();
+        let linking = self.every_node().filter(|&node| {
+            let rendered = match node {
+                NodeId::Document(i) => &self.rendered[i],
+                NodeId::Script(i) => &self.script_notes[i],
+            };
+            rendered
+                .links
+                .iter()
+                .any(|l| l.anchor.is_some() && changed.contains(&l.target.as_str()))
+        });
+        let given = documents.iter().map(|&i| NodeId::Document(i));
+        let mut sources: Vec<NodeId> = given.chain(linking).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        sources
     }
 }
 
-/// What [`Site::replace_pages`] changed, as indices into [`Site::documents`].
+/// What [`Site::replace_pages`] changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replaced {
-    /// The replaced pages (each keeps its index).
+    /// The replaced pages, as indices into [`Site::documents`] (each keeps
+    /// its index).
     pub pages: Vec<usize>,
-    /// Their previous and next pages, before and after the replacement.
-    pub neighbours: Vec<usize>,
-    /// The sections that list them.
-    pub sections: Vec<usize>,
     /// Whether sections, neighbours and terms were arranged again, because a
     /// page's weight, date, title or terms changed.
     pub rearranged: bool,
-    /// Whether the scripts some page links to changed (its section shows
-    /// the scripts its pages link to).
-    pub scripts_changed: bool,
 }
 
 /// Every folder that holds pages becomes a section, with a made-up
@@ -431,7 +446,7 @@ struct Node<'a> {
 
 fn check_links(
     nodes: &[Node<'_>],
-    index: &HashMap<String, usize>,
+    index: &HashMap<&str, usize>,
     absent: &HashMap<String, Absent>,
     sources: &[usize],
 ) -> Vec<Error> {
@@ -457,7 +472,7 @@ fn check_links(
                 None => {}
             }
             if !link.resolved {
-                let help = match did_you_mean(&link.target, index.keys().map(String::as_str)) {
+                let help = match did_you_mean(&link.target, index.keys().copied()) {
                     Some(near) => format!("did you mean `@/{near}`?"),
                     None => "internal links are written `@/path/from/content.md#anchor`".into(),
                 };

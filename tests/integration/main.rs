@@ -19,6 +19,7 @@ mod incremental;
 mod init;
 mod offline_browser;
 mod output;
+mod plan_property;
 mod publishing;
 mod scripts;
 mod search;

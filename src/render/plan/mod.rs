@@ -19,18 +19,19 @@ use std::path::Path;
 use crate::config::Config;
 use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::offline;
-use crate::site::Site;
+use crate::site::{NodeId, Site};
 
 use super::feeds;
 use super::Templates;
 
+mod reads;
+pub use reads::{listing, Before, Changes, Read};
+
 /// What claims an output path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claimant {
-    /// The document at this index of the site's documents.
-    Document(usize),
-    /// The script at this index of the site's scripts.
-    Script(usize),
+    /// A document's or a script's page.
+    Node(NodeId),
     /// An alias (written as it is in front matter) of a document.
     Alias { document: usize, alias: String },
     /// The list of a taxonomy's terms (index into the site's taxonomies).
@@ -100,6 +101,39 @@ impl Plan {
         self.replaced.contains(path)
     }
 
+    /// Every claimed path with what claims it, in no particular order.
+    pub fn claims(&self) -> impl Iterator<Item = (&str, &Claimant)> {
+        self.claims.iter().map(|(path, claimant)| (path.as_str(), claimant))
+    }
+
+    /// The generated files this site has (not replaced by a static file),
+    /// in a fixed order.
+    pub fn generated(&self) -> impl Iterator<Item = &'static str> + '_ {
+        GENERATED
+            .iter()
+            .map(|(path, _)| *path)
+            .filter(|path| matches!(self.claims.get(*path), Some(Claimant::Generated(_))))
+    }
+
+    /// The claims whose jobs read something among `changes`, sorted by path:
+    /// what `serve` renders again after an edit.
+    pub fn stale(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        changes: &Changes,
+    ) -> Vec<(String, Claimant)> {
+        use rayon::prelude::*;
+        let mut stale: Vec<(String, Claimant)> = self
+            .claims
+            .par_iter()
+            .filter(|(_, claimant)| changes.touch(&reads::of(site, templates, claimant)))
+            .map(|(path, claimant)| (path.clone(), claimant.clone()))
+            .collect();
+        stale.sort_by(|a, b| a.0.cmp(&b.0));
+        stale
+    }
+
     fn reserved_folder(&self, path: &str) -> Option<&'static str> {
         self.reserved
             .iter()
@@ -158,11 +192,11 @@ impl Planner<'_> {
         for (i, document) in self.site.documents.iter().enumerate() {
             self.claim(
                 super::output_path(config, &document.url),
-                Claimant::Document(i),
+                Claimant::Node(NodeId::Document(i)),
             );
         }
         for (i, script) in self.site.scripts.iter().enumerate() {
-            self.claim(super::output_path(config, &script.url), Claimant::Script(i));
+            self.claim(super::output_path(config, &script.url), Claimant::Node(NodeId::Script(i)));
         }
     }
 
@@ -296,8 +330,12 @@ impl Planner<'_> {
     fn describe(&self, claimant: &Claimant) -> String {
         let site = self.site;
         match claimant {
-            Claimant::Document(i) => format!("`{}`", display_path(&site.documents[*i].path)),
-            Claimant::Script(i) => format!("`{}`", display_path(&site.scripts[*i].path)),
+            Claimant::Node(NodeId::Document(i)) => {
+                format!("`{}`", display_path(&site.documents[*i].path))
+            }
+            Claimant::Node(NodeId::Script(i)) => {
+                format!("`{}`", display_path(&site.scripts[*i].path))
+            }
             Claimant::Alias { document, alias } => format!(
                 "the alias `{alias}` of `{}`",
                 display_path(&site.documents[*document].path)
@@ -321,7 +359,7 @@ impl Planner<'_> {
     /// What to do about a refused claim.
     fn advice(&self, claimant: &Claimant) -> &'static str {
         match claimant {
-            Claimant::Document(_) | Claimant::Script(_) => {
+            Claimant::Node(_) => {
                 "rename one of the files, or give one a different `slug:`"
             }
             Claimant::Alias { .. } => "remove the alias, or change it to a path nothing else uses",
@@ -338,14 +376,14 @@ impl Planner<'_> {
     fn locate(&self, claimant: &Claimant, message: String) -> Diagnostic {
         let site = self.site;
         match claimant {
-            Claimant::Document(i) => {
+            Claimant::Node(NodeId::Document(i)) => {
                 let d = &site.documents[*i];
                 match d.meta.slug.as_ref() {
                     Some(_) => at_line(&d.path, &d.source, "slug:", message),
                     None => Diagnostic::file(&d.path, message),
                 }
             }
-            Claimant::Script(i) => Diagnostic::file(&site.scripts[*i].path, message),
+            Claimant::Node(NodeId::Script(i)) => Diagnostic::file(&site.scripts[*i].path, message),
             Claimant::Alias { document, alias } => {
                 let d = &site.documents[*document];
                 at_value(&d.path, &d.source, "aliases", alias, message)

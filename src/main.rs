@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use guide::cli::{Cli, Color, MessageFormat};
 
-use guide::Terminal;
+use guide::terminal::Terminal;
 
 /// jemalloc: faster than glibc's allocator for the many small allocations
 /// that parsing, rendering and indexing make from several threads, and
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         color,
         json: cli.message_format == MessageFormat::Json,
     };
-    match guide::run(cli, terminal) {
+    match guide::run::run(cli, terminal) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let errors = err.flatten();

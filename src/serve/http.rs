@@ -17,6 +17,7 @@ use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::host;
+use super::header;
 use super::reload::{self, Event, Hub};
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -239,11 +240,6 @@ pub fn content_type(path: &str) -> &'static str {
         "mp3" => "audio/mpeg",
         _ => "application/octet-stream",
     }
-}
-
-/// A header from two ASCII strings known to be valid.
-pub fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid ASCII header")
 }
 
 /// Binds the server. With `port` unset, the default port is tried first,

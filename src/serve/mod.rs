@@ -27,7 +27,7 @@ use crate::cli::ServeArgs;
 use crate::config::{Config, Overrides};
 use crate::error::{Error, Result};
 use crate::output::Output;
-use crate::Terminal;
+use crate::terminal::Terminal;
 use http::{Shared, Snapshot};
 use indexer::{Indexed, Indexer};
 use reload::{Event, Hub};
@@ -36,41 +36,120 @@ use watch::{Batch, Change, Watcher};
 /// The port tried first when `--port` is not given.
 pub const DEFAULT_PORT: u16 = 1111;
 
-/// Builds the site, serves it, and rebuilds it on every change until Ctrl-C.
-pub fn serve(args: ServeArgs, config_file: Option<PathBuf>, terminal: Terminal) -> Result<()> {
-    let root = args.root.root;
-    let given = Overrides {
-        config_file,
-        ..Overrides::default()
-    };
-    if !crate::config::config_path(&root, &given).is_file() {
-        // Not a site at all: fail now with the usual message.
-        Config::load(&root, &given)?;
+/// What `guide serve` was asked for, checked (see [`ServeConfig::new`]).
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// The site's folder.
+    pub root: PathBuf,
+    /// `--config`: a site.toml other than the root's.
+    pub config_file: Option<PathBuf>,
+    /// The address to listen on.
+    pub ip: IpAddr,
+    /// The port; the default one or the next free one when `None`.
+    pub port: Option<u16>,
+    /// Whether to open the site in the default browser.
+    pub open: bool,
+    pub drafts: bool,
+    /// The URL readers reach the server at, when not the server's own.
+    pub base_url: Option<String>,
+}
+
+impl ServeConfig {
+    /// Checks `serve`'s options: the address to listen on is one, and the
+    /// folder is a site (the usual error when it has no site.toml).
+    pub fn new(args: ServeArgs, config_file: Option<PathBuf>) -> Result<ServeConfig> {
+        let root = args.root.root;
+        let given = Overrides {
+            config_file: config_file.clone(),
+            ..Overrides::default()
+        };
+        if !crate::config::config_path(&root, &given).is_file() {
+            Config::load(&root, &given)?;
+        }
+        Ok(ServeConfig {
+            ip: parse_bind(&args.bind)?,
+            root,
+            config_file,
+            port: args.port,
+            open: args.open,
+            drafts: args.drafts,
+            base_url: args.base_url,
+        })
     }
-    let ip = parse_bind(&args.bind)?;
-    let (server, address) = http::bind(ip, args.port, DEFAULT_PORT)?;
-    if args.port.is_none() && address.port() != DEFAULT_PORT {
+
+    /// How each build sees the site: under serve, at the server's URL (or
+    /// `--base-url`: a tunnel's address), with drafts when asked for. No
+    /// worker is registered, and `sw.js` unregisters any left from a build.
+    fn overrides(&self, url: &str) -> Overrides {
+        Overrides {
+            base_url: Some(self.base_url.clone().unwrap_or_else(|| url.to_string())),
+            drafts: self.drafts,
+            serving: true,
+            config_file: self.config_file.clone(),
+            ..Overrides::default()
+        }
+    }
+}
+
+/// Builds the site, serves it, and rebuilds it on every change until Ctrl-C.
+pub fn serve(config: ServeConfig, terminal: Terminal) -> Result<()> {
+    let (server, address) = http::bind(config.ip, config.port, DEFAULT_PORT)?;
+    if config.port.is_none() && address.port() != DEFAULT_PORT {
         terminal.say(&format!(
             "Port {DEFAULT_PORT} is taken; using {} instead",
             address.port()
         ));
     }
     let url = format!("http://{}/", shown_address(address));
-    // Pages link to `--base-url` when given (a tunnel's address); a worker
-    // is never registered, and `sw.js` unregisters any left from a build.
-    let overrides = Overrides {
-        base_url: Some(args.base_url.clone().unwrap_or_else(|| url.clone())),
-        drafts: args.drafts,
-        serving: true,
-        ..given
-    };
+    let overrides = config.overrides(&url);
     // Watch before the first build, so that no edit made during it is lost.
-    let mut watcher = Watcher::start(&root)?;
-
+    let watcher = Watcher::start(&config.root)?;
     let shared: Shared = Arc::new(RwLock::new(Snapshot::default()));
     let hub = Arc::new(Hub::new(reload::lifetime()));
+    let project = first_build(&config.root, &overrides, &shared, &hub, &terminal);
+    if !config.ip.is_loopback() {
+        eprintln!(
+            "{} serving on {}: other machines on the network can read this site\n",
+            terminal.paint("1;33", "warning:"),
+            config.ip
+        );
+    }
+    terminal.say(&format!("Serving at {url} (Ctrl-C to stop)"));
+    if config.open {
+        open_browser(&url, &terminal);
+    }
+    let server = Arc::new(server);
+    let stopper = Arc::clone(&server);
+    if let Err(error) = ctrlc::set_handler(move || stopper.unblock()) {
+        eprintln!("warning: cannot catch Ctrl-C ({error}); stop guide with a signal instead");
+    }
+    let (root, rebuilt, announced) = (config.root, Arc::clone(&shared), Arc::clone(&hub));
+    rebuild_on_change(watcher, move |indexer| Rebuilder {
+        project,
+        root,
+        overrides,
+        shared: rebuilt,
+        hub: announced,
+        terminal,
+        indexer,
+        version: 0,
+    })?;
+    keep_serving_when_stuck(&shared, &hub, terminal);
+    http::run(&server, address, &shared, &hub);
+    terminal.say("Stopped.");
+    Ok(())
+}
+
+/// The first build, published to the server whether it worked or not.
+fn first_build(
+    root: &Path,
+    overrides: &Overrides,
+    shared: &Shared,
+    hub: &Arc<Hub>,
+    terminal: &Terminal,
+) -> Option<Project> {
     let started = Instant::now();
-    let project = match caught(|| load(&root, &overrides)).unwrap_or_else(|p| Err(panicked(&p))) {
+    match caught(|| load(root, overrides)).unwrap_or_else(|p| Err(panicked(&p))) {
         Ok(project) => {
             project.site.warnings.iter().for_each(|w| terminal.warn(w));
             let (pages, sections) = project.site.counts();
@@ -80,31 +159,23 @@ pub fn serve(args: ServeArgs, config_file: Option<PathBuf>, terminal: Terminal) 
                 project.output.len(),
                 started.elapsed().as_millis()
             ));
-            publish(&shared, &hub, Ok(Arc::clone(&project.output)), false);
+            publish(shared, hub, Ok(Arc::clone(&project.output)), false);
             Some(project)
         }
         Err(error) => {
-            report(&terminal, &error);
-            publish(&shared, &hub, Err(messages(&error)), false);
+            report(terminal, &error);
+            publish(shared, hub, Err(messages(&error)), false);
             None
         }
-    };
-    if !ip.is_loopback() {
-        eprintln!(
-            "{} serving on {ip}: other machines on the network can read this site\n",
-            terminal.paint("1;33", "warning:")
-        );
     }
-    terminal.say(&format!("Serving at {url} (Ctrl-C to stop)"));
-    if args.open {
-        open_browser(&url, &terminal);
-    }
+}
 
-    let server = Arc::new(server);
-    let stopper = Arc::clone(&server);
-    if let Err(error) = ctrlc::set_handler(move || stopper.unblock()) {
-        eprintln!("warning: cannot catch Ctrl-C ({error}); stop guide with a signal instead");
-    }
+/// Starts the threads that watch the sources, rebuild on each change and
+/// index the site for search in the background.
+fn rebuild_on_change(
+    mut watcher: Watcher,
+    rebuilder: impl FnOnce(Indexer) -> Rebuilder,
+) -> Result<()> {
     let (messages, inbox) = channel();
     let watched = messages.clone();
     spawn("guide-watch", move || {
@@ -117,16 +188,7 @@ pub fn serve(args: ServeArgs, config_file: Option<PathBuf>, terminal: Terminal) 
     let indexer = Indexer::start(move |indexed| {
         let _ = messages.send(Message::Indexed(indexed));
     })?;
-    let mut rebuilder = Rebuilder {
-        project,
-        root,
-        overrides,
-        shared: Arc::clone(&shared),
-        hub: Arc::clone(&hub),
-        terminal,
-        indexer,
-        version: 0,
-    };
+    let mut rebuilder = rebuilder(indexer);
     spawn("guide-build", move || {
         for message in inbox {
             match message {
@@ -134,10 +196,13 @@ pub fn serve(args: ServeArgs, config_file: Option<PathBuf>, terminal: Terminal) 
                 Message::Indexed(indexed) => rebuilder.on_indexed(indexed),
             }
         }
-    })?;
-    // A render that never ends ties up the rebuild thread for good, but the
-    // last good site is still there to serve: say so, and keep serving.
-    let (stuck_shared, stuck_hub) = (Arc::clone(&shared), Arc::clone(&hub));
+    })
+}
+
+/// A render that never ends ties up the rebuild thread for good, but the
+/// last good site is still there to serve: say so, and keep serving.
+fn keep_serving_when_stuck(shared: &Shared, hub: &Arc<Hub>, terminal: Terminal) {
+    let (stuck_shared, stuck_hub) = (Arc::clone(shared), Arc::clone(hub));
     crate::render::watchdog::on_stuck(move |error| {
         let errors = vec![format!(
             "{error}\n  = note: guide serve goes on serving the last good site, but applies \
@@ -146,9 +211,6 @@ pub fn serve(args: ServeArgs, config_file: Option<PathBuf>, terminal: Terminal) 
         report_text(&terminal, &errors);
         publish(&stuck_shared, &stuck_hub, Err(errors), false);
     });
-    http::run(&server, address, &shared, &hub);
-    terminal.say("Stopped.");
-    Ok(())
 }
 
 fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<()> {
@@ -215,6 +277,8 @@ impl Rebuilder {
                     "Changed {what}: {how}rendered {} pages in {ms:.1} ms",
                     applied.rendered
                 ));
+                let because = applied.because.iter().map(|line| format!("  because {line}"));
+                terminal.detail(&because.collect::<Vec<_>>());
             }
             Err(error) => {
                 eprintln!("Changed {what}: the build failed in {ms:.1} ms");
@@ -241,10 +305,7 @@ impl Rebuilder {
             _ => {
                 self.project = None;
                 load(&self.root, &self.overrides).map(|loaded| {
-                    let applied = Applied {
-                        rendered: loaded.site.documents.len() + loaded.site.scripts.len(),
-                        full: true,
-                    };
+                    let applied = Applied::everything(&loaded.site, true, "loaded everything");
                     let output = Arc::clone(&loaded.output);
                     self.project = Some(loaded);
                     (applied, output)
@@ -459,6 +520,12 @@ fn open_browser(url: &str, terminal: &Terminal) {
     if opened.is_err() {
         terminal.say(&format!("Open {url} in your browser"));
     }
+}
+
+/// A header from two ASCII strings known to be valid (the HTTP answers'
+/// and the live-reload stream's).
+pub fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid ASCII header")
 }
 
 #[cfg(test)]

@@ -232,8 +232,8 @@ pub fn too_many() -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
         "guide serve: too many live-reload connections (at most {MAX_LISTENERS}); close some tabs\n"
     ))
     .with_status_code(503)
-    .with_header(super::http::header("Retry-After", "5"))
-    .with_header(super::http::header("Cache-Control", "no-store"))
+    .with_header(super::header("Retry-After", "5"))
+    .with_header(super::header("Cache-Control", "no-store"))
 }
 
 /// Puts the live-reload script before the last `</body>` of an HTML page

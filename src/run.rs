@@ -1,0 +1,104 @@
+//! One command line, run: each command's options become the validated
+//! configuration its stage takes, and its results are printed.
+
+use crate::cli::{Cli, Command, NewCommand};
+use crate::config::{Config, Overrides};
+use crate::error::{self, Error, Result};
+use crate::terminal::Terminal;
+use crate::{build, lint, render, scaffold, serve};
+
+/// Runs one command line; the error is printed by `main`.
+pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
+    // `serve` says otherwise once it serves: it keeps going.
+    render::watchdog::on_stuck(move |error| {
+        terminal.error(&error);
+        std::process::exit(1);
+    });
+    let config_file = cli.config;
+    match cli.command {
+        Command::Build(args) => {
+            let overrides = Overrides {
+                base_url: args.base_url,
+                output_dir: args.output,
+                drafts: args.drafts,
+                config_file,
+                serving: false,
+            };
+            let (config, errors) = Config::load_lenient(&args.root.root, &overrides)?;
+            let built = build::build(&config, errors)?;
+            built.warnings.iter().for_each(|w| terminal.warn(w));
+            terminal.say(&built.summary("Built"));
+            terminal.detail(&built.timings());
+            Ok(())
+        }
+        Command::Check(args) => {
+            let overrides = Overrides {
+                drafts: args.drafts,
+                config_file,
+                ..Overrides::default()
+            };
+            let (config, errors) = Config::load_lenient(&args.root.root, &overrides)?;
+            let built = build::render_site(&config, errors)?;
+            let linting = std::time::Instant::now();
+            let warnings: Vec<error::Warning> = built
+                .warnings
+                .iter()
+                .cloned()
+                .chain(lint::check(&config, &built.site, &built.output))
+                .collect();
+            let mut built = built;
+            built
+                .stages
+                .push(("lint (check's own warnings)", linting.elapsed()));
+            warnings.iter().for_each(|w| terminal.warn(w));
+            if args.deny_warnings && !warnings.is_empty() {
+                return Err(Error::msg(format!(
+                    "{} warnings, and --deny-warnings makes them errors",
+                    warnings.len()
+                )));
+            }
+            terminal.say(&built.summary("Checked"));
+            terminal.detail(&built.timings());
+            Ok(())
+        }
+        Command::Serve(args) => serve::serve(serve::ServeConfig::new(args, config_file)?, terminal),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            let mut out = std::io::stdout();
+            clap_complete::generate(args.shell, &mut command, "guide", &mut out);
+            Ok(())
+        }
+        Command::Init(args) => {
+            let created = scaffold::init(&args.dir)?;
+            terminal.say(&created.report());
+            Ok(())
+        }
+        Command::New(args) => {
+            let created = match args.what {
+                NewCommand::Page { path, root } => {
+                    let config = Config::load(&root.root, &given(config_file))?;
+                    scaffold::new_page(&config, &path)?
+                }
+                NewCommand::Script {
+                    name,
+                    markdown,
+                    root,
+                } => {
+                    let config = Config::load(&root.root, &given(config_file))?;
+                    scaffold::new_script(&config, &name, markdown)?
+                }
+            };
+            terminal.say(&created.report());
+            Ok(())
+        }
+    }
+}
+
+/// The overrides of a command that takes nothing but `--config`.
+fn given(config_file: Option<std::path::PathBuf>) -> Overrides {
+    Overrides {
+        config_file,
+        ..Overrides::default()
+    }
+}

@@ -255,6 +255,13 @@ impl<'a> Views<'a> {
         seen.into_iter().map(|i| self.script_card(i)).collect()
     }
 
+    /// The URL of every page and section the site publishes, so a template
+    /// can link a page by its path only when the page is there (the home
+    /// page's helper does: `{% if url in page_urls %}`).
+    pub fn page_urls(&self) -> Vec<&'a str> {
+        self.site.documents.iter().map(|d| d.url.as_str()).collect()
+    }
+
     /// The top-level sections, for the site's menu.
     pub fn menu(&self) -> Vec<LinkView<'a>> {
         let root = self.site.root();

@@ -406,6 +406,9 @@ fn render_document(
             if is_scripts_index || section == 0 {
                 views.insert_index(&mut context);
             }
+            if section == 0 {
+                context.insert("page_urls", &views.page_urls());
+            }
         }
     }
     let html = templates::render(

@@ -1,5 +1,6 @@
 //! Accessibility: axe-core, run in Chromium on each kind of page of the
-//! bundled guide (home page with the "where do I start?" helper answered, a
+//! bundled guide (home page with the "where do I start?" helper unanswered,
+//! at its safety answer and with a full plan, a
 //! section, a page, the scripts index and a script page), in the light and
 //! the dark scheme. Any violation fails, listed with its rule and elements.
 //!
@@ -167,35 +168,52 @@ fn check_page(what: &str, path: &str, ready: &str, prepare: &str) {
 
 // ----- The pages -----
 
-/// Answers three of the helper's questions, so its answer is checked too.
-const ANSWER_HELPER: &str = r##"(async () => {
-  for (const [question, value] of [["relationship", "former-manager"], ["silence", "years"], ["channel", "email"]]) {
-    document.querySelector(`[data-question="${question}"] button[data-value="${value}"]`).click();
-  }
-  const start = Date.now();
-  while (!document.querySelector("#starter-answer .starter__chapters a")) {
-    if (Date.now() - start > 10000) throw new Error("the helper shows no chapter to read first");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-})()"##;
+/// Waits for the helper, then presses `answers` (question, value) in order.
+fn answer_helper(answers: &[(&str, &str)]) -> String {
+    let answers = serde_json::to_string(answers).unwrap();
+    format!(
+        r#"(() => {{
+  for (const [question, value] of {answers}) {{
+    const button = document.querySelector(`[data-question="${{question}}"] button[data-value="${{value}}"]`);
+    if (!button) throw new Error(`the helper has no answer ${{value}} for ${{question}}`);
+    button.click();
+  }}
+  return true;
+}})()"#
+    )
+}
+
+const HELPER_READY: &str = "document.querySelector('#where-to-start.is-enhanced')";
 
 #[test]
-fn home_page_with_the_helper_has_no_violations() {
+fn home_page_without_answers_has_no_violations() {
+    check_page("the home page (helper unanswered)", "/", HELPER_READY, "");
+}
+
+#[test]
+fn home_page_with_the_safety_answer_has_no_violations() {
     check_page(
-        "the home page",
+        "the home page (the helper's safety answer)",
         "/",
-        "document.querySelector('#where-to-start.is-enhanced')",
-        ANSWER_HELPER,
+        HELPER_READY,
+        &answer_helper(&[("safety", "harm")]),
     );
 }
 
 #[test]
-fn home_page_without_answers_has_no_violations() {
+fn home_page_with_the_helpers_plan_has_no_violations() {
     check_page(
-        "the home page (helper unanswered)",
+        "the home page (the helper's plan)",
         "/",
-        "document.querySelector('#where-to-start.is-enhanced')",
-        "",
+        HELPER_READY,
+        &answer_helper(&[
+            ("safety", "ok"),
+            ("part", "mine"),
+            ("work", "no"),
+            ("relationship", "former-manager"),
+            ("since", "years"),
+            ("channel", "email"),
+        ]),
     );
 }
 

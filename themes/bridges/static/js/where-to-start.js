@@ -1,30 +1,63 @@
-// The home page's "Where do I start?" helper.
+// The home page's "Where do I start?" helper: a triage that ends in a plan.
 //
 // Without JavaScript the helper is two plain lists of links (scripts by
-// situation and by relationship). This module shows four questions answered
-// with toggle buttons and, below them, a chapter to read first and the
-// scripts that fit. Everything it knows comes from the page's markup, which
-// the template builds from the site's metadata:
-// - the scripts: `li[data-script]` with their situation, relationship and
-//   channel ids (the same ids as the answers' `data-value`);
-// - "how long ago": an answer's `data-suggests` names a situation to use
-//   while the reader has not picked one;
-// - the chapters: `template#starter-chapters`, each with the script URLs it
-//   links to in `data-scripts`, or, when the generator does not provide
-//   them, read from the chapter pages' "Scripts for this situation" boxes.
-// Nothing is stored or sent; the only requests are for the guide's own pages.
+// situation and by relationship). This module asks six questions with
+// toggle buttons. The first is whether reaching out is safe and wise: any
+// answer but "yes" leads to when-not-to-mend and offers no script. Otherwise
+// the answers make a short, dated plan from the guide's waiting rule: what
+// to send, what to send if they answer, when to look again and follow up,
+// and when to stop, each step linked to the page that explains it.
+//
+// Everything it knows is in the page, made by the build (see the comment at
+// the top of partials/where-to-start.html): the scripts' metadata, the pages
+// it links to, and the waiting rule's numbers of days. It fetches nothing.
+// The answers, and the day the plan was made, are kept in the URL fragment
+// (`#safety=ok&…&start=2026-03-02`), so a plan can be bookmarked; a
+// fragment's `start` also fixes "today". The plan prints, and its dates
+// download as an .ics file made here: nothing is sent anywhere.
 
 import { h } from "./dom.js";
+import { calendar } from "./calendar.js";
 
 const root = document.getElementById("where-to-start");
 
-/** The most scripts the answer lists; the rest are a link to the scripts index. */
-const SHOWN = 4;
-
+const QUESTIONS = ["safety", "part", "work", "relationship", "since", "channel"];
+const GO_BETWEEN = "go-between";
 const ids = (text) => (text || "").split(/\s+/).filter(Boolean);
 const path = (href) => new URL(href, location.href).pathname;
 
-/** Reads the scripts from the no-JavaScript list. */
+// ----- Dates: ISO days (YYYY-MM-DD), counted in UTC so no clock change moves them -----
+
+function localToday() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+const isIsoDay = (text) => /^\d{4}-\d{2}-\d{2}$/.test(text || "") && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+
+function addDays(iso, days) {
+  const date = new Date(`${iso}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The day itself on a weekday, else the Monday after. */
+function workingDay(iso) {
+  const weekday = new Date(`${iso}T00:00:00Z`).getUTCDay();
+  return weekday === 6 ? addDays(iso, 2) : weekday === 0 ? addDays(iso, 1) : iso;
+}
+
+/** `2026-03-04` → "Wednesday 4 March 2026", the guide's way of writing a date. */
+function longDate(iso) {
+  const date = new Date(`${iso}T00:00:00Z`);
+  const part = (options) => date.toLocaleDateString("en-GB", { ...options, timeZone: "UTC" });
+  return `${part({ weekday: "long" })} ${date.getUTCDate()} ${part({ month: "long" })} ${date.getUTCFullYear()}`;
+}
+
+// ----- What the page holds -----
+
+/** The scripts, from the no-JavaScript list. */
 function readScripts() {
   return [...root.querySelectorAll("li[data-script]")].map((item, order) => {
     const link = item.querySelector("a");
@@ -41,74 +74,82 @@ function readScripts() {
   });
 }
 
-/** Reads the chapters; `scripts` is null when the page does not say which scripts a chapter links to. */
-function readChapters() {
-  const template = document.getElementById("starter-chapters");
-  if (!template) return [];
-  return [...template.content.querySelectorAll("a[href]")].map((link, order) => ({
-    order,
-    href: link.getAttribute("href"),
-    title: link.textContent.trim(),
-    description: link.dataset.description || "",
-    scripts: link.hasAttribute("data-scripts") ? new Set(ids(link.dataset.scripts).map(path)) : null,
-  }));
+/** The situations in the guide's order (the no-JavaScript list's). */
+const readSituations = () => [...root.querySelectorAll("li.starter-group[data-situation]")].map((item) => item.dataset.situation);
+
+/** The pages the plan links to, by key. */
+function readPages() {
+  const template = document.getElementById("starter-pages");
+  const links = template ? [...template.content.querySelectorAll("a[data-page]")] : [];
+  return new Map(links.map((a) => [a.dataset.page, { href: a.getAttribute("href"), title: a.textContent.trim() }]));
 }
 
-/** Fills in each chapter's scripts from its page's "Scripts for this situation" box. */
-async function fetchChapterScripts(chapters) {
-  await Promise.all(
-    chapters
-      .filter((chapter) => chapter.scripts === null)
-      .map(async (chapter) => {
-        try {
-          const response = await fetch(chapter.href, { credentials: "same-origin" });
-          if (!response.ok) throw new Error(`${response.status}`);
-          const page = new DOMParser().parseFromString(await response.text(), "text/html");
-          chapter.scripts = new Set([...page.querySelectorAll(".scripts-box a[href]")].map((a) => path(a.getAttribute("href"))));
-        } catch {
-          chapter.scripts = new Set(); // offline or from file://: the helper still lists scripts
-        }
-      }),
-  );
+/** The waiting rule's numbers of days, from the helper's data attributes. */
+function readWaiting() {
+  const days = (name, fallback) => {
+    const value = Number.parseInt(root.dataset[name], 10);
+    return Number.isFinite(value) && value >= 0 ? value : fallback;
+  };
+  return {
+    coolOff: days("coolOff", 14),
+    answerWithin: days("answerWithin", 7),
+    followUpAfter: days("followUpAfter", 21),
+    stopAfter: days("stopAfter", 21),
+  };
 }
+
+// ----- The words of the plan -----
+
+const STOPS = {
+  harm: "You do not need to repair anything with someone who harassed, threatened or abused you. If you were the one who crossed that line, respect their distance: any contact can feel like a threat.",
+  formal: "While a complaint, an investigation or a legal matter between you is open, a message can read as pressure and can harm the process and you. Take advice from HR, a union representative or a lawyer first.",
+  asked: "They asked you not to contact them, and that stands until they lift it. A kind message still breaks it.",
+};
+
+const PREPARE = {
+  mine: ["Before you write, put your part into one sentence you could say aloud.", "your-part"],
+  both: ["Before you write, find your share, and only your share, and put it in one sentence.", "your-part"],
+  theirs: ["You owe no apology for what they did. Say what you would like now, and expect nothing back.", "theirs"],
+  drift: ["No apology is needed after a drift. A reason to write that is about them, such as their news, makes the first line easy.", "hook"],
+};
+
+const SINCE = {
+  days: ["It is still raw. Give it a fortnight: the plan starts then.", "how-long"],
+  weeks: ["A few weeks is enough for the heat to cool, so you can write now.", "how-long"],
+  months: ["After some months, a hook helps: their news, or a memory you share.", "hook"],
+  years: ["After a long gap, keep it light: less about what happened, more about the time that has passed.", "how-long"],
+};
 
 class Helper {
   constructor() {
     this.scripts = readScripts();
-    this.chapters = readChapters();
-    this.chaptersReady = this.chapters.every((chapter) => chapter.scripts !== null);
-    this.scriptsIndex = root.dataset.scriptsIndex || "";
-    this.questions = new Map(
-      [...root.querySelectorAll("fieldset[data-question]")].map((fieldset) => [fieldset.dataset.question, fieldset]),
-    );
+    this.situations = readSituations();
+    this.pages = readPages();
+    this.waiting = readWaiting();
+    this.questions = new Map(QUESTIONS.map((q) => [q, root.querySelector(`fieldset[data-question="${q}"]`)]).filter(([, f]) => f));
     this.answers = new Map(); // question → value
+    this.start = null; // the day the plan was made
     this.status = document.getElementById("starter-status");
     this.answer = document.getElementById("starter-answer");
     this.reset = root.querySelector(".starter__reset");
-  }
-
-  /** The label of an answer button, for sentences: "A former peer", "Email". */
-  label(question, value) {
-    const button = this.button(question, value);
-    if (!button) return value;
-    const label = button.querySelector(".answer__label");
-    return (label || button).textContent.trim();
+    this.calendarUrl = null;
   }
 
   button(question, value) {
     const fieldset = this.questions.get(question);
-    return fieldset ? [...fieldset.querySelectorAll("button.answer")].find((b) => b.dataset.value === value) : null;
+    return fieldset ? [...fieldset.querySelectorAll("button.answer")].find((b) => b.dataset.value === value) || null : null;
+  }
+
+  /** An answer's label, for sentences. */
+  label(question, value) {
+    const button = this.button(question, value);
+    return button ? (button.querySelector(".answer__label") || button).textContent.trim() : value;
   }
 
   enhance() {
-    // An answer no script could ever match is left out rather than offered.
-    for (const [question, key] of [["relationship", "relationship"], ["situation", "situation"], ["channel", "channel"]]) {
-      const fieldset = this.questions.get(question);
-      if (!fieldset) continue;
-      for (const button of fieldset.querySelectorAll("button.answer")) {
-        button.hidden = !this.scripts.some((s) => [].concat(s[key]).includes(button.dataset.value));
-      }
-      fieldset.hidden = ![...fieldset.querySelectorAll("button.answer")].some((b) => !b.hidden);
+    // A channel no script is written for is left out rather than offered.
+    for (const button of this.questions.get("channel")?.querySelectorAll("button.answer") || []) {
+      if (button.dataset.value !== GO_BETWEEN) button.hidden = !this.scripts.some((s) => s.channel.includes(button.dataset.value));
     }
     for (const [question, fieldset] of this.questions) {
       fieldset.addEventListener("click", (event) => {
@@ -116,197 +157,307 @@ class Helper {
         if (button) this.choose(question, button.dataset.value);
       });
     }
-    this.reset.addEventListener("click", () => {
-      this.answers.clear();
-      this.update();
-      const first = root.querySelector("fieldset[data-question]:not([hidden]) button.answer:not([hidden])");
-      if (first) first.focus();
-    });
+    this.reset.addEventListener("click", () => this.startOver());
     for (const element of root.querySelectorAll("[data-starter-nojs]")) element.hidden = true;
     for (const element of root.querySelectorAll("[data-starter-js]")) element.hidden = false;
     root.classList.add("is-enhanced");
+    this.restore(location.hash);
     this.update();
+  }
+
+  /** Takes the answers from a fragment such as `#safety=ok&part=mine&start=2026-03-02`. */
+  restore(hash) {
+    const params = new URLSearchParams(hash.replace(/^#/, ""));
+    if (!params.has("safety")) return;
+    for (const question of this.questions.keys()) {
+      const value = params.get(question);
+      if (value && this.button(question, value)) this.answers.set(question, value);
+    }
+    if (isIsoDay(params.get("start"))) this.start = params.get("start");
+  }
+
+  /** Writes the answers into the fragment, without adding to the history. */
+  remember() {
+    const params = new URLSearchParams([...this.answers]);
+    if (this.start && this.answers.get("safety") === "ok") params.set("start", this.start);
+    const fragment = this.answers.size ? `#${params}` : "";
+    history.replaceState(history.state, "", `${location.pathname}${location.search}${fragment}`);
   }
 
   /** Presses an answer, or releases it when it was already pressed. */
   choose(question, value) {
+    const wasComplete = this.complete();
     if (this.answers.get(question) === value) this.answers.delete(question);
     else this.answers.set(question, value);
+    if (this.answers.get("safety") === "ok") this.start ||= localToday();
+    this.remember();
     this.update();
+    if (this.stopped() || (this.complete() && !wasComplete)) this.showResult();
+    else this.showNext(question);
   }
 
-  /** The situation in force: the reader's, or the one their silence suggests. */
-  situation() {
-    if (this.answers.has("situation")) return { id: this.answers.get("situation"), suggested: false };
-    const silence = this.answers.get("silence");
-    const suggests = silence && this.button("silence", silence)?.dataset.suggests;
-    return suggests ? { id: suggests, suggested: true } : null;
+  startOver() {
+    this.answers.clear();
+    this.start = null;
+    this.remember();
+    this.update();
+    this.questions.get("safety")?.querySelector("button.answer")?.focus();
+  }
+
+  stopped() {
+    const safety = this.answers.get("safety");
+    return Boolean(safety) && Boolean(this.button("safety", safety)?.hasAttribute("data-stop"));
+  }
+
+  /** Whether every question on show has an answer. */
+  complete() {
+    return [...this.questions].every(([question, fieldset]) => fieldset.hidden || this.answers.has(question));
+  }
+
+  /** Moves focus to the result's heading and brings it into view: the answer is below the tap. */
+  showResult() {
+    const heading = this.answer.querySelector("h3");
+    if (!heading) return;
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  }
+
+  /** On a narrow screen, brings the next unanswered question into view. */
+  showNext(question) {
+    if (!matchMedia("(max-width: 40rem)").matches) return;
+    const order = [...this.questions.keys()];
+    const next = order.slice(order.indexOf(question) + 1).find((q) => !this.questions.get(q).hidden && !this.answers.has(q));
+    this.questions.get(next)?.scrollIntoView({ block: "start", behavior: "auto" });
   }
 
   update() {
-    const situation = this.situation();
+    const safe = this.answers.get("safety") === "ok";
     for (const [question, fieldset] of this.questions) {
+      if (question !== "safety") fieldset.hidden = !safe || (question === "relationship" && this.answers.get("work") === "yes");
       for (const button of fieldset.querySelectorAll("button.answer")) {
-        const pressed = this.answers.get(question) === button.dataset.value;
-        button.setAttribute("aria-pressed", String(pressed));
-        const suggested = question === "situation" && situation?.suggested && situation.id === button.dataset.value;
-        button.classList.toggle("is-suggested", Boolean(suggested));
-        const tag = button.querySelector(".answer__suggested");
-        if (tag) tag.hidden = !suggested;
+        button.setAttribute("aria-pressed", String(this.answers.get(question) === button.dataset.value));
       }
     }
     this.reset.hidden = this.answers.size === 0;
-    this.render(situation);
+    if (this.calendarUrl) URL.revokeObjectURL(this.calendarUrl);
+    this.calendarUrl = null;
+    root.classList.toggle("has-plan", safe);
+    if (!this.answers.has("safety")) {
+      this.status.textContent = this.answers.size ? "Answer the first question to see your plan." : "Start with the first question.";
+      this.answer.replaceChildren();
+    } else if (this.stopped()) this.renderStop();
+    else this.renderPlan(this.plan());
   }
 
-  /** The scripts that fit the answers, loosening them one by one when none fits them all. */
-  match(situation) {
-    const criteria = [
-      ["channel", this.answers.get("channel")],
-      ["relationship", this.answers.get("relationship")],
-      ["situation", situation?.id],
-    ].filter(([, value]) => value);
-    const fits = (script, list) => list.every(([key, value]) => [].concat(script[key]).includes(value));
-    let dropped = [];
-    let active = criteria;
-    let found = this.scripts.filter((s) => fits(s, active));
-    // Drop the channel first, then the relationship; the situation is what the reader came for.
-    while (!found.length && active.length > 1) {
-      dropped = [...dropped, active[0]];
-      active = active.slice(1);
-      found = this.scripts.filter((s) => fits(s, active));
-    }
-    const relationship = this.answers.get("relationship");
-    const channel = this.answers.get("channel");
-    // Scripts written for fewer people fit better; then those sent as asked; then the index order.
-    found.sort(
-      (a, b) =>
-        (relationship ? a.relationship.length - b.relationship.length : 0) ||
-        (channel ? Number(b.channel[0] === channel) - Number(a.channel[0] === channel) : 0) ||
-        a.order - b.order,
-    );
-    return { found, active, dropped };
+  // ----- Choosing scripts -----
+
+  /** The relationship in force: a colleague when you still work together. */
+  relationship() {
+    return this.answers.get("work") === "yes" ? "colleague" : this.answers.get("relationship");
   }
 
   /**
-   * The chapter that links to the most of `pool`, and one more for the scripts it misses. With
-   * a situation every script counts the same (the chapter should fit where things are); with
-   * only a relationship, scripts written for fewer people weigh more.
+   * The best script in these situations for this person and channel, the
+   * `prefers` URLs first; `channelFits` is false when none is written for
+   * the channel asked.
    */
-  pickChapters(pool, bySituation) {
-    const weight = (script) => (bySituation ? 1 : 1 / Math.max(1, script.relationship.length));
-    const rank = (chapters, scripts) =>
-      chapters
-        .map((chapter) => {
-          const linked = scripts.filter((s) => chapter.scripts && chapter.scripts.has(s.url));
-          const score = linked.reduce((sum, s) => sum + weight(s), 0);
-          const precision = chapter.scripts && chapter.scripts.size ? linked.length / chapter.scripts.size : 0;
-          return { chapter, linked, score, precision };
-        })
-        .filter((entry) => entry.score > 0)
-        .sort((a, b) => b.score - a.score || b.precision - a.precision || a.chapter.order - b.chapter.order);
-    const [best] = rank(this.chapters, pool);
-    if (!best) return [];
-    const missed = pool.filter((s) => !best.chapter.scripts.has(s.url));
-    const [also] = rank(this.chapters.filter((c) => c !== best.chapter), missed);
-    return also ? [best.chapter, also.chapter] : [best.chapter];
+  pick(situations, channel, prefers = []) {
+    const relationship = this.relationship();
+    let pool = this.scripts.filter((s) => situations.includes(s.situation));
+    const forThem = relationship ? pool.filter((s) => s.relationship.includes(relationship)) : [];
+    if (forThem.length) pool = forThem;
+    const strong = prefers.filter((p) => p.strong).map((p) => pool.find((s) => s.url === path(p.url)));
+    const onChannel = channel ? pool.filter((s) => s.channel.includes(channel)) : pool;
+    if (onChannel.length) pool = onChannel;
+    const weak = prefers.filter((p) => !p.strong).map((p) => pool.find((s) => s.url === path(p.url)));
+    // A script written for them (they come first in its short list) before one for everyone.
+    const forThemFirst = (s) => Number(s.relationship[0] === relationship && s.relationship.length <= 2);
+    const ranked = [...pool].sort(
+      (a, b) =>
+        (relationship ? forThemFirst(b) - forThemFirst(a) : 0) ||
+        (channel ? Number(b.channel[0] === channel) - Number(a.channel[0] === channel) : 0) ||
+        a.order - b.order,
+    );
+    const script = strong.find(Boolean) || weak.find(Boolean) || ranked[0] || null;
+    return { script, channelFits: !channel || Boolean(script?.channel.includes(channel)) };
   }
 
-  render(situation) {
-    if (this.answers.size === 0) {
-      this.status.textContent = "Pick an answer above to see where to start.";
-      this.answer.replaceChildren();
-      return;
-    }
-    const relationship = this.answers.get("relationship");
-    if (!situation && !relationship && !this.answers.has("channel")) {
-      this.status.textContent = "Now choose who it is or where things stand, to see where to start.";
-      this.answer.replaceChildren();
-      return;
-    }
-    const { found, active, dropped } = this.match(situation);
-    this.status.textContent = `${found.length === 1 ? "1 script fits" : `${found.length} scripts fit`} your answers${
-      situation?.suggested ? `, starting from “${this.label("situation", situation.id)}”, which fits a long silence` : ""
-    }.`;
-
-    const children = [];
-    if (dropped.length) {
-      const left = dropped.map(([key, value]) => `“${this.label(key, value)}”`).join(" and ");
-      children.push(h("p", { className: "starter__note" }, `No script fits every answer yet, so these leave out ${left}. Their advice still applies.`));
-    }
-
-    // Read first: judged on the situation's scripts (for this person when some are), so the
-    // chapter fits where things are, not the channel.
-    const chapterSlot = h("div", { className: "starter__read" });
-    children.push(chapterSlot);
-    const pool = (() => {
-      const inSituation = situation ? this.scripts.filter((s) => s.situation === situation.id) : found;
-      const forThem = relationship ? inSituation.filter((s) => s.relationship.includes(relationship)) : inSituation;
-      return forThem.length ? forThem : inSituation;
-    })();
-    const fillChapters = () => {
-      const chapters = this.pickChapters(pool, Boolean(situation));
-      chapterSlot.replaceChildren(
-        ...(chapters.length
-          ? [
-              h("h3", { className: "starter__label" }, "Read first"),
-              h(
-                "ul",
-                { className: "starter__chapters" },
-                chapters.map((chapter, index) =>
-                  h(
-                    "li",
-                    { className: index === 0 ? "starter__chapter" : "starter__chapter starter__chapter--also" },
-                    index > 0 ? h("span", { className: "starter__also" }, "Also see ") : null,
-                    h("a", { href: chapter.href }, chapter.title),
-                    chapter.description && index === 0 ? h("p", {}, chapter.description) : null,
-                  ),
-                ),
-              ),
-            ]
-          : []),
-      );
+  /** The URLs the answers prefer for the first message, the strongest first. */
+  preferences() {
+    const prefer = (question, strong) => {
+      const url = this.button(question, this.answers.get(question))?.dataset.prefers;
+      return url ? [{ url, strong }] : [];
     };
-    if (this.chaptersReady) fillChapters();
-    else {
-      this.loading ||= fetchChapterScripts(this.chapters).then(() => {
-        this.chaptersReady = true;
-      });
-      this.loading.then(() => {
-        if (chapterSlot.isConnected) fillChapters();
-      });
-    }
+    return [...prefer("channel", true), ...prefer("part", true), ...prefer("since", false)];
+  }
 
-    children.push(
-      h("h3", { className: "starter__label" }, "Scripts that fit"),
+  /** The situation after this one in the guide's order (first message → asking to talk → …). */
+  nextSituation(id) {
+    const index = this.situations.indexOf(id);
+    return index >= 0 && index + 1 < this.situations.length ? this.situations[index + 1] : id;
+  }
+
+  // ----- The plan -----
+
+  /** The plan as data: its dated steps, each with a script and the pages that explain it. */
+  plan() {
+    const { coolOff, answerWithin, followUpAfter, stopAfter } = this.waiting;
+    const start = this.start || localToday();
+    const since = this.answers.get("since");
+    const planned = since === "days" ? addDays(start, coolOff) : start;
+    const send = workingDay(planned);
+    const followUp = addDays(send, followUpAfter);
+    const stop = addDays(followUp, stopAfter);
+    const channel = this.answers.get("channel");
+    const direct = channel && channel !== GO_BETWEEN ? channel : null;
+    const firstSituations = this.answers.get("work") === "yes" ? ["first-contact", "asking-to-talk"] : ["first-contact"];
+    const first = this.pick(firstSituations, direct, this.preferences());
+    const replyChannel = direct === "linkedin-note" ? "linkedin-message" : direct;
+    const reply = this.pick([this.nextSituation(first.script?.situation || "first-contact")], replyChannel);
+    const followChannel = direct === "linkedin-note" || !direct ? "email" : direct;
+    const follow = this.pick(["no-reply"], followChannel);
+    return {
+      start,
+      steps: [
+        this.sendStep(send, planned, first, direct),
+        {
+          id: "reply",
+          date: null,
+          when: `When they answer: within ${answerWithin === 7 ? "a week" : `${answerWithin} days`}`,
+          title: "Answer, and take the next step",
+          text: ["An acceptance or a reply deserves an answer within a week: not within minutes, and not so late that the moment cools."],
+          script: reply.script,
+          links: ["replies", "asking", "waiting-rule"],
+        },
+        {
+          id: "follow-up",
+          date: followUp,
+          title: "No answer yet? Send one follow-up",
+          text: [
+            `Three weeks after your message, look again. If nothing has come back, send one short follow-up${direct === "linkedin-note" ? ": a free account cannot message someone who has not accepted, so send it by email to an address they would expect you to use, or let it rest" : ", on the same channel"}.`,
+          ],
+          script: follow.script,
+          links: ["follow-up", "waiting-rule"],
+        },
+        {
+          id: "stop",
+          date: stop,
+          title: "Still nothing? Stop here",
+          text: ["Silence after the follow-up is the answer, at least for now. Send nothing more on any channel, not even a closing note."],
+          script: null,
+          links: ["moving-on"],
+        },
+      ],
+    };
+  }
+
+  /** The first step: what to send, and when, with what to do before. */
+  sendStep(send, planned, first, channel) {
+    const text = [];
+    const links = [];
+    const add = ([sentence, page]) => {
+      text.push(sentence);
+      if (page) links.push(page);
+    };
+    const part = this.answers.get("part");
+    const since = this.answers.get("since");
+    if (since) add(SINCE[since]);
+    if (part) add(PREPARE[part]);
+    if (this.answers.get("channel") === GO_BETWEEN) add(["Write to your go-between first, and ask one small thing of them: to pass on a note, or to ask whether a message would be welcome.", "go-between"]);
+    if (this.answers.get("work") === "yes") add(["You will see them anyway: ask for fifteen minutes in private, away from the work.", "colleague"]);
+    const who = this.relationship();
+    if (who && this.pages.has(who) && who !== "colleague") links.push(who);
+    if (send !== planned) add(["Send it on a working day: the plan moves it to the Monday.", "working-day"]);
+    if (channel && first.script && !first.channelFits) text.push(`No script here is written for ${this.label("channel", channel).toLowerCase()}; this one's advice still applies.`);
+    return {
+      id: "send",
+      date: send,
+      title: this.answers.get("channel") === GO_BETWEEN ? "Ask your go-between" : "Send your first message",
+      text,
+      script: first.script,
+      links,
+    };
+  }
+
+  // ----- Showing it -----
+
+  link(key) {
+    const page = this.pages.get(key);
+    return page ? h("a", { href: page.href }, page.title) : null;
+  }
+
+  renderStop() {
+    const value = this.answers.get("safety");
+    this.status.textContent = "Do not reach out for now. No script on this site is meant for this.";
+    this.answer.replaceChildren(
       h(
-        "ul",
-        { className: "starter__scripts" },
-        found.slice(0, SHOWN).map((script) =>
-          h(
-            "li",
-            { className: "card starter-script" },
-            h("h4", { className: "card__title" }, h("a", { href: script.href }, script.title)),
-            script.summary ? h("p", { className: "card__text" }, script.summary) : null,
-            h(
-              "ul",
-              { className: "labels", "aria-label": "Sent as" },
-              script.channel.map((id) => h("li", { className: "label label--channel" }, this.label("channel", id))),
-            ),
-          ),
-        ),
+        "div",
+        { className: "starter__stop" },
+        h("h3", { className: "starter__plan-title", id: "starter-plan-title", tabindex: "-1" }, "Do not reach out, for now"),
+        h("p", {}, STOPS[value] || STOPS.harm),
+        h("p", {}, "Your career does not depend on this relationship. There are other routes to references, and ways to handle meeting them."),
+        h("ul", { className: "plan__links" }, ["not-to-mend", "instead"].map((key) => this.link(key)).filter(Boolean).map((a) => h("li", {}, a))),
       ),
     );
-    if (this.scriptsIndex) {
-      const params = new URLSearchParams(active.map(([key, value]) => [key, value]));
-      const more = found.length > SHOWN ? `See all ${found.length} on the scripts page` : "Compare them on the scripts page";
-      children.push(h("p", { className: "starter__more" }, h("a", { href: `${this.scriptsIndex}#${params}` }, more, " ", h("span", { "aria-hidden": "true" }, "→"))));
-    }
-    this.answer.replaceChildren(...children);
+  }
+
+  renderStep(step) {
+    const when = step.date ? h("time", { datetime: step.date }, longDate(step.date)) : step.when;
+    const links = step.links.map((key) => this.link(key)).filter(Boolean);
+    return h(
+      "li",
+      { className: "plan__step", "data-step": step.id },
+      h("p", { className: "plan__when" }, when),
+      h("h4", { className: "plan__title" }, step.title),
+      step.text.map((sentence) => h("p", { className: "plan__text" }, sentence)),
+      step.script
+        ? h("p", { className: "plan__script" }, "Script: ", h("a", { href: step.script.href }, step.script.title), step.script.summary ? h("span", { className: "plan__summary" }, ` ${step.script.summary}`) : null)
+        : null,
+      links.length ? h("ul", { className: "plan__links", "aria-label": "Read more" }, links.map((a) => h("li", {}, a))) : null,
+    );
+  }
+
+  renderPlan(plan) {
+    const dated = plan.steps.filter((step) => step.date);
+    this.status.textContent = `Your plan is ready: ${plan.steps.length} steps, starting ${longDate(plan.steps[0].date)}.`;
+    this.calendarUrl = URL.createObjectURL(new Blob([this.calendarText(dated)], { type: "text/calendar" }));
+    this.answer.replaceChildren(
+      h(
+        "div",
+        { className: "starter__plan" },
+        h("h3", { className: "starter__plan-title", id: "starter-plan-title", tabindex: "-1" }, "Your plan"),
+        h("p", { className: "starter__plan-made" }, "Made on ", h("time", { datetime: plan.start }, longDate(plan.start)), ". The waiting rule sets the dates."),
+        h("ol", { className: "plan" }, plan.steps.map((step) => this.renderStep(step))),
+        h(
+          "p",
+          { className: "plan__actions" },
+          h("a", { className: "button", href: this.calendarUrl, download: "mending-bridges-plan.ics", "data-calendar": true }, "Add the dates to your calendar (.ics)"),
+          h("button", { type: "button", className: "button button--quiet", "data-print": true }, "Print the plan"),
+          h("a", { className: "plan__keep", href: location.hash || "#" }, "Link to this plan"),
+        ),
+        h("p", { className: "plan__private" }, "The calendar file and the link are made in your browser. Nothing is sent anywhere."),
+      ),
+    );
+    this.answer.querySelector("[data-print]").addEventListener("click", () => window.print());
+  }
+
+  calendarText(steps) {
+    const absolute = (href) => new URL(href, location.href).href;
+    const events = steps.map((step) => {
+      const page = this.pages.get(step.links[0]);
+      const script = step.script ? ` Script: ${step.script.title}, ${absolute(step.script.href)}` : "";
+      return {
+        date: step.date,
+        summary: `Mending Bridges: ${step.title}`,
+        description: `${step.text.join(" ")}${script}`,
+        url: absolute(page ? page.href : location.href),
+      };
+    });
+    return calendar(events, { name: "Mending Bridges plan", host: location.hostname });
   }
 }
 
 if (root) {
   const helper = new Helper();
-  if (helper.scripts.length && helper.status && helper.answer && helper.reset) helper.enhance();
+  if (helper.scripts.length && helper.status && helper.answer && helper.reset && helper.questions.has("safety")) helper.enhance();
 }

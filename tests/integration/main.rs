@@ -15,6 +15,7 @@ mod content;
 mod editorial;
 mod errors;
 mod feeds;
+mod finish;
 mod incremental;
 mod init;
 mod offline_browser;

@@ -28,6 +28,9 @@ pub const PAGE: &str = "offline.html";
 /// The icons a theme may ship for the manifest: (path, size).
 pub const ICONS: [(&str, u32); 2] = [("img/icon-192.png", 192), ("img/icon-512.png", 512)];
 
+/// The tab icon every page links to (the touch icon is `img/icon-192.png`).
+pub const FAVICON: &str = "img/favicon.svg";
+
 /// What the worker precaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Precache {
@@ -138,6 +141,7 @@ fn precached(path: &str) -> bool {
         extension,
         "html" | "css" | "js" | "mjs" | "woff2" | "woff" | "ttf" | "otf" | "webmanifest"
     ) || ICONS.iter().any(|(icon, _)| *icon == path)
+        || path == FAVICON
 }
 
 /// The URL the worker asks for: a folder's `index.html` by its folder.
@@ -244,6 +248,7 @@ mod tests {
             "pagefind/pagefind-entry.json",
             "pagefind/filter/tags.pf_filter",
             "img/icon-192.png",
+            "img/favicon.svg",
         ] {
             assert!(precached(yes), "{yes}");
         }
@@ -254,6 +259,7 @@ mod tests {
             "pagefind/fragment/en_1.pf_fragment",
             "atom.xml",
             "img/card.png",
+            "img/other.svg",
         ] {
             assert!(!precached(no), "{no}");
         }

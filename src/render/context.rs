@@ -55,7 +55,10 @@ pub struct LinkView<'a> {
 /// A term a page is filed under (a tag, or a term of another taxonomy).
 #[derive(Serialize)]
 pub struct TagView<'a> {
+    /// The term's spelling ([`crate::site::Term::name`]), the same on every page.
     pub name: &'a str,
+    /// Its title, with a capital first letter ([`crate::site::Term::label`]).
+    pub label: &'a str,
     pub slug: String,
     pub url: String,
 }
@@ -196,10 +199,16 @@ impl<'a> Views<'a> {
         d.meta
             .terms_of(taxonomy)
             .iter()
-            .map(|name| {
-                let slug = crate::slug::slugify(name);
+            .map(|written| {
+                let slug = crate::slug::slugify(written);
                 let url = super::feeds::term_url(self.config, taxonomy, &slug);
-                TagView { name, slug, url }
+                let term = self.site.term(taxonomy, &slug);
+                TagView {
+                    name: term.map_or(written.as_str(), |t| t.name.as_str()),
+                    label: term.map_or(written.as_str(), |t| t.label.as_str()),
+                    slug,
+                    url,
+                }
             })
             .collect()
     }

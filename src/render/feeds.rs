@@ -217,6 +217,7 @@ struct TaxonomyView<'a> {
 #[derive(Serialize)]
 struct TermView<'a> {
     name: &'a str,
+    label: &'a str,
     slug: &'a str,
     url: String,
     count: usize,
@@ -265,6 +266,7 @@ pub fn render_taxonomies(
         let term = &taxonomy.terms[i];
         TermView {
             name: &term.name,
+            label: &term.label,
             slug: &term.slug,
             url: term_url(config, &taxonomy.id, &term.slug),
             count: term.pages.len() + term.scripts.len(),
@@ -348,7 +350,7 @@ pub fn render_taxonomies(
             let mut context = Context::new();
             context.insert("taxonomy", &taxonomy);
             context.insert("term", &term);
-            let title = format!("{}: {}", taxonomy.label, term.name);
+            let title = format!("{}: {}", taxonomy.label, term.label);
             files.push(render(
                 "taxonomy_term.html",
                 &url,

@@ -6,6 +6,7 @@
 //! memory (`serve`, `check`); nothing is read from or written to disk here.
 
 pub mod context;
+pub mod dates;
 pub mod embeds;
 pub mod feeds;
 pub mod plan;

@@ -336,6 +336,17 @@ fn collect_files(
 
 fn register_functions(tera: &mut Tera, config: &Config) {
     tera.register_function("range", super::range::range);
+    // `{{ page.date | date_long }}`: `11 March 2026` in the site's language
+    // (`lang="es"` to choose another); keep the ISO value in `datetime`.
+    let language = config.language.clone();
+    tera.register_filter(
+        "date_long",
+        move |iso: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let lang: Option<&str> = kwargs.get("lang")?;
+            super::dates::long_date(iso, lang.unwrap_or(&language))
+                .map_err(|message| tera::Error::message(format!("date_long: {message}")))
+        },
+    );
     let base_path = config.base_path.clone();
     tera.register_function(
         "get_url",

@@ -205,6 +205,12 @@ impl Site {
     }
 
     /// The index of the script with this slug.
+    /// The term with this slug in the taxonomy `taxonomy`, if some page uses it.
+    pub fn term(&self, taxonomy: &str, slug: &str) -> Option<&Term> {
+        let taxonomy = self.taxonomies.iter().find(|t| t.id == taxonomy)?;
+        taxonomy.term(slug).map(|i| &taxonomy.terms[i])
+    }
+
     pub fn script_by_slug(&self, slug: &str) -> Option<usize> {
         self.scripts.iter().position(|s| s.slug == slug)
     }

@@ -14,7 +14,12 @@ use crate::slug::slugify;
 /// A term (a tag, say) and the pages filed under it, in reading order.
 #[derive(Debug, Clone)]
 pub struct Term {
+    /// The author's spelling: the first one written with a capital letter
+    /// (`LinkedIn`), or else the first one written (`trust`).
     pub name: String,
+    /// What readers see as its title: `name` with a capital first letter
+    /// (`LinkedIn`, `Trust`).
+    pub label: String,
     pub slug: String,
     pub pages: Vec<usize>,
     /// The scripts with this tag (indices into the site's scripts).
@@ -77,15 +82,36 @@ pub(super) fn taxonomies(documents: &[Document], scripts: &[Script]) -> Vec<Taxo
 }
 
 /// The term `name` of one taxonomy's terms (by slug), made on first use:
-/// terms that slugify alike are one, named as first written.
+/// terms that slugify alike are one, named as first written, unless a later
+/// spelling has the capitals the first one lacked (`linkedin`, `LinkedIn`).
 fn term<'a>(terms: &'a mut BTreeMap<String, Term>, name: &str) -> &'a mut Term {
     let slug = slugify(name);
-    terms.entry(slug.clone()).or_insert_with(|| Term {
+    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
         name: name.to_string(),
+        label: label(name),
         slug,
         pages: Vec::new(),
         scripts: Vec::new(),
-    })
+    });
+    if !has_capital(&term.name) && has_capital(name) {
+        term.name = name.to_string();
+        term.label = label(name);
+    }
+    term
+}
+
+fn has_capital(name: &str) -> bool {
+    name.chars().any(char::is_uppercase)
+}
+
+/// A term's title: its spelling with the first letter made a capital, the
+/// rest as written (`linkedin` → `Linkedin`, `LinkedIn` stays).
+pub fn label(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A used taxonomy's pages live under `/<id>/`: no page or section may be there.
@@ -123,4 +149,39 @@ pub(super) fn check_taxonomy_urls(config: &Config, documents: &[Document]) -> Ve
         }
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spelt(names: &[&str]) -> Term {
+        let mut terms = BTreeMap::new();
+        for name in names {
+            term(&mut terms, name);
+        }
+        assert_eq!(terms.len(), 1, "{names:?} are one term");
+        terms.into_values().next().unwrap()
+    }
+
+    #[test]
+    fn a_term_keeps_the_spelling_with_capitals() {
+        let linkedin = spelt(&["linkedin", "LinkedIn", "Linkedin"]);
+        assert_eq!(
+            (linkedin.name.as_str(), linkedin.label.as_str()),
+            ("LinkedIn", "LinkedIn")
+        );
+        assert_eq!(linkedin.slug, "linkedin");
+        let ceo = spelt(&["CEO", "ceo"]);
+        assert_eq!((ceo.name.as_str(), ceo.label.as_str()), ("CEO", "CEO"));
+    }
+
+    #[test]
+    fn a_lowercase_term_is_titled_with_a_capital() {
+        let term = spelt(&["staying in touch"]);
+        assert_eq!(term.name, "staying in touch");
+        assert_eq!(term.label, "Staying in touch");
+        assert_eq!(label("éclair"), "Éclair");
+        assert_eq!(label(""), "");
+    }
 }

@@ -1,8 +1,9 @@
 //! Accessibility: axe-core, run in Chromium on each kind of page of the
 //! bundled guide (home page with the "where do I start?" helper unanswered,
-//! at its safety answer and with a full plan, a
-//! section, a page, the scripts index and a script page), in the light and
-//! the dark scheme. Any violation fails, listed with its rule and elements.
+//! at its safety answer and with a full plan, a section, a page, the scripts
+//! index, a script page, a taxonomy's list, a term page, the 404 page, and a
+//! section with the phone menu open), in the light and the dark scheme. Any
+//! violation fails, listed with its rule and elements.
 //!
 //! The site and the browser come from `chrome.rs`, as for every browser
 //! test: built once by the real binary and served from memory on loopback,
@@ -271,4 +272,78 @@ fn toggle_to_dark_over_a_light_system_has_no_violations() {
     );
     eval(&tab, "document.querySelector('.theme-toggle').click()");
     session.check(&tab, "a script page toggled to dark", Scheme::Dark);
+}
+
+#[test]
+fn taxonomy_list_has_no_violations() {
+    check_page(
+        "a taxonomy's list of terms",
+        "/tags/",
+        "document.readyState === 'complete'",
+        "",
+    );
+}
+
+#[test]
+fn term_page_has_no_violations() {
+    // A term with pages and scripts: both lists, under their own headings.
+    check_page(
+        "a term page",
+        "/tags/apology/",
+        "document.querySelector('.term-scripts') && document.querySelector('.page-list')",
+        "",
+    );
+}
+
+#[test]
+fn not_found_page_has_no_violations() {
+    check_page(
+        "the 404 page",
+        "/404.html",
+        "document.readyState === 'complete'",
+        "",
+    );
+}
+
+#[test]
+fn scripts_index_with_the_how_to_open_has_no_violations() {
+    check_page(
+        "the scripts index with its how-to open",
+        "/scripts/",
+        "document.querySelector('#scripts-filter:not([hidden])')",
+        "document.querySelector('details.how-to').open = true",
+    );
+}
+
+#[test]
+fn phone_menu_open_has_no_violations() {
+    let Some(session) = session() else { return };
+    for scheme in [Scheme::Light, Scheme::Dark] {
+        let tab = session.open("/first-message/", scheme);
+        tab.call_method(Emulation::SetDeviceMetricsOverride {
+            width: 375,
+            height: 812,
+            device_scale_factor: 1.0,
+            mobile: true,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .expect("emulate a phone");
+        wait_for(
+            &tab,
+            "the phone menu is ready",
+            "document.querySelector('.site-nav.is-enhanced')",
+        );
+        eval(&tab, "document.querySelector('.site-nav__toggle').click()");
+        session.check(&tab, "a section with the phone menu open", scheme);
+        let _ = tab.close(true);
+    }
 }

@@ -15,6 +15,7 @@ mod content;
 mod editorial;
 mod errors;
 mod feeds;
+mod finish;
 mod helper;
 mod incremental;
 mod init;

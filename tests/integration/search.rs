@@ -215,7 +215,7 @@ fn a_script_is_indexed_by_its_messages_and_guidance_not_its_labels() {
     assert_eq!(meta["situation"], "Breaking the silence", "{meta}");
     assert_eq!(meta["channels"], "LinkedIn connection note", "{meta}");
     let meta = &pages["/scripts/coffee-ask/"]["meta"];
-    assert_eq!(meta["channels"], "Email, LinkedIn message", "{meta}");
+    assert_eq!(meta["channels"], "LinkedIn message, Email", "{meta}");
 }
 
 #[test]
@@ -626,13 +626,13 @@ fn a_script_result_says_its_situation_and_channel_and_quotes_its_message() {
             "Atlas launch",
             "/scripts/connection-note/",
             "Breaking the silence · LinkedIn connection note",
-            "launch</mark>, and I was wrong",
+            "<mark>launch,</mark> and I was wrong",
         ),
         (
-            "Following up once",
+            "floating",
             "/scripts/one-follow-up/",
-            "No reply, or a no · Email, LinkedIn message",
-            "<mark>Following</mark>",
+            "No reply, or a no · LinkedIn message, Email",
+            "Hi Priya, I'm <mark>floating</mark>",
         ),
     ] {
         let urls = search_for(&tab, query);

@@ -71,6 +71,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "aliases",
     "template",
     "image",
+    "keywords",
     "extra",
 ];
 

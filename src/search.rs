@@ -21,8 +21,10 @@ use pagefind::options::PagefindServiceConfig;
 use serde::Serialize;
 
 use crate::config::{Config, Label};
+use crate::content::Kind;
 use crate::output::Output;
 use crate::render::{output_path, Origin};
+use crate::script::Script;
 use crate::site::{NodeId, Site};
 
 /// The folder of the search files in the output.
@@ -64,10 +66,14 @@ impl From<SearchError> for crate::error::Error {
     }
 }
 
-/// One page to index: its URL and the filters it carries.
+/// One page to index: its URL, the filters it carries (ids, for narrowing)
+/// and its metadata (labels, for showing, and searched: Pagefind 1.5 and
+/// later match a query against metadata too, without showing it in the
+/// excerpt).
 struct Entry {
     url: String,
     filters: Vec<(&'static str, String)>,
+    meta: Vec<(&'static str, String)>,
 }
 
 /// Whether a file of the output belongs to the search index, which replaces
@@ -80,10 +86,20 @@ pub fn is_search_file(path: &str) -> bool {
 /// What indexing needs of the site model, taken out of it, so that an index
 /// can be built on another thread while the model moves on (as `serve` does
 /// after a page edit, and [`Indexer`] while the site renders).
+///
+/// Only pages and scripts are indexed: they are what a reader is looking
+/// for. Sections (the home page, `/scripts/`, each chapter's index) list
+/// other pages, so a search would find them beside every page they list,
+/// with an excerpt of titles; term lists, redirects and the 404 page are
+/// generated and left out too. The choice is made here, from the site
+/// model, so that it holds for every theme.
 pub struct Pages {
-    /// The documents and scripts, in site order; generated pages (term
-    /// lists, redirects, the 404 page) are left out.
+    /// The pages and scripts, in site order.
     entries: Vec<Entry>,
+    /// For each document of the site, its place in `entries`, if indexed.
+    positions: Vec<Option<usize>>,
+    /// The place of the first script in `entries` (they follow the pages).
+    first_script: usize,
     /// [`FILTERS_FILE`]'s contents.
     labels: Vec<u8>,
 }
@@ -92,29 +108,29 @@ impl Pages {
     /// The pages of `site` to index.
     pub fn of(config: &Config, site: &Site) -> Pages {
         let mut entries = Vec::with_capacity(site.documents.len() + site.scripts.len());
-        for document in &site.documents {
+        let mut positions = Vec::with_capacity(site.documents.len());
+        for (index, document) in site.documents.iter().enumerate() {
+            if document.kind != Kind::Page {
+                positions.push(None);
+                continue;
+            }
+            positions.push(Some(entries.len()));
             entries.push(Entry {
                 url: document.url.clone(),
                 filters: Vec::new(),
+                meta: document_meta(site, index),
             });
         }
-        for script in &site.scripts {
-            let mut filters = vec![("situation", script.situation.clone())];
-            filters.extend(
-                script
-                    .relationship
-                    .iter()
-                    .map(|r| ("relationship", r.clone())),
-            );
-            let channels: BTreeSet<&str> = script.messages.iter().map(|m| &m.channel[..]).collect();
-            filters.extend(channels.into_iter().map(|c| ("channel", c.to_string())));
-            entries.push(Entry {
-                url: script.url.clone(),
-                filters,
-            });
-        }
+        let first_script = entries.len();
+        entries.extend(
+            site.scripts
+                .iter()
+                .map(|script| script_entry(config, script)),
+        );
         Pages {
             entries,
+            positions,
+            first_script,
             labels: filter_labels(config, site),
         }
     }
@@ -178,7 +194,7 @@ impl Pages {
                     .map(|(page, entry)| {
                         let page = String::from_utf8(page)
                             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                        let page = with_filters(indexed_part(page), &entry.filters);
+                        let page = with_marks(indexed_part(page), entry);
                         (None, Some(entry.url.clone()), page)
                     })
                     .collect();
@@ -224,6 +240,56 @@ impl Pages {
     }
 }
 
+/// A page's metadata: the chapter it belongs to, for the result's sub-line,
+/// and its `keywords`, searched but never shown.
+fn document_meta(site: &Site, index: usize) -> Vec<(&'static str, String)> {
+    let mut meta = Vec::new();
+    let section = site.section_of[index].map(|s| site.sections[s].document);
+    // The home page is every page's section at the top; it names no chapter.
+    if let Some(section) = section.filter(|s| !site.documents[*s].dir.is_empty()) {
+        meta.push(("chapter", site.documents[section].title.clone()));
+    }
+    let keywords = &site.documents[index].meta.keywords;
+    if !keywords.is_empty() {
+        meta.push(("keywords", keywords.join(", ")));
+    }
+    meta
+}
+
+/// A script's filters (the ids of its situation, relationships and
+/// channels) and metadata: that it is a script, and the labels of its
+/// situation and channels, for the sub-line of its result.
+fn script_entry(config: &Config, script: &Script) -> Entry {
+    let channels: BTreeSet<&str> = script.messages.iter().map(|m| &m.channel[..]).collect();
+    let mut filters = vec![("situation", script.situation.clone())];
+    filters.extend(
+        script
+            .relationship
+            .iter()
+            .map(|r| ("relationship", r.clone())),
+    );
+    filters.extend(channels.iter().map(|c| ("channel", c.to_string())));
+    let mut meta = vec![("kind", "Script".to_string())];
+    if let Some(situation) = config.situations.iter().find(|s| s.id == script.situation) {
+        meta.push(("situation", situation.label.clone()));
+    }
+    // In site.toml's order, as the filters list them.
+    let labels: Vec<&str> = config
+        .channels
+        .iter()
+        .filter(|c| channels.contains(&c.id[..]))
+        .map(|c| &c.label[..])
+        .collect();
+    if !labels.is_empty() {
+        meta.push(("channels", labels.join(", ")));
+    }
+    Entry {
+        url: script.url.clone(),
+        filters,
+        meta,
+    }
+}
+
 /// How Pagefind parses the pages it is given.
 #[derive(Clone, Copy)]
 enum Parse {
@@ -245,7 +311,10 @@ type PageSource<'a> = dyn FnMut(usize) -> Result<Option<Vec<Vec<u8>>>, SearchErr
 /// (documents, then scripts), because Pagefind numbers pages in the order
 /// it gets them and the index must not change from one build to the next.
 pub struct Indexer {
-    documents: usize,
+    /// [`Pages::positions`]: where each document goes, if anywhere.
+    positions: Vec<Option<usize>>,
+    /// [`Pages::first_script`].
+    first_script: usize,
     pages: mpsc::Sender<(usize, Vec<u8>)>,
     thread: std::thread::JoinHandle<Result<Files, SearchError>>,
 }
@@ -255,6 +324,7 @@ impl Indexer {
     /// each is then given with [`Indexer::add`].
     pub fn start(config: &Config, site: &Site) -> Indexer {
         let pages = Pages::of(config, site);
+        let (positions, first_script) = (pages.positions.clone(), pages.first_script);
         let language = config.language.clone();
         let (sender, received) = mpsc::channel::<(usize, Vec<u8>)>();
         let thread = std::thread::spawn(move || {
@@ -282,19 +352,22 @@ impl Indexer {
             Ok(files.expect("an indexer is never cancelled"))
         });
         Indexer {
-            documents: site.documents.len(),
+            positions,
+            first_script,
             pages: sender,
             thread,
         }
     }
 
-    /// Gives the indexer a rendered file; only documents and scripts are
-    /// indexed, generated pages (term lists, redirects, the 404 page) and
-    /// static files are left out.
+    /// Gives the indexer a rendered file; only pages and scripts are
+    /// indexed ([`Pages`] says why), the rest is left out.
     pub fn add(&self, origin: Origin, html: Vec<u8>) {
         let position = match origin {
-            Origin::Node(NodeId::Document(index)) => index,
-            Origin::Node(NodeId::Script(index)) => self.documents + index,
+            Origin::Node(NodeId::Document(index)) => match self.positions.get(index) {
+                Some(Some(position)) => *position,
+                _ => return,
+            },
+            Origin::Node(NodeId::Script(index)) => self.first_script + index,
             Origin::Generated | Origin::Static => return,
         };
         // A send fails only once the indexer has stopped on an error, which
@@ -313,20 +386,24 @@ impl Indexer {
     }
 }
 
-/// What Pagefind needs of a page whose theme marks its text with one
-/// `data-pagefind-body` element: that element, with the page's `<title>`, in
-/// a bare document. Pagefind ignores everything else of such a page, but
-/// parsing it (menus, header, footer) was half of its work. The page is
-/// kept whole when cutting could change the index: no such element, several
-/// of them, another element of the same name to confuse its end with, or a
-/// Pagefind attribute (`data-pagefind-…`), `<h1>` or `<img>` outside it
-/// (Pagefind takes the title and image of a result from the first ones on
-/// the page).
+/// What Pagefind needs of a page: the element that holds its text, with the
+/// page's `<title>`, in a bare document. That element is the one the theme
+/// marks `data-pagefind-body`, or, on a page that marks none, its `<main>`
+/// (HTML's element for the page's own content), so that a theme that marks
+/// nothing is not searched by its menus and footers. Parsing those was also
+/// half of Pagefind's work. The page is kept whole when cutting could change
+/// what the theme asked for: no such element, several of them, another
+/// element of the same name to confuse its end with, or a Pagefind attribute
+/// (`data-pagefind-…`), `<h1>` or `<img>` outside it (Pagefind takes the
+/// title and image of a result from the first ones on the page).
 fn indexed_part(html: String) -> String {
-    let Some(mark) = html.find("data-pagefind-body") else {
-        return html;
+    let start = match html.find("data-pagefind-body") {
+        Some(mark) => html[..mark].rfind('<'),
+        None => html.find("<main").filter(|at| {
+            html[at + "<main".len()..].starts_with(|c: char| c.is_ascii_whitespace() || c == '>')
+        }),
     };
-    let Some(start) = html[..mark].rfind('<') else {
+    let Some(start) = start else {
         return html;
     };
     let name: String = html[start + 1..]
@@ -341,7 +418,10 @@ fn indexed_part(html: String) -> String {
     if name.is_empty() || opened.count() != 1 {
         return html;
     }
-    let Some(end) = html[mark..].find(&close).map(|at| mark + at + close.len()) else {
+    let Some(end) = html[start..]
+        .find(&close)
+        .map(|at| start + at + close.len())
+    else {
         return html;
     };
     let outside = [&html[..start], &html[end..]];
@@ -362,19 +442,24 @@ fn indexed_part(html: String) -> String {
     )
 }
 
-/// The page with its filters added as empty `data-pagefind-filter` elements
-/// just before `</body>` (Pagefind reads filters anywhere in the page).
-fn with_filters(mut html: String, filters: &[(&str, String)]) -> String {
-    if filters.is_empty() {
-        return html;
-    }
+/// The page with its entry's filters and metadata added as empty
+/// `data-pagefind-filter` and `data-pagefind-meta` elements just before
+/// `</body>` (Pagefind reads both anywhere in the page; metadata the theme
+/// set itself under the same name is replaced).
+fn with_marks(mut html: String, entry: &Entry) -> String {
+    let marks = [("filter", &entry.filters), ("meta", &entry.meta)];
     let mut tags = String::new();
-    for (name, value) in filters {
-        let _ = write!(
-            tags,
-            "<span data-pagefind-filter=\"{name}:{}\"></span>",
-            crate::escape::escape(value)
-        );
+    for (kind, pairs) in marks {
+        for (name, value) in pairs {
+            let _ = write!(
+                tags,
+                "<span data-pagefind-{kind}=\"{name}:{}\"></span>",
+                crate::escape::escape(value)
+            );
+        }
+    }
+    if tags.is_empty() {
+        return html;
     }
     let at = html.rfind("</body>").unwrap_or(html.len());
     html.insert_str(at, &tags);
@@ -429,20 +514,32 @@ fn used_labels<'a>(list: &'a [Label], used: &BTreeSet<&str>) -> Vec<FilterLabel<
 mod tests {
     use super::*;
 
+    fn entry(filters: &[(&'static str, &str)], meta: &[(&'static str, &str)]) -> Entry {
+        let owned = |pairs: &[(&'static str, &str)]| {
+            pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
+        };
+        Entry {
+            url: "/a/".into(),
+            filters: owned(filters),
+            meta: owned(meta),
+        }
+    }
+
     #[test]
-    fn filters_go_just_before_the_end_of_the_body() {
+    fn filters_and_metadata_go_just_before_the_end_of_the_body() {
         let html = "<html><body><main>x</main></body></html>";
-        let filters = [
-            ("channel", "email".to_string()),
-            ("situation", "a\"b".into()),
-        ];
+        let marked = entry(
+            &[("channel", "email"), ("situation", "a\"b")],
+            &[("channels", "Email, LinkedIn message")],
+        );
         assert_eq!(
-            with_filters(html.to_string(), &filters),
+            with_marks(html.to_string(), &marked),
             "<html><body><main>x</main>\
              <span data-pagefind-filter=\"channel:email\"></span>\
-             <span data-pagefind-filter=\"situation:a&quot;b\"></span></body></html>"
+             <span data-pagefind-filter=\"situation:a&quot;b\"></span>\
+             <span data-pagefind-meta=\"channels:Email, LinkedIn message\"></span></body></html>"
         );
-        assert_eq!(with_filters(html.to_string(), &[]), html);
+        assert_eq!(with_marks(html.to_string(), &entry(&[], &[])), html);
     }
 
     #[test]
@@ -471,6 +568,32 @@ mod tests {
         }
         let plain = "<html><body><p>no body element</p></body></html>".to_string();
         assert_eq!(indexed_part(plain.clone()), plain);
+    }
+
+    #[test]
+    fn a_page_that_marks_no_body_is_indexed_from_its_main_element() {
+        let page = |header: &str, main: &str| {
+            format!(
+                "<html><head><title>T</title></head><body>{header}<nav>menu</nav>\
+                 {main}<footer>f</footer></body></html>"
+            )
+        };
+        let main = "<main id=\"m\"><h1>A</h1><p>b</p></main>";
+        assert_eq!(
+            indexed_part(page("", main)),
+            format!("<html><head><title>T</title></head><body>{main}</body></html>")
+        );
+        // Kept whole: a heading or a Pagefind mark outside it, two mains,
+        // an element only named like it.
+        for (header, main) in [
+            ("<h1>Site</h1>", main),
+            ("<span data-pagefind-meta=\"x:y\"></span>", main),
+            ("<main>one</main>", main),
+            ("", "<mainly>not main</mainly>"),
+        ] {
+            let whole = page(header, main);
+            assert_eq!(indexed_part(whole.clone()), whole, "{header} {main}");
+        }
     }
 
     /// Pagefind's files for `pages` (URL and HTML): given one at a time
@@ -583,10 +706,10 @@ mod tests {
 
     #[test]
     fn pagefind_indexes_a_page_in_memory() {
-        let html = with_filters(
+        let html = with_marks(
             "<html><body><main data-pagefind-body><h1>Mending</h1><p>apology</p></main></body></html>"
                 .to_string(),
-            &[("channel", "email".into())],
+            &entry(&[("channel", "email")], &[]),
         );
         let files = pagefind_files(&[("/a/", html)], false);
         let names: Vec<&String> = files.keys().collect();

@@ -29,6 +29,10 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// The page's own card image for links shared elsewhere (`image:`).
     pub image: Option<String>,
+    /// Words a reader may search with that the page itself does not use
+    /// (`keywords: [former boss]` on a page that says "manager"); searched,
+    /// never shown.
+    pub keywords: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -88,6 +92,9 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
                 "aliases" => meta.aliases = map.next_value()?,
                 "template" => meta.template = map.next_value()?,
                 "image" => meta.image = map.next_value()?,
+                "keywords" => {
+                    meta.keywords = keywords(map.next_value()?).map_err(A::Error::custom)?
+                }
                 "extra" => meta.extra = map.next_value::<UniqueMap>()?.0,
                 // KeySeed let through only page keys and taxonomies.
                 _ => {
@@ -104,6 +111,20 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
         }
         Ok(meta)
     }
+}
+
+/// The `keywords` of a page, each trimmed; an empty one is refused, since
+/// it can only be a slip (`keywords: [boss, , manager]`).
+fn keywords(written: Vec<String>) -> Result<Vec<String>, String> {
+    let mut keywords = Vec::with_capacity(written.len());
+    for (n, keyword) in written.into_iter().enumerate() {
+        let keyword = keyword.trim();
+        if keyword.is_empty() {
+            return Err(format!("keywords: entry {} is empty", n + 1));
+        }
+        keywords.push(keyword.to_string());
+    }
+    Ok(keywords)
 }
 
 /// A front-matter key, refused while it is read when it is neither a page

@@ -347,3 +347,28 @@ fn phone_menu_open_has_no_violations() {
         let _ = tab.close(true);
     }
 }
+/// Opens the search panel with a query that has more than ten results, so
+/// the filters, the results with their context lines and "Show more" are
+/// all checked.
+const OPEN_SEARCH: &str = r##"(async () => {
+  const input = document.querySelector("#site-search-input");
+  input.focus();
+  input.value = "you";
+  input.dispatchEvent(new Event("input"));
+  const start = Date.now();
+  while (document.querySelectorAll(".search-result").length < 10 || document.querySelector(".site-search__more").hidden
+         || !document.querySelector(".search-result__context")) {
+    if (Date.now() - start > 20000) throw new Error("the search panel shows no results");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+})()"##;
+
+#[test]
+fn search_panel_with_results_has_no_violations() {
+    check_page(
+        "the search panel",
+        "/first-message/timing/",
+        "!document.querySelector('form.site-search').hidden",
+        OPEN_SEARCH,
+    );
+}

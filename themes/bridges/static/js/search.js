@@ -3,18 +3,30 @@
 //
 // Nothing is loaded until the reader focuses the search box: then
 // pagefind.js (which fetches only the index chunks a query needs) and the
-// filter labels. Results show title, excerpt and link. Keyboard: "/" focuses
-// the box, Down/Up move through the results, Escape closes them and returns
-// to the box, Enter in the box opens the first result. Scripts can be
-// narrowed by situation, relationship and channel; the filters work with an
-// empty query too ("every LinkedIn note").
+// filter labels, and the panel opens with the filters in one row. Results
+// show title, a line of context (a script's situation and channels, a
+// page's chapter), excerpt and link, ten at a time: "Show more" adds the
+// next ten and moves focus to the first of them. Keyboard: "/" focuses the
+// box, Down/Up move through the results (and onto "Show more"), Escape
+// closes them and returns to the box, Enter in the box opens the first
+// result. Scripts can be narrowed by situation, relationship and channel;
+// the filters work with an empty query too ("every LinkedIn note").
 
-const SHOWN = 10;
+const PAGE = 10;
+// Each filter's name for assistive technology, and its "no choice" option,
+// which is what a sighted reader sees as its label.
 const FILTERS = [
-  ["situation", "Situation"],
-  ["relationship", "Who"],
-  ["channel", "Channel"],
+  ["situation", "Situation", "Any situation"],
+  ["relationship", "Who they were to you", "Anyone"],
+  ["channel", "Channel", "Any channel"],
 ];
+// How much a match in each piece of metadata counts (Pagefind's own
+// weights are 5 for the title and 1 for any other). Keywords are the words
+// readers use that a page does not ("former boss" on a page about a
+// manager), so a match there counts well above one in the text; the labels
+// of a result's sub-line count a little. (A weight of 0 leaves Pagefind 1.6
+// searching for ever, so "kind" keeps the default: "script" finds scripts.)
+const RANKING = { metaWeights: { title: 5, keywords: 3, chapter: 1, situation: 0.5, channels: 0.5 } };
 
 const form = document.querySelector("form.site-search");
 if (form) init(form);
@@ -25,11 +37,15 @@ function init(form) {
   const filterBox = form.querySelector(".site-search__filters");
   const status = form.querySelector(".site-search__status");
   const list = form.querySelector(".site-search__results");
+  const more = form.querySelector(".site-search__more");
   const base = form.dataset.pagefind;
   let loading = null;
   let pagefind = null;
   let generation = 0;
   let timer = 0;
+  // The results of the current search, and how many of them are shown.
+  let found = [];
+  let shown = 0;
 
   function load() {
     loading ??= (async () => {
@@ -43,11 +59,11 @@ function init(form) {
         // Indexed URLs already hold the base path (`/guide/a/`).
         await module.options({ baseUrl: "/", excerptLength: 24 });
         await module.init();
+        await module.options({ ranking: RANKING });
         pagefind = module;
         addFilters(labels);
         status.textContent = "";
         if (hasQuery()) search();
-        else close();
       } catch {
         status.textContent = "Search is not available: this site was built without its search index.";
       }
@@ -56,19 +72,20 @@ function init(form) {
   }
 
   function addFilters(labels) {
-    for (const [key, title] of FILTERS) {
+    for (const [key, title, any] of FILTERS) {
       const values = labels[key] || [];
       if (!values.length) continue;
       const id = `site-search-${key}`;
       const wrap = document.createElement("span");
       wrap.className = "site-search__filter";
       const label = document.createElement("label");
+      label.className = "visually-hidden";
       label.htmlFor = id;
       label.textContent = title;
       const select = document.createElement("select");
       select.id = id;
       select.dataset.searchFilter = key;
-      select.add(new Option("Any", ""));
+      select.add(new Option(any, ""));
       for (const { id: value, label: text } of values) select.add(new Option(text, value));
       select.addEventListener("change", () => search());
       wrap.append(label, select);
@@ -103,21 +120,49 @@ function init(form) {
     const term = input.value.trim();
     const chosen = filters();
     if (!term && !Object.keys(chosen).length) {
-      list.replaceChildren();
+      showResults([], 0);
       status.textContent = "";
       open();
       return;
     }
-    const found = await pagefind.search(term || null, { filters: chosen });
-    if (!found) return; // a newer search replaced this one
-    const data = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+    const answer = await pagefind.search(term || null, { filters: chosen });
+    if (!answer || mine !== generation) return; // a newer search replaced this one
+    const first = await Promise.all(answer.results.slice(0, PAGE).map((r) => r.data()));
     if (mine !== generation) return;
-    list.replaceChildren(...data.map(resultItem));
-    const count = found.results.length;
-    const more = count > SHOWN ? `; showing the first ${SHOWN}` : "";
-    status.textContent =
-      count === 0 ? "No results." : `${count} ${count === 1 ? "result" : "results"}${more}.`;
+    found = answer.results;
+    showResults(first.map(resultItem), first.length);
+    const count = found.length;
+    status.textContent = count === 0 ? "No results." : `${count} ${count === 1 ? "result" : "results"}.`;
     open();
+  }
+
+  // Replaces the list with `items`, the first `count` of `found`.
+  function showResults(items, count) {
+    list.replaceChildren(...items);
+    shown = count;
+    updateMore();
+  }
+
+  function updateMore() {
+    const left = found.length - shown;
+    more.hidden = left <= 0;
+    more.textContent = left > PAGE ? `Show ${PAGE} more` : `Show the last ${left}`;
+  }
+
+  // "Show more": the next ten results, with focus on the first of them so
+  // that a keyboard or screen-reader user carries on where they were.
+  async function showMore() {
+    const mine = generation;
+    const next = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+    if (mine !== generation || !next.length) return;
+    const items = next.map(resultItem);
+    list.append(...items);
+    shown += next.length;
+    updateMore();
+    const link = items[0].querySelector("a");
+    link.focus();
+    // The status says where the reader is, for those who cannot see it.
+    status.textContent = `${found.length} results; showing ${shown}.`;
   }
 
   function resultItem(result) {
@@ -127,21 +172,36 @@ function init(form) {
     const link = document.createElement("a");
     link.className = "search-result__link";
     link.href = result.url;
-    if (result.filters && result.filters.channel) {
+    if (result.meta && result.meta.kind) {
       const kind = document.createElement("span");
       kind.className = "search-result__kind";
-      kind.textContent = "Script";
+      kind.textContent = result.meta.kind;
       link.append(kind, " ");
     }
     const title = document.createElement("span");
     title.className = "search-result__title";
     title.textContent = (result.meta && result.meta.title) || result.url;
     link.append(title);
+    item.append(link);
+    const about = context(result.meta || {});
+    if (about) {
+      const line = document.createElement("p");
+      line.className = "search-result__context";
+      line.textContent = about;
+      item.append(line);
+    }
     const excerpt = document.createElement("p");
     excerpt.className = "search-result__excerpt";
     excerpt.append(...excerptNodes(result.excerpt || ""));
-    item.append(link, excerpt);
+    item.append(excerpt);
     return item;
+  }
+
+  // What a result is for: a script's situation and channels ("Breaking the
+  // silence · LinkedIn connection note"), or the chapter a page is in.
+  function context(meta) {
+    if (meta.kind) return [meta.situation, meta.channels].filter(Boolean).join(" · ");
+    return meta.chapter || "";
   }
 
   // Pagefind's excerpt is HTML with <mark> around the matches. Only text and
@@ -159,11 +219,22 @@ function init(form) {
     });
   }
 
+  // What Down and Up move through: the results, then "Show more".
   function links() {
-    return [...list.querySelectorAll("a.search-result__link")];
+    const all = [...list.querySelectorAll("a.search-result__link")];
+    if (!more.hidden) all.push(more);
+    return all;
   }
 
-  input.addEventListener("focus", load);
+  more.addEventListener("click", showMore);
+  // Focus from outside opens the panel; focus coming back from a result
+  // (Escape, Up) leaves it as that key left it.
+  input.addEventListener("focus", (event) => {
+    const returning = form.contains(event.relatedTarget);
+    load().then(() => {
+      if (!returning) open();
+    });
+  });
   input.addEventListener("input", () => {
     load();
     clearTimeout(timer);
@@ -171,7 +242,7 @@ function init(form) {
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const first = links()[0];
+    const first = list.querySelector("a.search-result__link");
     if (first) first.click();
   });
   form.addEventListener("keydown", (event) => {
@@ -192,7 +263,7 @@ function init(form) {
     }
   });
   input.addEventListener("click", () => {
-    if (hasQuery() && pagefind) open();
+    if (pagefind) open();
   });
   // Leaving the search (by Tab or a click elsewhere) closes the results.
   form.addEventListener("focusout", (event) => {

@@ -20,7 +20,7 @@ use crate::support::Site;
 const STEPS: usize = 8;
 
 /// Sequences run when `GUIDE_PLAN_CASES` does not say.
-const CASES: u64 = 160;
+const CASES: u64 = 250;
 
 /// SplitMix64: small, seeded, the same on every machine.
 struct Random(u64);
@@ -65,7 +65,7 @@ struct Page {
     script: Option<&'static str>,
 }
 
-const TAGS: [&str; 4] = ["Trust", "timing", "LinkedIn", "follow-up"];
+const TAGS: [&str; 5] = ["Trust", "timing", "LinkedIn", "follow-up", "linkedin"];
 const TITLES: [&str; 5] = ["First steps", "Asking again", "Zebra notes", "A quiet week", "Owning it"];
 
 impl Page {

@@ -43,6 +43,9 @@ pub enum Read {
     Menu,
     /// Which pages have a date (what the feed may list).
     Dated,
+    /// Every document's URL (the home page's `page_urls`). An edit that
+    /// moves a URL reloads the whole site, so no edit changes this alone.
+    Urls,
     /// The aliases pages have.
     Aliases,
     /// The bytes of static files and content assets (a shared image's
@@ -100,6 +103,7 @@ fn describe(site: &Site, read: &Read) -> String {
         Read::Terms(taxonomy) => format!("the {taxonomy} terms changed"),
         Read::Menu => "the menu changed".into(),
         Read::Dated => "the dated pages changed".into(),
+        Read::Urls => "the pages' URLs changed".into(),
         Read::Aliases => "the aliases changed".into(),
         Read::Files => "static files changed".into(),
     }
@@ -188,6 +192,9 @@ impl Reads<'_> {
         }
         let is_scripts_index = site.documents[i].kind == Kind::Section
             && site.documents[i].dir == crate::content::SCRIPTS_DIR;
+        if s == 0 {
+            self.push(Read::Urls);
+        }
         if s == 0 || is_scripts_index {
             // The home page and the scripts' index list every script.
             for script in 0..site.scripts.len() {
@@ -375,6 +382,13 @@ impl Before {
                 if was != is {
                     changes.add(Read::Term(id.to_string(), slug.clone()));
                 }
+                if let (Some(was), Some(is)) = (was, is) {
+                    if was.0 != is.0 {
+                        // Every page and script filed under it shows its
+                        // name, whoever spelt it anew.
+                        respelt(&is.1, &is.2, changes);
+                    }
+                }
                 let count = |t: Option<&TermShown>| t.map(|(name, p, s)| (name.clone(), p.len() + s.len()));
                 counted |= count(was) != count(is);
             }
@@ -382,6 +396,19 @@ impl Before {
                 changes.add(Read::Terms(id.to_string()));
             }
         }
+    }
+}
+
+/// What shows a term's name: the pages and scripts filed under it, and
+/// what lists them.
+fn respelt(pages: &[usize], scripts: &[usize], changes: &mut Changes) {
+    for &p in pages {
+        changes.add(Read::Node(NodeId::Document(p)));
+        changes.add(Read::Listing(NodeId::Document(p)));
+    }
+    for &s in scripts {
+        changes.add(Read::Node(NodeId::Script(s)));
+        changes.add(Read::Listing(NodeId::Script(s)));
     }
 }
 

@@ -419,61 +419,16 @@ impl Config {
         };
         let mut errors = Vec::new();
 
-        let (base_url, base_path) = match &overrides.base_url {
-            Some(url) => normalize_base_url(url).unwrap_or_else(|message| {
-                errors.push(Error::with_help(
-                    format!(
-                        "--base-url: {}",
-                        message.replace("`base_url`", "the base URL")
-                    ),
-                    "give an absolute URL such as https://example.org/guide/",
-                ));
-                placeholder_base_url()
-            }),
-            None => normalize_base_url(raw.base_url.get_ref()).unwrap_or_else(|message| {
-                errors.push(at(raw.base_url.span(), message));
-                placeholder_base_url()
-            }),
-        };
+        let (base_url, base_path) = base_url(&raw.base_url, overrides, &mut errors, &at);
         if raw.title.get_ref().trim().is_empty() {
             errors.push(at(raw.title.span(), "`title` must not be empty".into()));
         }
-        let language = match check_language(raw.language.get_ref()) {
-            Ok(tag) => tag,
-            Err(message) => {
-                errors.push(
-                    at(raw.language.span(), message)
-                        .help("use a BCP 47 language tag such as `en`, `en-GB`, `es` or `pt-BR`"),
-                );
-                default_language().into_inner()
-            }
-        };
-        let mut channels = Vec::new();
-        for (id, channel) in raw.channels {
-            if let Err(message) = check_id(id.get_ref()) {
-                // Left out, so that no script is told it meant this id.
-                errors.push(at(id.span(), message));
-                continue;
-            }
-            let id = id.into_inner();
-            let limits = channel_limits(&id, &channel, &mut errors, &at);
-            channels.push(Channel {
-                id,
-                limit: limits.first().map(|l| l.chars),
-                limits,
-                label: channel.label,
-                note: channel.note,
-            });
-        }
+        let language = language(&raw.language, &mut errors, &at);
+        let channels = channels(raw.channels, &mut errors, &at);
         let situations = labels(raw.situations, &mut errors, &at);
         let relationships = labels(raw.relationships, &mut errors, &at);
         let taxonomies = taxonomies(raw.taxonomies, &mut errors, &at);
-
-        let max_precache =
-            parse_size(raw.offline.max_precache.get_ref()).unwrap_or_else(|message| {
-                errors.push(at(raw.offline.max_precache.span(), message));
-                0
-            });
+        let offline = offline(raw.offline, &mut errors, &at);
         let extra = serde_json::to_value(&raw.extra).map_err(|e| Error::msg(e.to_string()))?;
         let config = Config {
             root: root.to_path_buf(),
@@ -496,14 +451,7 @@ impl Config {
             drafts: overrides.drafts,
             feed_limit: raw.feed.limit,
             search: raw.search.enabled,
-            offline: Offline {
-                enabled: raw.offline.enabled,
-                max_precache,
-                max_precache_span: raw.offline.max_precache.span(),
-                short_name: raw.offline.short_name,
-                theme_color: raw.offline.theme_color,
-                background_color: raw.offline.background_color,
-            },
+            offline,
             serving: overrides.serving,
             redirects_file: raw.aliases.redirects_file,
             file: path.to_path_buf(),
@@ -530,6 +478,98 @@ impl Config {
     pub fn permalink(&self, url: &str) -> String {
         let origin_end = self.base_url.len() - self.base_path.len();
         format!("{}{}", &self.base_url[..origin_end], url)
+    }
+}
+
+/// The base URL and its path: `--base-url` when given, else `base_url`;
+/// a bad one is recorded and replaced by a stand-in.
+fn base_url(
+    written: &Spanned<String>,
+    overrides: &Overrides,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Error,
+) -> (String, String) {
+    match &overrides.base_url {
+        Some(url) => normalize_base_url(url).unwrap_or_else(|message| {
+            errors.push(Error::with_help(
+                format!(
+                    "--base-url: {}",
+                    message.replace("`base_url`", "the base URL")
+                ),
+                "give an absolute URL such as https://example.org/guide/",
+            ));
+            placeholder_base_url()
+        }),
+        None => normalize_base_url(written.get_ref()).unwrap_or_else(|message| {
+            errors.push(at(written.span(), message));
+            placeholder_base_url()
+        }),
+    }
+}
+
+/// The site's language tag; a bad one is recorded and replaced by the
+/// default.
+fn language(
+    written: &Spanned<String>,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Error,
+) -> String {
+    match check_language(written.get_ref()) {
+        Ok(tag) => tag,
+        Err(message) => {
+            errors.push(
+                at(written.span(), message)
+                    .help("use a BCP 47 language tag such as `en`, `en-GB`, `es` or `pt-BR`"),
+            );
+            default_language().into_inner()
+        }
+    }
+}
+
+/// The declared channels, in the order written; one with a bad id is
+/// recorded and left out.
+fn channels(
+    raw: IndexMap<Spanned<String>, RawChannel>,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Error,
+) -> Vec<Channel> {
+    let mut channels = Vec::new();
+    for (id, channel) in raw {
+        if let Err(message) = check_id(id.get_ref()) {
+            // Left out, so that no script is told it meant this id.
+            errors.push(at(id.span(), message));
+            continue;
+        }
+        let id = id.into_inner();
+        let limits = channel_limits(&id, &channel, errors, at);
+        channels.push(Channel {
+            id,
+            limit: limits.first().map(|l| l.chars),
+            limits,
+            label: channel.label,
+            note: channel.note,
+        });
+    }
+    channels
+}
+
+/// The `[offline]` settings; a bad `max_precache` is recorded and read as 0.
+fn offline(
+    raw: RawOffline,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(std::ops::Range<usize>, String) -> Error,
+) -> Offline {
+    let max_precache = parse_size(raw.max_precache.get_ref()).unwrap_or_else(|message| {
+        errors.push(at(raw.max_precache.span(), message));
+        0
+    });
+    Offline {
+        enabled: raw.enabled,
+        max_precache,
+        max_precache_span: raw.max_precache.span(),
+        short_name: raw.short_name,
+        theme_color: raw.theme_color,
+        background_color: raw.background_color,
     }
 }
 
@@ -567,31 +607,43 @@ fn channel_limits(
         errors.push(at(named.span(), message));
     }
     for limit in named.get_ref() {
-        let label = limit.label.get_ref().trim();
-        if label.is_empty() {
-            errors.push(at(
-                limit.label.span(),
-                format!("a limit of channel `{id}` has an empty label"),
-            ));
-        } else if limits.iter().any(|l: &Limit| l.label == label) {
-            errors.push(at(
-                limit.label.span(),
-                format!("channel `{id}` has two limits labelled `{label}`"),
-            ));
-        } else if *limit.chars.get_ref() == 0 {
-            let message = format!(
-                "limit `{label}` of channel `{id}` is 0 characters; leave it out for no limit"
-            );
-            errors.push(at(limit.chars.span(), message));
-        } else {
-            limits.push(Limit {
-                label: label.to_string(),
-                chars: *limit.chars.get_ref(),
-            });
+        if let Some(limit) = named_limit(id, limit, &limits, errors, at) {
+            limits.push(limit);
         }
     }
     limits.sort_by_key(|l| l.chars);
     limits
+}
+
+/// One entry of a channel's `limits`, checked against the ones before it;
+/// a bad one is recorded and left out.
+fn named_limit(
+    id: &str,
+    limit: &RawLimit,
+    earlier: &[Limit],
+    errors: &mut Vec<Error>,
+    at: &dyn Fn(std::ops::Range<usize>, String) -> Error,
+) -> Option<Limit> {
+    let label = limit.label.get_ref().trim();
+    let (span, message) = if label.is_empty() {
+        let message = format!("a limit of channel `{id}` has an empty label");
+        (limit.label.span(), message)
+    } else if earlier.iter().any(|l| l.label == label) {
+        let message = format!("channel `{id}` has two limits labelled `{label}`");
+        (limit.label.span(), message)
+    } else if *limit.chars.get_ref() == 0 {
+        let message = format!(
+            "limit `{label}` of channel `{id}` is 0 characters; leave it out for no limit"
+        );
+        (limit.chars.span(), message)
+    } else {
+        return Some(Limit {
+            label: label.to_string(),
+            chars: *limit.chars.get_ref(),
+        });
+    };
+    errors.push(at(span, message));
+    None
 }
 
 /// The configuration file to read: `--config FILE`, else `<root>/site.toml`.

@@ -186,150 +186,224 @@ fn parse_embed(markdown: &str, start: usize, info: &str) -> Embed {
 /// Renders `markdown`; `message` fences are left out of the HTML, and
 /// `script` fences become [`embed_marker`]s.
 pub fn render(markdown: &str, options: &MarkdownOptions, links: &Links<'_>) -> Rendered {
-    let mut out = Rendered::default();
-    let mut ids = Ids::default();
-    let mut flat: Vec<(u8, String, String)> = Vec::new();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut heading: Option<(usize, HeadingLevel, Option<CowStr<'_>>, Vec<CowStr<'_>>)> = None;
-    let mut heading_text = String::new();
-    let mut skipping_message = false;
+    let mut walk = Walk {
+        markdown,
+        options,
+        links,
+        out: Rendered::default(),
+        ids: Ids::default(),
+        flat: Vec::new(),
+        events: Vec::new(),
+        heading: None,
+        heading_text: String::new(),
+        skipping_message: false,
+        in_raw_code: false,
+    };
+    for (event, range) in Parser::new_ext(markdown, parser_options(options)).into_offset_iter() {
+        walk.event(event, range);
+    }
+    walk.finish()
+}
+
+/// A heading being read: where its start event sits, its level, its
+/// custom id and its classes.
+type OpenHeading<'a> = (usize, HeadingLevel, Option<CowStr<'a>>, Vec<CowStr<'a>>);
+
+/// One pass over a document's events: the HTML events kept so far and
+/// what the pass has found (headings, links, raw HTML, embeds).
+struct Walk<'a, 'o> {
+    markdown: &'a str,
+    options: &'o MarkdownOptions,
+    links: &'o Links<'o>,
+    out: Rendered,
+    ids: Ids,
+    flat: Vec<(u8, String, String)>,
+    events: Vec<Event<'a>>,
+    heading: Option<OpenHeading<'a>>,
+    heading_text: String,
+    skipping_message: bool,
     // Inside an inline `<script>` or `<style>`: its text is code, kept as
     // written (smart punctuation would curl its quotes).
-    let mut in_raw_code = false;
+    in_raw_code: bool,
+}
 
-    for (event, range) in Parser::new_ext(markdown, parser_options(options)).into_offset_iter() {
+impl<'a> Walk<'a, '_> {
+    /// Takes one event of the parser, found at `range` of the document.
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
         match event {
-            Event::Html(_) | Event::InlineHtml(_) if !options.raw_html => {}
+            Event::Html(_) | Event::InlineHtml(_) if !self.options.raw_html => {}
             Event::Html(ref html) | Event::InlineHtml(ref html) => {
-                out.raw.extend(risky_html(html, range.start));
-                if matches!(event, Event::InlineHtml(_)) {
-                    let tag = html.trim_start().to_ascii_lowercase();
-                    if tag.starts_with("<script") || tag.starts_with("<style") {
-                        in_raw_code = !tag.contains("</");
-                    } else if tag.starts_with("</script") || tag.starts_with("</style") {
-                        in_raw_code = false;
-                    }
-                }
-                events.push(event);
+                let inline = matches!(event, Event::InlineHtml(_));
+                self.note_raw_html(html, inline, range.start);
+                self.events.push(event);
             }
-            Event::Text(_) if in_raw_code => {
-                events.push(Event::InlineHtml(markdown[range].to_string().into()));
+            Event::Text(_) if self.in_raw_code => {
+                let code = self.markdown[range].to_string();
+                self.events.push(Event::InlineHtml(code.into()));
             }
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
                 if is_message_fence(info) =>
             {
-                skipping_message = true;
+                self.skipping_message = true;
             }
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
                 if is_embed_fence(info) =>
             {
-                let marker = embed_marker(out.embeds.len());
-                out.embeds.push(parse_embed(markdown, range.start, info));
-                events.push(Event::Html(format!("{marker}\n").into()));
-                skipping_message = true;
+                self.embed(info, range.start);
             }
-            Event::End(TagEnd::CodeBlock) if skipping_message => skipping_message = false,
-            _ if skipping_message => {}
+            Event::End(TagEnd::CodeBlock) if self.skipping_message => {
+                self.skipping_message = false;
+            }
+            _ if self.skipping_message => {}
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
-                heading = Some((events.len(), level, id, classes));
-                heading_text.clear();
-                events.push(Event::Text("".into()));
+                self.heading = Some((self.events.len(), level, id, classes));
+                self.heading_text.clear();
+                self.events.push(Event::Text("".into()));
             }
-            Event::End(TagEnd::Heading(level)) => {
-                let (start, _, custom, classes) =
-                    heading.take().expect("heading start precedes its end");
-                let id = ids.claim(custom.as_deref(), &heading_text);
-                flat.push((level as u8, id.clone(), heading_text.trim().to_string()));
-                events[start] = Event::Start(Tag::Heading {
-                    level,
-                    id: Some(id.into()),
-                    classes,
-                    attrs: Vec::new(),
-                });
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
+            Event::End(TagEnd::Heading(level)) => self.end_heading(level),
             Event::Text(ref text) | Event::Code(ref text) => {
-                out.word_count += count_words(text);
-                if heading.is_some() {
-                    heading_text.push_str(text);
+                self.out.word_count += count_words(text);
+                if self.heading.is_some() {
+                    self.heading_text.push_str(text);
                 }
-                events.push(event);
+                self.events.push(event);
             }
             Event::Start(Tag::Image { ref dest_url, .. }) => {
-                if let Some(scheme) = scripted_url(dest_url) {
-                    out.scripted.push(Raw {
-                        offset: range.start,
-                        what: format!("an image whose URL runs code (`{scheme}`)"),
-                    });
-                }
-                if is_local_file(dest_url) {
-                    out.references.push(Reference {
-                        image: true,
-                        destination: dest_url.to_string(),
-                        offset: range.start,
-                    });
-                }
-                events.push(event);
+                self.image(dest_url, range.start);
+                self.events.push(event);
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                if let Some(scheme) = scripted_url(&dest_url) {
-                    out.scripted.push(Raw {
-                        offset: range.start,
-                        what: format!("a link whose URL runs code (`{scheme}`)"),
-                    });
-                }
-                let path = dest_url.split(['#', '?']).next().unwrap_or_default();
-                if is_local_file(&dest_url) && !is_relative_content_link(path) {
-                    out.references.push(Reference {
-                        image: false,
-                        destination: dest_url.to_string(),
-                        offset: range.start,
-                    });
-                }
-                let dest_url = rewrite_link(&dest_url, range.start, links, options, &mut out.links);
-                let external = options.external_links_new_tab && is_external(&dest_url);
-                if external {
-                    let title_attr = if title.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" title=\"{}\"", crate::escape::escape(&title))
-                    };
-                    events.push(Event::InlineHtml(
-                        format!(
-                            "<a href=\"{}\"{title_attr} rel=\"noopener\" target=\"_blank\">",
-                            crate::escape::escape(&dest_url)
-                        )
-                        .into(),
-                    ));
-                } else {
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: dest_url.into(),
-                        title,
-                        id,
-                    }));
-                }
-            }
-            other => events.push(other),
+            }) => self.link(link_type, &dest_url, title, id, range.start),
+            other => self.events.push(other),
         }
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out.ids = ids.order;
-    out.toc = nest(flat);
-    // The site keeps every document's HTML until its page is written: the
-    // room a growing string leaves spare (a quarter of it on average) would
-    // be a tenth of a large build's memory.
-    out.html.shrink_to_fit();
-    out.ids.shrink_to_fit();
-    out.links.shrink_to_fit();
-    out
+
+    /// Notes what in a piece of raw HTML runs code, and whether the text
+    /// that follows is the code of an inline `<script>` or `<style>`.
+    fn note_raw_html(&mut self, html: &str, inline: bool, offset: usize) {
+        self.out.raw.extend(risky_html(html, offset));
+        if inline {
+            let tag = html.trim_start().to_ascii_lowercase();
+            if tag.starts_with("<script") || tag.starts_with("<style") {
+                self.in_raw_code = !tag.contains("</");
+            } else if tag.starts_with("</script") || tag.starts_with("</style") {
+                self.in_raw_code = false;
+            }
+        }
+    }
+
+    /// Replaces a `script` fence with its marker and skips its body.
+    fn embed(&mut self, info: &str, start: usize) {
+        let marker = embed_marker(self.out.embeds.len());
+        self.out.embeds.push(parse_embed(self.markdown, start, info));
+        self.events.push(Event::Html(format!("{marker}\n").into()));
+        self.skipping_message = true;
+    }
+
+    /// Closes the open heading: claims its id and records it for the TOC.
+    fn end_heading(&mut self, level: HeadingLevel) {
+        let (start, _, custom, classes) =
+            self.heading.take().expect("heading start precedes its end");
+        let id = self.ids.claim(custom.as_deref(), &self.heading_text);
+        let title = self.heading_text.trim().to_string();
+        self.flat.push((level as u8, id.clone(), title));
+        self.events[start] = Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs: Vec::new(),
+        });
+        self.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Notes an image whose URL runs code or names a local file.
+    fn image(&mut self, dest_url: &str, offset: usize) {
+        if let Some(scheme) = scripted_url(dest_url) {
+            self.out.scripted.push(Raw {
+                offset,
+                what: format!("an image whose URL runs code (`{scheme}`)"),
+            });
+        }
+        if is_local_file(dest_url) {
+            self.out.references.push(Reference {
+                image: true,
+                destination: dest_url.to_string(),
+                offset,
+            });
+        }
+    }
+
+    /// Notes what a link points at, rewrites an internal one to its URL and
+    /// opens an external one in a new tab when the site asks for it.
+    fn link(
+        &mut self,
+        link_type: pulldown_cmark::LinkType,
+        dest_url: &str,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        self.note_link_target(dest_url, offset);
+        let dest_url = rewrite_link(dest_url, offset, self.links, self.options, &mut self.out.links);
+        if self.options.external_links_new_tab && is_external(&dest_url) {
+            let title_attr = if title.is_empty() {
+                String::new()
+            } else {
+                format!(" title=\"{}\"", crate::escape::escape(&title))
+            };
+            let open = format!(
+                "<a href=\"{}\"{title_attr} rel=\"noopener\" target=\"_blank\">",
+                crate::escape::escape(&dest_url)
+            );
+            self.events.push(Event::InlineHtml(open.into()));
+        } else {
+            self.events.push(Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest_url.into(),
+                title,
+                id,
+            }));
+        }
+    }
+
+    /// Notes a link whose URL runs code or names a local file.
+    fn note_link_target(&mut self, dest_url: &str, offset: usize) {
+        if let Some(scheme) = scripted_url(dest_url) {
+            self.out.scripted.push(Raw {
+                offset,
+                what: format!("a link whose URL runs code (`{scheme}`)"),
+            });
+        }
+        let path = dest_url.split(['#', '?']).next().unwrap_or_default();
+        if is_local_file(dest_url) && !is_relative_content_link(path) {
+            self.out.references.push(Reference {
+                image: false,
+                destination: dest_url.to_string(),
+                offset,
+            });
+        }
+    }
+
+    /// Writes the kept events as HTML and hands back what was found.
+    fn finish(self) -> Rendered {
+        let mut out = self.out;
+        pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        out.ids = self.ids.order;
+        out.toc = nest(self.flat);
+        // The site keeps every document's HTML until its page is written: the
+        // room a growing string leaves spare (a quarter of it on average) would
+        // be a tenth of a large build's memory.
+        out.html.shrink_to_fit();
+        out.ids.shrink_to_fit();
+        out.links.shrink_to_fit();
+        out
+    }
 }
 
 /// The number of words in `text`, as `text.split_whitespace().count()`

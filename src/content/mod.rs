@@ -259,40 +259,8 @@ pub fn parse_document(
     };
     let dir_url = dir_url(config, parent);
     let (title, url) = match kind {
-        Kind::Section => {
-            let title = meta.title.clone().unwrap_or_else(|| match parent {
-                "" => config.title.clone(),
-                _ => humanize(parent.rsplit('/').next().unwrap_or(parent)),
-            });
-            (title, dir_url)
-        }
-        Kind::Page => {
-            let Some(title) = meta.title.clone() else {
-                return Err(Diagnostic::at(
-                    &path,
-                    &source,
-                    2,
-                    1,
-                    "missing front-matter key `title`",
-                )
-                .help("add a line such as `title: My page` between the `---` lines")
-                .into());
-            };
-            let stem = name.trim_end_matches(".md");
-            let slug = match &meta.slug {
-                Some(Slug(slug)) => slug.clone(),
-                None => slugify(stem),
-            };
-            if slug.is_empty() {
-                return Err(Diagnostic::file(
-                    &path,
-                    format!("cannot make a URL from the file name `{name}`"),
-                )
-                .help("rename the file, or set `slug:` in the front matter")
-                .into());
-            }
-            (title, format!("{dir_url}{slug}/"))
-        }
+        Kind::Section => (section_title(config, parent, &meta), dir_url),
+        Kind::Page => page_title_and_url(&path, &source, name, &meta, &dir_url)?,
     };
     Ok(Document {
         kind,
@@ -306,6 +274,47 @@ pub fn parse_document(
         dir: parent.to_string(),
         url,
     })
+}
+
+/// A section's title: its own, else the site's for the root section, else
+/// its folder's name made readable.
+fn section_title(config: &Config, parent: &str, meta: &FrontMatter) -> String {
+    meta.title.clone().unwrap_or_else(|| match parent {
+        "" => config.title.clone(),
+        _ => humanize(parent.rsplit('/').next().unwrap_or(parent)),
+    })
+}
+
+/// A page's title, which it must have, and its URL under its folder's
+/// `dir_url`, from its `slug:` or its file name.
+fn page_title_and_url(
+    path: &Path,
+    source: &str,
+    name: &str,
+    meta: &FrontMatter,
+    dir_url: &str,
+) -> Result<(String, String)> {
+    let Some(title) = meta.title.clone() else {
+        return Err(
+            Diagnostic::at(path, source, 2, 1, "missing front-matter key `title`")
+                .help("add a line such as `title: My page` between the `---` lines")
+                .into(),
+        );
+    };
+    let stem = name.trim_end_matches(".md");
+    let slug = match &meta.slug {
+        Some(Slug(slug)) => slug.clone(),
+        None => slugify(stem),
+    };
+    if slug.is_empty() {
+        return Err(Diagnostic::file(
+            path,
+            format!("cannot make a URL from the file name `{name}`"),
+        )
+        .help("rename the file, or set `slug:` in the front matter")
+        .into());
+    }
+    Ok((title, format!("{dir_url}{slug}/")))
 }
 
 /// Refuses a page or script larger than [`LARGEST`].

@@ -359,6 +359,14 @@ fn page_file(path: &str) -> Result<String> {
 /// or a page named like an existing section, whose URL it would take.
 fn refuse_unbuildable(config: &Config, relative: &str) -> Result<()> {
     let parts: Vec<&str> = relative.split('/').collect();
+    refuse_non_url_names(&parts)?;
+    refuse_reserved_folder(config, parts[0].trim_end_matches(".md"))?;
+    refuse_section_name(config, relative)
+}
+
+/// Refuses a file or folder name that is not already its own URL segment,
+/// suggesting the path with that name slugified.
+fn refuse_non_url_names(parts: &[&str]) -> Result<()> {
     for (i, part) in parts.iter().enumerate() {
         let name = if i + 1 == parts.len() {
             part.trim_end_matches(".md")
@@ -389,19 +397,30 @@ fn refuse_unbuildable(config: &Config, relative: &str) -> Result<()> {
             return Err(Error::with_help(why, help));
         }
     }
-    let first = parts[0].trim_end_matches(".md");
+    Ok(())
+}
+
+/// Refuses a page in a top folder that guide publishes into itself: a
+/// taxonomy's or the search index's.
+fn refuse_reserved_folder(config: &Config, first: &str) -> Result<()> {
     let reserved = config
         .taxonomies
         .iter()
         .find(|t| t.id == first)
         .map(|t| format!("the pages of the taxonomy `{}`", t.id))
         .or_else(|| (first == crate::search::DIR).then(|| "the search index".to_string()));
-    if let Some(what) = reserved {
-        return Err(Error::with_help(
+    match reserved {
+        Some(what) => Err(Error::with_help(
             format!("/{first}/ is where guide publishes {what}, so a page cannot go there"),
             "choose another folder",
-        ));
+        )),
+        None => Ok(()),
     }
+}
+
+/// Refuses a page named like an existing section folder, whose URL it
+/// would take.
+fn refuse_section_name(config: &Config, relative: &str) -> Result<()> {
     if let Some(stem) = relative.strip_suffix(".md") {
         let folder = config.content_dir().join(stem);
         if folder.is_dir() {

@@ -83,31 +83,8 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
     let messages = messages(path, text, split.body_offset)?;
     let (notes_line, _) = line_column(text, split.body_offset);
     let slug = slug_of(&source.relative);
-    let required = |value: Option<String>, key: &str| -> Result<String> {
-        value.ok_or_else(|| {
-            Diagnostic::at(
-                path,
-                text,
-                2,
-                1,
-                format!("missing front-matter key `{key}`"),
-            )
-            .help(format!("a script without `uses:` needs `{key}:`"))
-            .into()
-        })
-    };
     let uses = raw.uses.clone();
-    let (summary, situation) = if uses.is_some() {
-        (
-            raw.summary.unwrap_or_default(),
-            raw.situation.unwrap_or_default(),
-        )
-    } else {
-        (
-            required(raw.summary, "summary")?,
-            required(raw.situation, "situation")?,
-        )
-    };
+    let (summary, situation) = summary_and_situation(source, &uses, raw.summary, raw.situation)?;
     let script = Script {
         url: url(config, &slug),
         slug,
@@ -131,7 +108,44 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
         tags: raw.tags,
         draft: false,
     };
-    if !raw.examples.is_empty() && uses.is_none() {
+    waiting_for(script, uses, raw.examples)
+}
+
+/// The script's summary and situation: its own, which a script without
+/// `uses:` must give, or none yet, to be taken from the template.
+fn summary_and_situation(
+    source: &ScriptSource,
+    uses: &Option<String>,
+    summary: Option<String>,
+    situation: Option<String>,
+) -> Result<(String, String)> {
+    if uses.is_some() {
+        return Ok((summary.unwrap_or_default(), situation.unwrap_or_default()));
+    }
+    let required = |value: Option<String>, key: &str| -> Result<String> {
+        value.ok_or_else(|| {
+            Diagnostic::at(
+                &source.path,
+                &source.source,
+                2,
+                1,
+                format!("missing front-matter key `{key}`"),
+            )
+            .help(format!("a script without `uses:` needs `{key}:`"))
+            .into()
+        })
+    };
+    Ok((required(summary, "summary")?, required(situation, "situation")?))
+}
+
+/// The parsed script: complete, or waiting for its `uses:` template with
+/// the examples to set on the template's fields.
+fn waiting_for(
+    script: Script,
+    uses: Option<String>,
+    examples: IndexMap<String, String>,
+) -> Result<Parsed> {
+    if !examples.is_empty() && uses.is_none() {
         return Err(at_key(
             &script,
             "examples",
@@ -144,7 +158,7 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
         Some(uses) => Parsed::Uses(Box::new(Partial {
             script,
             uses,
-            examples: raw.examples,
+            examples,
         })),
         None => Parsed::Complete(Box::new(script)),
     })
@@ -245,51 +259,10 @@ impl Partial {
             examples,
         } = self;
         let Some(template) = templates.get(&uses) else {
-            let is_markdown = all
-                .iter()
-                .any(|s| s.slug == uses && s.format == Format::Markdown);
-            let names: Vec<&str> = templates.keys().map(String::as_str).collect();
-            let help = if is_markdown {
-                format!("`{uses}` is a Markdown script; `uses:` takes a YAML template")
-            } else {
-                match did_you_mean(&uses, names.iter().copied()) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("YAML templates: {}", sorted(names).join(", ")),
-                }
-            };
-            return Err(at_key(
-                &script,
-                "uses",
-                format!("unknown template `{uses}` in `uses:`"),
-            )
-            .help(help)
-            .into());
+            return Err(unknown_template(&script, &uses, templates, all));
         };
         let mut fields = template.fields.clone();
-        let mut errors = Vec::new();
-        for (name, example) in examples {
-            match fields.iter_mut().find(|f| f.name == name) {
-                Some(field) => field.example = example,
-                None => errors.push(
-                    at_key(
-                        &script,
-                        &name,
-                        format!("`examples:` names `{name}`, which `{uses}` does not declare"),
-                    )
-                    .help(format!(
-                        "its fields: {}",
-                        template
-                            .fields
-                            .iter()
-                            .map(|f| f.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                    .into(),
-                ),
-            }
-        }
-        Error::collect(errors)?;
+        set_examples(&mut fields, examples, &script, &uses)?;
         fields.append(&mut script.fields);
         let mut messages: Vec<Message> = template
             .messages
@@ -314,6 +287,62 @@ impl Partial {
         }
         Ok(script)
     }
+}
+
+/// The error for a `uses:` that names no YAML template, with the nearest
+/// one or the list of them.
+fn unknown_template(
+    script: &Script,
+    uses: &str,
+    templates: &HashMap<String, Script>,
+    all: &[Script],
+) -> Error {
+    let is_markdown = all
+        .iter()
+        .any(|s| s.slug == uses && s.format == Format::Markdown);
+    let names: Vec<&str> = templates.keys().map(String::as_str).collect();
+    let help = if is_markdown {
+        format!("`{uses}` is a Markdown script; `uses:` takes a YAML template")
+    } else {
+        match did_you_mean(uses, names.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("YAML templates: {}", sorted(names).join(", ")),
+        }
+    };
+    at_key(
+        script,
+        "uses",
+        format!("unknown template `{uses}` in `uses:`"),
+    )
+    .help(help)
+    .into()
+}
+
+/// Sets the script's `examples:` on the template's fields (the template
+/// `uses` names); every example naming no field is an error.
+fn set_examples(
+    fields: &mut [Field],
+    examples: IndexMap<String, String>,
+    script: &Script,
+    uses: &str,
+) -> Result<()> {
+    let declared: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+    let mut errors = Vec::new();
+    for (name, example) in examples {
+        match fields.iter_mut().find(|f| f.name == name) {
+            Some(field) => field.example = example,
+            None => errors.push(
+                at_key(
+                    script,
+                    &name,
+                    format!("`examples:` names `{name}`, which `{uses}` does not declare"),
+                )
+                .help(format!("its fields: {}", declared.join(", ")))
+                .into(),
+            ),
+        }
+    }
+    Error::collect(errors)
 }
 
 fn sorted(mut names: Vec<&str>) -> Vec<&str> {

@@ -161,21 +161,10 @@ pub struct Loaded {
 /// Loads every script as [`load`] does, keeping the good ones when others
 /// fail, so that one build reports every mistake of the site.
 pub fn load_each(config: &Config, sources: &[ScriptSource]) -> Loaded {
-    let parsed: Vec<Result<from_markdown::Parsed>> = sources
-        .par_iter()
-        .map(|source| {
-            if source.relative.ends_with(".md") {
-                from_markdown::parse(config, source)
-            } else {
-                from_yaml::parse(config, source)
-                    .map(|s| from_markdown::Parsed::Complete(Box::new(s)))
-            }
-        })
-        .collect();
     let mut loaded = Loaded::default();
     let mut complete = Vec::new();
     let mut pending = Vec::new();
-    for (result, source) in parsed.into_iter().zip(sources) {
+    for (result, source) in parse_each(config, sources).into_iter().zip(sources) {
         match result {
             Ok(from_markdown::Parsed::Complete(script)) => complete.push(*script),
             Ok(from_markdown::Parsed::Uses(partial)) => pending.push(partial),
@@ -186,21 +175,7 @@ pub fn load_each(config: &Config, sources: &[ScriptSource]) -> Loaded {
             }
         }
     }
-    let templates: HashMap<String, Script> = complete
-        .iter()
-        .filter(|s| s.format == Format::Yaml)
-        .map(|s| (s.slug.clone(), s.clone()))
-        .collect();
-    for partial in pending {
-        let relative = partial.relative().to_string();
-        match partial.resolve(&templates, &complete) {
-            Ok(script) => complete.push(script),
-            Err(err) => {
-                loaded.errors.extend(err.flatten());
-                loaded.failed.push(relative);
-            }
-        }
-    }
+    resolve_uses(pending, &mut complete, &mut loaded);
     complete.retain(|script| match check(config, script) {
         Ok(mut found) => {
             loaded.warnings.append(&mut found);
@@ -216,7 +191,53 @@ pub fn load_each(config: &Config, sources: &[ScriptSource]) -> Loaded {
         loaded.drafts.push(script.relative.clone());
     }
     complete.retain(|s| !s.draft || config.drafts);
-    for script in &mut complete {
+    label_messages(config, &mut complete);
+    sort(config, &mut complete);
+    loaded.scripts = complete;
+    loaded
+}
+
+/// Parses every script file, in parallel, each by its format.
+fn parse_each(config: &Config, sources: &[ScriptSource]) -> Vec<Result<from_markdown::Parsed>> {
+    sources
+        .par_iter()
+        .map(|source| {
+            if source.relative.ends_with(".md") {
+                from_markdown::parse(config, source)
+            } else {
+                from_yaml::parse(config, source)
+                    .map(|s| from_markdown::Parsed::Complete(Box::new(s)))
+            }
+        })
+        .collect()
+}
+
+/// Completes each Markdown script that `uses:` a YAML template.
+fn resolve_uses(
+    pending: Vec<Box<from_markdown::Partial>>,
+    complete: &mut Vec<Script>,
+    loaded: &mut Loaded,
+) {
+    let templates: HashMap<String, Script> = complete
+        .iter()
+        .filter(|s| s.format == Format::Yaml)
+        .map(|s| (s.slug.clone(), s.clone()))
+        .collect();
+    for partial in pending {
+        let relative = partial.relative().to_string();
+        match partial.resolve(&templates, complete) {
+            Ok(script) => complete.push(script),
+            Err(err) => {
+                loaded.errors.extend(err.flatten());
+                loaded.failed.push(relative);
+            }
+        }
+    }
+}
+
+/// Gives each message without a label its channel's label.
+fn label_messages(config: &Config, scripts: &mut [Script]) {
+    for script in scripts {
         for message in &mut script.messages {
             if message.label.is_empty() {
                 message.label = config
@@ -225,8 +246,12 @@ pub fn load_each(config: &Config, sources: &[ScriptSource]) -> Loaded {
             }
         }
     }
+}
+
+/// Puts scripts in reading order: situation as declared, weight, title.
+fn sort(config: &Config, scripts: &mut [Script]) {
     let position = |id: &str| config.situations.iter().position(|s| s.id == id);
-    complete.sort_by(|a, b| {
+    scripts.sort_by(|a, b| {
         (
             position(&a.situation),
             a.weight.unwrap_or(i64::MAX),
@@ -238,8 +263,6 @@ pub fn load_each(config: &Config, sources: &[ScriptSource]) -> Loaded {
                 &b.title,
             ))
     });
-    loaded.scripts = complete;
-    loaded
 }
 
 /// The URL of the script with this slug.
@@ -284,6 +307,23 @@ pub fn point_at_key(source: &str, key: &str) -> Option<(usize, usize)> {
 /// Checks what both formats share; the first errors are fatal, the rest
 /// (unused fields, messages over their channel's limit) are warnings.
 fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
+    let mut errors = check_declared(config, script);
+    if script.messages.is_empty() {
+        errors.push(
+            Diagnostic::file(&script.path, "this script has no messages")
+                .help("add a `messages:` list (YAML) or a ```message NAME CHANNEL fence (Markdown)")
+                .into(),
+        );
+    }
+    errors.extend(check_fields(script));
+    errors.extend(check_messages(config, script));
+    Error::collect(errors)?;
+    Ok(warnings(config, script))
+}
+
+/// Checks that the script's situation and relationships are declared in
+/// site.toml.
+fn check_declared(config: &Config, script: &Script) -> Vec<Error> {
     let mut errors: Vec<Error> = Vec::new();
     let at_key = |key: &str, message: String| -> Diagnostic {
         match point_at_key(&script.source, key) {
@@ -323,14 +363,13 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
             );
         }
     }
-    if script.messages.is_empty() {
-        errors.push(
-            Diagnostic::file(&script.path, "this script has no messages")
-                .help("add a `messages:` list (YAML) or a ```message NAME CHANNEL fence (Markdown)")
-                .into(),
-        );
-    }
-    errors.extend(check_fields(script));
+    errors
+}
+
+/// Checks each message: its name is the script's only one of that name,
+/// its channel is declared, and it uses only declared fields.
+fn check_messages(config: &Config, script: &Script) -> Vec<Error> {
+    let mut errors: Vec<Error> = Vec::new();
     let names: Vec<&str> = script.fields.iter().map(|f| f.name.as_str()).collect();
     let mut seen = HashSet::new();
     for message in &script.messages {
@@ -348,18 +387,10 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
             );
         }
         if config.channel(&message.channel).is_none() {
-            let ids: Vec<&str> = config.channels.iter().map(|c| c.id.as_str()).collect();
-            let help = match did_you_mean(&message.channel, ids.iter().copied()) {
-                Some(near) => format!(
-                    "did you mean `{near}`? Channels are declared in site.toml: {}",
-                    ids.join(", ")
-                ),
-                None => format!("channels are declared in site.toml: {}", ids.join(", ")),
-            };
             errors.push(
                 script
                     .locate_channel(message, format!("unknown channel `{}`", message.channel))
-                    .help(help)
+                    .help(channel_help(config, &message.channel))
                     .into(),
             );
         }
@@ -371,10 +402,23 @@ fn check(config: &Config, script: &Script) -> Result<Vec<Warning>> {
             );
         }
     }
-    Error::collect(errors)?;
-    Ok(warnings(config, script))
+    errors
 }
 
+/// The help for an unknown channel: the nearest declared one, and the list.
+fn channel_help(config: &Config, channel: &str) -> String {
+    let ids: Vec<&str> = config.channels.iter().map(|c| c.id.as_str()).collect();
+    match did_you_mean(channel, ids.iter().copied()) {
+        Some(near) => format!(
+            "did you mean `{near}`? Channels are declared in site.toml: {}",
+            ids.join(", ")
+        ),
+        None => format!("channels are declared in site.toml: {}", ids.join(", ")),
+    }
+}
+
+/// Checks each field: its name is valid and the script's only one of that
+/// name, its choices fit its kind, and its `max` is not 0.
 fn check_fields(script: &Script) -> Vec<Error> {
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
@@ -391,46 +435,15 @@ fn check_fields(script: &Script) -> Vec<Error> {
                     .into(),
             );
         }
-        let mut chars = field.name.chars();
-        let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid {
+        if !is_field_name(&field.name) {
             errors.push(
                 at(format!("invalid field name `{}`", field.name))
                     .help("a field name is an ASCII letter followed by letters, digits or `_`")
                     .into(),
             );
         }
-        match field.kind {
-            FieldKind::Choice if field.choices.is_empty() => errors.push(
-                at(format!(
-                    "field `{}` is a choice but has no `choices`",
-                    field.name
-                ))
-                .help("add `choices: [First, Second]`")
-                .into(),
-            ),
-            FieldKind::Choice
-                if !field.example.is_empty() && !field.choices.contains(&field.example) =>
-            {
-                errors.push(
-                    at(format!(
-                        "the example of field `{}` is not one of its choices",
-                        field.name
-                    ))
-                    .help(format!("choose one of: {}", field.choices.join(", ")))
-                    .into(),
-                )
-            }
-            FieldKind::Text | FieldKind::Textarea if !field.choices.is_empty() => errors.push(
-                at(format!(
-                    "field `{}` has `choices` but is not `kind: choice`",
-                    field.name
-                ))
-                .help("add `kind: choice`, or remove the choices")
-                .into(),
-            ),
-            _ => {}
+        if let Some(problem) = choices_problem(field) {
+            errors.push(at(problem.0).help(problem.1).into());
         }
         if field.max == Some(0) {
             errors.push(
@@ -441,6 +454,37 @@ fn check_fields(script: &Script) -> Vec<Error> {
         }
     }
     errors
+}
+
+/// Whether `name` is an ASCII letter followed by letters, digits or `_`.
+fn is_field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// What is wrong with a field's choices for its kind, with the help.
+fn choices_problem(field: &Field) -> Option<(String, String)> {
+    let name = &field.name;
+    match field.kind {
+        FieldKind::Choice if field.choices.is_empty() => Some((
+            format!("field `{name}` is a choice but has no `choices`"),
+            "add `choices: [First, Second]`".into(),
+        )),
+        FieldKind::Choice
+            if !field.example.is_empty() && !field.choices.contains(&field.example) =>
+        {
+            Some((
+                format!("the example of field `{name}` is not one of its choices"),
+                format!("choose one of: {}", field.choices.join(", ")),
+            ))
+        }
+        FieldKind::Text | FieldKind::Textarea if !field.choices.is_empty() => Some((
+            format!("field `{name}` has `choices` but is not `kind: choice`"),
+            "add `kind: choice`, or remove the choices".into(),
+        )),
+        _ => None,
+    }
 }
 
 fn warnings(config: &Config, script: &Script) -> Vec<Warning> {

@@ -23,6 +23,32 @@ pub struct Section {
 pub(super) fn place(
     documents: &[Document],
 ) -> (Vec<Section>, Vec<Option<usize>>, Vec<Option<usize>>) {
+    let (mut sections, by_dir, section_index) = create_sections(documents);
+    let section_of = attach(documents, &by_dir, &mut sections);
+    for section in &mut sections {
+        section
+            .pages
+            .sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
+    }
+    for s in 0..sections.len() {
+        let mut subsections = std::mem::take(&mut sections[s].subsections);
+        subsections.sort_by(|&a, &b| {
+            reading_order(
+                &documents[sections[a].document],
+                &documents[sections[b].document],
+            )
+        });
+        sections[s].subsections = subsections;
+    }
+    (sections, section_of, section_index)
+}
+
+/// One empty section per `_index.md`, root first, with the section of each
+/// folder and each section document's own section index.
+#[allow(clippy::type_complexity)]
+fn create_sections(
+    documents: &[Document],
+) -> (Vec<Section>, BTreeMap<&str, usize>, Vec<Option<usize>>) {
     let mut by_dir: BTreeMap<&str, usize> = BTreeMap::new();
     let mut sections = Vec::new();
     let mut section_index = vec![None; documents.len()];
@@ -41,6 +67,16 @@ pub(super) fn place(
             parent: None,
         });
     }
+    (sections, by_dir, section_index)
+}
+
+/// Puts each page in its folder's section and each section under its
+/// parent's, returning each document's section.
+fn attach(
+    documents: &[Document],
+    by_dir: &BTreeMap<&str, usize>,
+    sections: &mut [Section],
+) -> Vec<Option<usize>> {
     let parent_dir = |dir: &str| -> String {
         dir.rsplit_once('/')
             .map_or(String::new(), |(p, _)| p.to_string())
@@ -63,20 +99,7 @@ pub(super) fn place(
             Kind::Section => {}
         }
     }
-    for s in 0..sections.len() {
-        let mut pages = std::mem::take(&mut sections[s].pages);
-        pages.sort_by(|&a, &b| reading_order(&documents[a], &documents[b]));
-        sections[s].pages = pages;
-        let mut subsections = std::mem::take(&mut sections[s].subsections);
-        subsections.sort_by(|&a, &b| {
-            reading_order(
-                &documents[sections[a].document],
-                &documents[sections[b].document],
-            )
-        });
-        sections[s].subsections = subsections;
-    }
-    (sections, section_of, section_index)
+    section_of
 }
 
 /// Weight first (unweighted last), then newest date, then title.

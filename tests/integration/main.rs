@@ -29,5 +29,6 @@ mod security;
 mod serve;
 mod server_load;
 mod sharing;
+mod source_rules;
 mod themes;
 mod tooling;

@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+use crate::content::Document;
 use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
 use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
-use crate::content::Document;
 use crate::render::plan::{self, Before, Changes, Claimant, Plan, Read};
 use crate::render::Templates;
 use crate::site::{Bodies, NodeId, Site};
@@ -563,7 +563,11 @@ impl Project {
         self.output = Arc::new(output);
         self.plan = plan;
         self.search_stale = false;
-        Ok(Applied::everything(&self.site, false, "the templates changed"))
+        Ok(Applied::everything(
+            &self.site,
+            false,
+            "the templates changed",
+        ))
     }
 
     /// Static files changed: they take their paths, and the jobs that read
@@ -620,4 +624,3 @@ fn render_planned(config: &Config, site: &Site, templates: &Templates) -> Result
     let output = render_and_index(config, site, templates)?;
     Ok((output, plan::plan(config, site, templates)?))
 }
-

@@ -632,9 +632,8 @@ fn named_limit(
         let message = format!("channel `{id}` has two limits labelled `{label}`");
         (limit.label.span(), message)
     } else if *limit.chars.get_ref() == 0 {
-        let message = format!(
-            "limit `{label}` of channel `{id}` is 0 characters; leave it out for no limit"
-        );
+        let message =
+            format!("limit `{label}` of channel `{id}` is 0 characters; leave it out for no limit");
         (limit.chars.span(), message)
     } else {
         return Some(Limit {

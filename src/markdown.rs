@@ -301,7 +301,9 @@ impl<'a> Walk<'a, '_> {
     /// Replaces a `script` fence with its marker and skips its body.
     fn embed(&mut self, info: &str, start: usize) {
         let marker = embed_marker(self.out.embeds.len());
-        self.out.embeds.push(parse_embed(self.markdown, start, info));
+        self.out
+            .embeds
+            .push(parse_embed(self.markdown, start, info));
         self.events.push(Event::Html(format!("{marker}\n").into()));
         self.skipping_message = true;
     }
@@ -350,7 +352,13 @@ impl<'a> Walk<'a, '_> {
         offset: usize,
     ) {
         self.note_link_target(dest_url, offset);
-        let dest_url = rewrite_link(dest_url, offset, self.links, self.options, &mut self.out.links);
+        let dest_url = rewrite_link(
+            dest_url,
+            offset,
+            self.links,
+            self.options,
+            &mut self.out.links,
+        );
         if self.options.external_links_new_tab && is_external(&dest_url) {
             let title_attr = if title.is_empty() {
                 String::new()

@@ -8,10 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::scripts::ScriptCard;
+pub use super::views::Views;
 use crate::config::Config;
 use crate::content::{Document, Kind};
 use crate::markdown::Heading;
-use crate::site::Site;
 
 /// `config` in every template.
 #[derive(Serialize)]
@@ -124,12 +124,6 @@ pub struct SectionView<'a> {
     pub scripts: Vec<ScriptCard<'a>>,
 }
 
-/// Builds views over one site.
-pub struct Views<'a> {
-    pub config: &'a Config,
-    pub site: &'a Site,
-}
-
 /// Minutes to read `words` at 200 words a minute, at least one.
 pub fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
@@ -201,7 +195,7 @@ impl<'a> Views<'a> {
             .iter()
             .map(|written| {
                 let slug = crate::slug::slugify(written);
-                let url = super::feeds::term_url(self.config, taxonomy, &slug);
+                let url = crate::site::term_url(self.config, taxonomy, &slug);
                 let term = self.site.term(taxonomy, &slug);
                 TagView {
                     name: term.map_or(written.as_str(), |t| t.name.as_str()),
@@ -221,7 +215,7 @@ impl<'a> Views<'a> {
             .map(|t| PageTaxonomyView {
                 id: &t.id,
                 label: &t.label,
-                url: super::feeds::taxonomy_url(self.config, &t.id),
+                url: crate::site::taxonomy_url(self.config, &t.id),
                 terms: self.terms(d, &t.id),
             })
             .collect()

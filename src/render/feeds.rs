@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{Document, Kind};
 use crate::error::{Error, Result};
 use crate::escape::escape;
-use crate::site::Site;
+use crate::site::{taxonomy_url, term_url, Site};
 
 /// The feed's path in the output.
 pub const ATOM: &str = "atom.xml";
@@ -193,16 +193,6 @@ pub fn robots(config: &Config) -> String {
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
         config.base_url
     )
-}
-
-/// The URL of a taxonomy's list of terms (`/tags/`).
-pub fn taxonomy_url(config: &Config, taxonomy: &str) -> String {
-    format!("{}{taxonomy}/", config.base_path)
-}
-
-/// The URL of one term's page (`/tags/trust/`).
-pub fn term_url(config: &Config, taxonomy: &str, slug: &str) -> String {
-    format!("{}{taxonomy}/{slug}/", config.base_path)
 }
 
 /// `taxonomy` in `taxonomy_list.html` and `taxonomy_term.html`.

@@ -14,6 +14,7 @@ pub mod range;
 pub mod scripts;
 pub mod share;
 pub mod templates;
+pub mod views;
 pub mod watchdog;
 
 use rayon::prelude::*;

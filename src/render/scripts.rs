@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::context::Views;
+use super::views::Views;
 use crate::config::{Channel, Label};
 use crate::script::checker::{self, Rule};
 use crate::script::{self, Field, Format, Message, Script};

@@ -135,7 +135,10 @@ fn summary_and_situation(
             .into()
         })
     };
-    Ok((required(summary, "summary")?, required(situation, "situation")?))
+    Ok((
+        required(summary, "summary")?,
+        required(situation, "situation")?,
+    ))
 }
 
 /// The parsed script: complete, or waiting for its `uses:` template with

@@ -167,7 +167,7 @@ pub fn load_each(config: &Config, sources: &[ScriptSource]) -> Loaded {
     for (result, source) in parse_each(config, sources).into_iter().zip(sources) {
         match result {
             Ok(from_markdown::Parsed::Complete(script)) => complete.push(*script),
-            Ok(from_markdown::Parsed::Uses(partial)) => pending.push(partial),
+            Ok(from_markdown::Parsed::Uses(partial)) => pending.push(*partial),
             Ok(from_markdown::Parsed::Draft) => loaded.drafts.push(source.relative.clone()),
             Err(err) => {
                 loaded.errors.extend(err.flatten());
@@ -214,7 +214,7 @@ fn parse_each(config: &Config, sources: &[ScriptSource]) -> Vec<Result<from_mark
 
 /// Completes each Markdown script that `uses:` a YAML template.
 fn resolve_uses(
-    pending: Vec<Box<from_markdown::Partial>>,
+    pending: Vec<from_markdown::Partial>,
     complete: &mut Vec<Script>,
     loaded: &mut Loaded,
 ) {

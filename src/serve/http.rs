@@ -16,8 +16,8 @@ use std::sync::{Arc, RwLock};
 use percent_encoding::percent_decode_str;
 use tiny_http::{Method, Request, Response, Server};
 
-use super::host;
 use super::header;
+use super::host;
 use super::reload::{self, Event, Hub};
 use crate::error::{Error, Result};
 use crate::output::Output;

@@ -277,7 +277,10 @@ impl Rebuilder {
                     "Changed {what}: {how}rendered {} pages in {ms:.1} ms",
                     applied.rendered
                 ));
-                let because = applied.because.iter().map(|line| format!("  because {line}"));
+                let because = applied
+                    .because
+                    .iter()
+                    .map(|line| format!("  because {line}"));
                 terminal.detail(&because.collect::<Vec<_>>());
             }
             Err(error) => {

@@ -18,7 +18,7 @@ mod taxonomy;
 use order::{neighbours, place};
 pub use order::{reading_order, Section};
 use taxonomy::{check_taxonomy_urls, taxonomies};
-pub use taxonomy::{Taxonomy, Term};
+pub use taxonomy::{taxonomy_url, term_url, Taxonomy, Term};
 
 /// One source-backed thing the site renders: a document (page or section)
 /// or a script, by its index in [`Site::documents`] or [`Site::scripts`].

@@ -26,6 +26,16 @@ pub struct Term {
     pub scripts: Vec<usize>,
 }
 
+/// The URL of a taxonomy's list of terms (`/tags/`).
+pub fn taxonomy_url(config: &Config, taxonomy: &str) -> String {
+    format!("{}{taxonomy}/", config.base_path)
+}
+
+/// The URL of one term's page (`/tags/trust/`).
+pub fn term_url(config: &Config, taxonomy: &str, slug: &str) -> String {
+    format!("{}{taxonomy}/{slug}/", config.base_path)
+}
+
 /// A taxonomy some page uses (`tags`, or one declared in site.toml).
 #[derive(Debug)]
 pub struct Taxonomy {

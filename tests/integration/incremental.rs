@@ -80,7 +80,11 @@ fn a_body_edit_that_changes_the_word_count_renders_the_page_and_what_lists_it() 
     for site in [Site::fixture("basic"), site_without_word_counts()] {
         let mut project = project(&site);
         let applied = edit_second(&site, &mut project, &second("", " New sentence."));
-        assert_eq!((applied.rendered, applied.full), (2, false), "the page and its section");
+        assert_eq!(
+            (applied.rendered, applied.full),
+            (2, false),
+            "the page and its section"
+        );
         assert_contains!(page(&project, "guide/second/index.html"), "New sentence.");
         assert_same_as_full_build(&site, &project);
     }
@@ -94,7 +98,10 @@ fn a_body_edit_that_keeps_every_listed_value_renders_only_its_page() {
     let applied = edit_second(&site, &mut project, &second("", " New sentence."));
     assert_eq!((applied.rendered, applied.full), (1, false));
     assert!(
-        applied.because.iter().any(|line| line == "guide/second.md changed"),
+        applied
+            .because
+            .iter()
+            .any(|line| line == "guide/second.md changed"),
         "{:?}",
         applied.because
     );

@@ -66,7 +66,13 @@ struct Page {
 }
 
 const TAGS: [&str; 5] = ["Trust", "timing", "LinkedIn", "follow-up", "linkedin"];
-const TITLES: [&str; 5] = ["First steps", "Asking again", "Zebra notes", "A quiet week", "Owning it"];
+const TITLES: [&str; 5] = [
+    "First steps",
+    "Asking again",
+    "Zebra notes",
+    "A quiet week",
+    "Owning it",
+];
 
 impl Page {
     fn new(path: &str, random: &mut Random) -> Page {
@@ -135,7 +141,11 @@ fn dump_template(variant: usize) -> String {
             write!(out, "{{{{ {value} is map or {value} is array }}}}").unwrap();
             return;
         }
-        let (keys, key, child) = (format!("k{depth}"), format!("key{depth}"), format!("v{depth}"));
+        let (keys, key, child) = (
+            format!("k{depth}"),
+            format!("key{depth}"),
+            format!("v{depth}"),
+        );
         write!(
             out,
             "{{% if {value} is map %}}{{% set {keys} = {value} | keys | sort %}}\
@@ -148,7 +158,11 @@ fn dump_template(variant: usize) -> String {
         )
         .unwrap();
         dump(&child, depth - 1, out);
-        write!(out, ";{{% endfor %}}){{% else %}}{{{{ {value} }}}}{{% endif %}}").unwrap();
+        write!(
+            out,
+            ";{{% endfor %}}){{% else %}}{{{{ {value} }}}}{{% endif %}}"
+        )
+        .unwrap();
     }
     let mut out = format!("<!-- variant {variant}; share -->{{% set v0 = __tera_context %}}");
     dump("v0", 14, &mut out);
@@ -197,7 +211,13 @@ impl Model {
             made: 0,
         };
         model.write_templates();
-        for path in ["a/one.md", "a/two.md", "a/three.md", "b/four.md", "b/five.md"] {
+        for path in [
+            "a/one.md",
+            "a/two.md",
+            "a/three.md",
+            "b/four.md",
+            "b/five.md",
+        ] {
             let page = Page::new(path, random);
             model.site.write(&format!("content/{path}"), &page.text());
             model.pages.push(page);
@@ -208,7 +228,8 @@ impl Model {
     fn write_templates(&self) {
         for name in TEMPLATES {
             let text = dump_template(self.template);
-            self.site.write(&format!("themes/dump/templates/{name}"), &text);
+            self.site
+                .write(&format!("themes/dump/templates/{name}"), &text);
         }
     }
 
@@ -279,7 +300,10 @@ impl Model {
             _ => {
                 self.template += 1;
                 self.write_templates();
-                return (Edit::Templates, format!("template variant {}", self.template));
+                return (
+                    Edit::Templates,
+                    format!("template variant {}", self.template),
+                );
             }
         };
         (self.write(n), said)
@@ -298,7 +322,10 @@ impl Model {
     fn delete(&mut self, n: usize) -> (Edit, String) {
         let page = self.pages.remove(n);
         std::fs::remove_file(self.site.root().join("content").join(&page.path)).unwrap();
-        (content_edit(&page.path, true), format!("deleted {}", page.path))
+        (
+            content_edit(&page.path, true),
+            format!("deleted {}", page.path),
+        )
     }
 
     fn rename(&mut self, n: usize, random: &mut Random) -> (Edit, String) {
@@ -335,16 +362,22 @@ fn config(site: &Site) -> Config {
 fn difference(project: &Project, full: &guide::output::Output) -> Option<String> {
     let ours: Vec<(&str, &[u8])> = project.output.iter().collect();
     let theirs: Vec<(&str, &[u8])> = full.iter().collect();
-    let paths = |files: &[(&str, &[u8])]| files.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>();
+    let paths =
+        |files: &[(&str, &[u8])]| files.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>();
     if paths(&ours) != paths(&theirs) {
         let (a, b) = (paths(&ours), paths(&theirs));
         let only_served: Vec<_> = a.iter().filter(|p| !b.contains(p)).collect();
         let only_built: Vec<_> = b.iter().filter(|p| !a.contains(p)).collect();
-        return Some(format!("paths differ: only served {only_served:?}, only built {only_built:?}"));
+        return Some(format!(
+            "paths differ: only served {only_served:?}, only built {only_built:?}"
+        ));
     }
     let ((path, a), (_, b)) = ours.iter().zip(&theirs).find(|((_, a), (_, b))| a != b)?;
     let at = a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count();
-    let near = |bytes: &[u8]| String::from_utf8_lossy(&bytes[at.saturating_sub(120)..(at + 120).min(bytes.len())]).into_owned();
+    let near = |bytes: &[u8]| {
+        String::from_utf8_lossy(&bytes[at.saturating_sub(120)..(at + 120).min(bytes.len())])
+            .into_owned()
+    };
     Some(format!(
         "{path} differs from a full build at byte {at}:\n  served: …{}…\n  built:  …{}…",
         near(a),
@@ -372,10 +405,16 @@ fn sequence(seed: u64) -> Result<(), String> {
             }
             (Err(_), Err(_)) => {}
             (Ok(_), Err(e)) => {
-                return Err(format!("seed {seed}: serve took an edit a full build refuses ({e}) after\n  {}", trail()))
+                return Err(format!(
+                    "seed {seed}: serve took an edit a full build refuses ({e}) after\n  {}",
+                    trail()
+                ))
             }
             (Err(e), Ok(_)) => {
-                return Err(format!("seed {seed}: serve refused an edit a full build takes ({e}) after\n  {}", trail()))
+                return Err(format!(
+                    "seed {seed}: serve refused an edit a full build takes ({e}) after\n  {}",
+                    trail()
+                ))
             }
         }
     }
@@ -401,9 +440,17 @@ fn serve_after_every_edit_equals_a_full_build() {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
     });
-    assert!(failures.is_empty(), "{} sequences failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} sequences failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -412,9 +459,19 @@ fn the_dump_template_shows_every_value_of_its_context() {
     // changes the dump.
     let mut random = Random(7);
     let model = Model::new(&mut random);
-    let built = render_site(&config(&model.site), Vec::new()).unwrap().output;
+    let built = render_site(&config(&model.site), Vec::new())
+        .unwrap()
+        .output;
     let page = String::from_utf8(built.get("a/one/index.html").unwrap().to_vec()).unwrap();
-    for expected in ["word_count:", "reading_time:", "previous:", "breadcrumbs:", "menu:", "share:", "Section A"] {
+    for expected in [
+        "word_count:",
+        "reading_time:",
+        "previous:",
+        "breadcrumbs:",
+        "menu:",
+        "share:",
+        "Section A",
+    ] {
         assert!(page.contains(expected), "the dump lacks {expected}: {page}");
     }
 }

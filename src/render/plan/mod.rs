@@ -103,7 +103,9 @@ impl Plan {
 
     /// Every claimed path with what claims it, in no particular order.
     pub fn claims(&self) -> impl Iterator<Item = (&str, &Claimant)> {
-        self.claims.iter().map(|(path, claimant)| (path.as_str(), claimant))
+        self.claims
+            .iter()
+            .map(|(path, claimant)| (path.as_str(), claimant))
     }
 
     /// The generated files this site has (not replaced by a static file),
@@ -196,7 +198,10 @@ impl Planner<'_> {
             );
         }
         for (i, script) in self.site.scripts.iter().enumerate() {
-            self.claim(super::output_path(config, &script.url), Claimant::Node(NodeId::Script(i)));
+            self.claim(
+                super::output_path(config, &script.url),
+                Claimant::Node(NodeId::Script(i)),
+            );
         }
     }
 
@@ -219,12 +224,12 @@ impl Planner<'_> {
         let config = self.config;
         for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
             if templates.has("taxonomy_list.html") {
-                let url = feeds::taxonomy_url(config, &taxonomy.id);
+                let url = crate::site::taxonomy_url(config, &taxonomy.id);
                 self.claim(super::output_path(config, &url), Claimant::TaxonomyList(t));
             }
             if templates.has("taxonomy_term.html") {
                 for (i, term) in taxonomy.terms.iter().enumerate() {
-                    let url = feeds::term_url(config, &taxonomy.id, &term.slug);
+                    let url = crate::site::term_url(config, &taxonomy.id, &term.slug);
                     self.claim(super::output_path(config, &url), Claimant::Term(t, i));
                 }
             }
@@ -359,9 +364,7 @@ impl Planner<'_> {
     /// What to do about a refused claim.
     fn advice(&self, claimant: &Claimant) -> &'static str {
         match claimant {
-            Claimant::Node(_) => {
-                "rename one of the files, or give one a different `slug:`"
-            }
+            Claimant::Node(_) => "rename one of the files, or give one a different `slug:`",
             Claimant::Alias { .. } => "remove the alias, or change it to a path nothing else uses",
             Claimant::TaxonomyList(_) | Claimant::Term(..) => {
                 "rename the term, or move what is published at that path"

@@ -31,6 +31,9 @@ pub enum Read {
     /// dates, description, weight, terms, extra, word count), and the
     /// scripts it links to.
     Listing(NodeId),
+    /// A node's title and URL, as a link to it shows them (previous and
+    /// next, breadcrumbs, the menu).
+    Link(NodeId),
     /// A document's previous and next pages.
     Neighbours(usize),
     /// The pages of a section, in order (by section index).
@@ -94,6 +97,7 @@ fn describe(site: &Site, read: &Read) -> String {
     match read {
         Read::Node(node) => format!("{} changed", site.relative(*node)),
         Read::Listing(node) => format!("what lists show of {} changed", site.relative(*node)),
+        Read::Link(node) => format!("the title of {} changed", site.relative(*node)),
         Read::Neighbours(i) => format!("the neighbours of {} changed", site.documents[*i].relative),
         Read::Order(s) => format!(
             "the order of {} changed",
@@ -120,7 +124,7 @@ pub fn of(site: &Site, templates: &Templates, claimant: &Claimant) -> Vec<Read> 
         Claimant::Node(NodeId::Script(i)) => reads.script(*i),
         Claimant::Alias { document, .. } => {
             reads.push(Read::Aliases);
-            reads.push(Read::Listing(NodeId::Document(*document)));
+            reads.push(Read::Link(NodeId::Document(*document)));
         }
         Claimant::TaxonomyList(t) => {
             reads.chrome();
@@ -151,7 +155,7 @@ impl Reads<'_> {
     fn chrome(&mut self) {
         self.push(Read::Menu);
         let home = self.site.root().document;
-        self.push(Read::Listing(NodeId::Document(home)));
+        self.push(Read::Link(NodeId::Document(home)));
     }
 
     /// A page or a section: itself, its place, its ancestors, the scripts
@@ -176,7 +180,7 @@ impl Reads<'_> {
         self.push(Read::Neighbours(i));
         let (previous, next) = self.site.neighbours[i];
         for n in previous.into_iter().chain(next) {
-            self.push(Read::Listing(NodeId::Document(n)));
+            self.push(Read::Link(NodeId::Document(n)));
         }
     }
 
@@ -225,7 +229,7 @@ impl Reads<'_> {
             .iter()
             .find(|s| site.documents[s.document].dir == crate::content::SCRIPTS_DIR);
         if let Some(section) = scripts_index {
-            self.push(Read::Listing(NodeId::Document(section.document)));
+            self.push(Read::Link(NodeId::Document(section.document)));
         }
     }
 
@@ -289,8 +293,9 @@ type TermShown = (String, Vec<usize>, Vec<usize>);
 /// What an edit of some pages may change, taken before it: compared with
 /// the site after, it gives the edit's [`Changes`].
 pub struct Before {
-    /// Each edited page: its index, whether it was dated, its aliases.
-    pages: Vec<(usize, bool, Vec<String>)>,
+    /// Each edited page: its index, its title, whether it was dated, its
+    /// aliases.
+    pages: Vec<(usize, String, bool, Vec<String>)>,
     /// The listings of the edited pages and of their neighbours (a listing
     /// shows its previous and next pages' titles).
     listings: Vec<(usize, Value)>,
@@ -312,7 +317,10 @@ impl Before {
         Before {
             pages: pages
                 .iter()
-                .map(|&i| (i, site.documents[i].meta.date.is_some(), aliases(site, i)))
+                .map(|&i| {
+                    let d = &site.documents[i];
+                    (i, d.title.clone(), d.meta.date.is_some(), aliases(site, i))
+                })
                 .collect(),
             listings: listed
                 .into_iter()
@@ -328,8 +336,18 @@ impl Before {
     /// (same documents and sections; pages edited in place).
     pub fn changes(&self, config: &Config, site: &Site) -> Changes {
         let mut changes = Changes::default();
-        for (i, dated, aliased) in &self.pages {
+        let top: Vec<usize> = std::iter::once(0)
+            .chain(site.root().subsections.iter().copied())
+            .map(|s| site.sections[s].document)
+            .collect();
+        for (i, title, dated, aliased) in &self.pages {
             changes.add(Read::Node(NodeId::Document(*i)));
+            if site.documents[*i].title != *title {
+                changes.add(Read::Link(NodeId::Document(*i)));
+                if top.contains(i) {
+                    changes.add(Read::Menu);
+                }
+            }
             if site.documents[*i].meta.date.is_some() != *dated {
                 changes.add(Read::Dated);
             }
@@ -337,10 +355,6 @@ impl Before {
                 changes.add(Read::Aliases);
             }
         }
-        let top: Vec<usize> = std::iter::once(0)
-            .chain(site.root().subsections.iter().copied())
-            .map(|s| site.sections[s].document)
-            .collect();
         let mut relisted: Vec<usize> = self
             .listings
             .iter()
@@ -355,9 +369,6 @@ impl Before {
         }
         for i in relisted {
             changes.add(Read::Listing(NodeId::Document(i)));
-            if top.contains(&i) {
-                changes.add(Read::Menu);
-            }
         }
         for (s, section) in site.sections.iter().enumerate() {
             if self.orders.get(s) != Some(&section.pages) {
@@ -371,7 +382,12 @@ impl Before {
     fn term_changes(&self, site: &Site, changes: &mut Changes) {
         let after = terms(site);
         let empty = BTreeMap::new();
-        let ids: BTreeSet<&str> = self.terms.iter().chain(&after).map(|(t, _)| t.as_str()).collect();
+        let ids: BTreeSet<&str> = self
+            .terms
+            .iter()
+            .chain(&after)
+            .map(|(t, _)| t.as_str())
+            .collect();
         for id in ids {
             let old = find(&self.terms, id).unwrap_or(&empty);
             let new = find(&after, id).unwrap_or(&empty);
@@ -389,7 +405,8 @@ impl Before {
                         respelt(&is.1, &is.2, changes);
                     }
                 }
-                let count = |t: Option<&TermShown>| t.map(|(name, p, s)| (name.clone(), p.len() + s.len()));
+                let count =
+                    |t: Option<&TermShown>| t.map(|(name, p, s)| (name.clone(), p.len() + s.len()));
                 counted |= count(was) != count(is);
             }
             if counted {

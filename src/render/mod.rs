@@ -197,9 +197,12 @@ pub fn render_claims(
     let (nodes, rest) = rayon::join(
         || render_some(config, site, templates, &documents, &scripts),
         || -> Result<Vec<(String, Vec<u8>)>> {
-            let views = Views { config, site };
-            let tera = prepare(config, site, templates);
-            let mut files = feeds::render_taxonomies(&views, &tera, templates, Some(chosen))?;
+            let mut files = Vec::new();
+            if !lists.is_empty() || !terms.is_empty() {
+                let views = Views { config, site };
+                let tera = prepare(config, site, templates);
+                files = feeds::render_taxonomies(&views, &tera, templates, Some(chosen))?;
+            }
             if aliases {
                 files.extend(feeds::aliases(config, site)?);
             }

@@ -287,11 +287,10 @@ impl Site {
             )
             .collect();
         let sources: Vec<usize> = sources.iter().map(|&node| self.flat(node)).collect();
-        let index: HashMap<&str, usize> = self
-            .nodes
-            .iter()
-            .map(|(relative, &node)| (relative.as_str(), self.flat(node)))
-            .collect();
+        let index = Index {
+            nodes: &self.nodes,
+            flat: &|node| self.flat(node),
+        };
         let mut errors = check_links(&nodes, &index, &self.absent, &sources);
         for node in sources.iter().map(|&i| &nodes[i]) {
             errors.extend(check_embeds(node, &self.scripts));
@@ -450,9 +449,16 @@ struct Node<'a> {
     at: Box<dyn Fn(usize, String) -> Diagnostic + 'a>,
 }
 
+/// The site's nodes by content path, and each node's place in the list
+/// [`check_links`] is given.
+struct Index<'a> {
+    nodes: &'a HashMap<String, NodeId>,
+    flat: &'a dyn Fn(NodeId) -> usize,
+}
+
 fn check_links(
     nodes: &[Node<'_>],
-    index: &HashMap<&str, usize>,
+    index: &Index<'_>,
     absent: &HashMap<String, Absent>,
     sources: &[usize],
 ) -> Vec<Error> {
@@ -478,7 +484,8 @@ fn check_links(
                 None => {}
             }
             if !link.resolved {
-                let help = match did_you_mean(&link.target, index.keys().copied()) {
+                let help = match did_you_mean(&link.target, index.nodes.keys().map(String::as_str))
+                {
                     Some(near) => format!("did you mean `@/{near}`?"),
                     None => "internal links are written `@/path/from/content.md#anchor`".into(),
                 };
@@ -490,7 +497,10 @@ fn check_links(
                 continue;
             }
             let Some(anchor) = &link.anchor else { continue };
-            let target = index.get(link.target.as_str()).map_or(node, |&t| &nodes[t]);
+            let target = index
+                .nodes
+                .get(link.target.as_str())
+                .map_or(node, |&t| &nodes[(index.flat)(t)]);
             let ids = &target.rendered.ids;
             if ids.iter().any(|id| id == anchor) {
                 continue;

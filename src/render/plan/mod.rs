@@ -129,8 +129,13 @@ impl Plan {
         let mut stale: Vec<(String, Claimant)> = self
             .claims
             .par_iter()
-            .filter(|(_, claimant)| changes.touch(&reads::of(site, templates, claimant)))
-            .map(|(path, claimant)| (path.clone(), claimant.clone()))
+            .map_init(Vec::new, |reads, (path, claimant)| {
+                reads::into(site, templates, claimant, reads);
+                changes
+                    .touch(reads)
+                    .then(|| (path.clone(), claimant.clone()))
+            })
+            .flatten()
             .collect();
         stale.sort_by(|a, b| a.0.cmp(&b.0));
         stale

@@ -9,6 +9,7 @@
 //! the jobs with a read among the changes; `build` runs every job.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
@@ -38,14 +39,23 @@ pub enum Read {
     Neighbours(usize),
     /// The pages of a section, in order (by section index).
     Order(usize),
-    /// A term's pages and scripts, in order: (taxonomy id, term slug).
-    Term(String, String),
-    /// A taxonomy's terms, with their names and counts.
-    Terms(String),
+    /// A term's pages and scripts, in order: (taxonomy, term) indices into
+    /// the site's taxonomies.
+    Term(usize, usize),
+    /// A taxonomy's terms, with their names and counts (by index).
+    Terms(usize),
     /// The site's menu: its top-level sections, their titles and URLs.
     Menu,
     /// Which pages have a date (what the feed may list).
     Dated,
+    /// All of some dated page (the feed shows their content): recorded
+    /// with the page's own `Node`, so that the feed reads one thing, not
+    /// every page.
+    SomeDatedPage,
+    /// A document's `date` and `updated`.
+    Dates(usize),
+    /// Some document's dates (the sitemap shows every document's).
+    SomeDates,
     /// Every document's URL (the home page's `page_urls`). An edit that
     /// moves a URL reloads the whole site, so no edit changes this alone.
     Urls,
@@ -59,7 +69,34 @@ pub enum Read {
 /// What an edit changed, as reads: a job is stale when it reads one.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changes {
-    reads: HashSet<Read>,
+    reads: HashSet<Read, BuildHasherDefault<Quick>>,
+    /// Whether a term or a taxonomy appeared or went.
+    terms_moved: bool,
+}
+
+/// A fast, unkeyed hash for the few reads an edit changes, looked up for
+/// every job of the site after each edit (FxHash's multiply and rotate).
+#[derive(Default)]
+pub struct Quick(u64);
+
+impl Hasher for Quick {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Changes {
@@ -79,6 +116,7 @@ impl Changes {
         self.reads
             .iter()
             .any(|read| matches!(read, Read::Aliases | Read::Terms(_)))
+            || self.terms_moved
     }
 
     pub fn is_empty(&self) -> bool {
@@ -103,21 +141,30 @@ fn describe(site: &Site, read: &Read) -> String {
             "the order of {} changed",
             site.documents[site.sections[*s].document].relative
         ),
-        Read::Term(taxonomy, slug) => format!("what the {taxonomy} term `{slug}` lists changed"),
-        Read::Terms(taxonomy) => format!("the {taxonomy} terms changed"),
+        Read::Term(t, k) => {
+            let taxonomy = &site.taxonomies[*t];
+            let slug = &taxonomy.terms[*k].slug;
+            format!("what the {} term `{slug}` lists changed", taxonomy.id)
+        }
+        Read::Terms(t) => format!("the {} terms changed", site.taxonomies[*t].id),
         Read::Menu => "the menu changed".into(),
         Read::Dated => "the dated pages changed".into(),
+        Read::Dates(i) => format!("the dates of {} changed", site.documents[*i].relative),
+        Read::SomeDatedPage => "a dated page changed".into(),
+        Read::SomeDates => "some page's dates changed".into(),
         Read::Urls => "the pages' URLs changed".into(),
         Read::Aliases => "the aliases changed".into(),
         Read::Files => "static files changed".into(),
     }
 }
 
-/// Every read of the job that makes a claimed path.
-pub fn of(site: &Site, templates: &Templates, claimant: &Claimant) -> Vec<Read> {
+/// Every read of the job that makes a claimed path, into `list` (cleared
+/// first: one list serves many jobs).
+pub fn into(site: &Site, templates: &Templates, claimant: &Claimant, list: &mut Vec<Read>) {
+    list.clear();
     let mut reads = Reads {
         site,
-        list: Vec::new(),
+        list: std::mem::take(list),
     };
     match claimant {
         Claimant::Node(NodeId::Document(i)) => reads.document(*i),
@@ -128,7 +175,7 @@ pub fn of(site: &Site, templates: &Templates, claimant: &Claimant) -> Vec<Read> 
         }
         Claimant::TaxonomyList(t) => {
             reads.chrome();
-            reads.push(Read::Terms(site.taxonomies[*t].id.clone()));
+            reads.push(Read::Terms(*t));
         }
         Claimant::Term(t, k) => reads.term(*t, *k),
         Claimant::Generated(path) => reads.generated(path),
@@ -138,7 +185,7 @@ pub fn of(site: &Site, templates: &Templates, claimant: &Claimant) -> Vec<Read> 
         // Sharing metadata gives an image's size, read from its file.
         reads.push(Read::Files);
     }
-    reads.list
+    *list = reads.list;
 }
 
 struct Reads<'a> {
@@ -237,7 +284,7 @@ impl Reads<'_> {
         self.chrome();
         let taxonomy = &self.site.taxonomies[t];
         let term = &taxonomy.terms[k];
-        self.push(Read::Term(taxonomy.id.clone(), term.slug.clone()));
+        self.push(Read::Term(t, k));
         for &p in &term.pages {
             self.push(Read::Listing(NodeId::Document(p)));
         }
@@ -251,18 +298,14 @@ impl Reads<'_> {
         match path {
             super::super::feeds::ATOM => {
                 self.push(Read::Dated);
-                for (i, d) in site.documents.iter().enumerate() {
-                    if d.kind == Kind::Page && d.meta.date.is_some() {
-                        self.push(Read::Node(NodeId::Document(i)));
-                    }
-                }
+                self.push(Read::SomeDatedPage);
             }
             "sitemap.xml" => {
-                for i in 0..site.documents.len() {
-                    self.push(Read::Listing(NodeId::Document(i)));
-                }
-                for taxonomy in &site.taxonomies {
-                    self.push(Read::Terms(taxonomy.id.clone()));
+                // Every URL is there too, but a URL changes only with a
+                // full reload.
+                self.push(Read::SomeDates);
+                for t in 0..site.taxonomies.len() {
+                    self.push(Read::Terms(t));
                 }
             }
             super::super::feeds::REDIRECTS => self.push(Read::Aliases),
@@ -293,9 +336,8 @@ type TermShown = (String, Vec<usize>, Vec<usize>);
 /// What an edit of some pages may change, taken before it: compared with
 /// the site after, it gives the edit's [`Changes`].
 pub struct Before {
-    /// Each edited page: its index, its title, whether it was dated, its
-    /// aliases.
-    pages: Vec<(usize, String, bool, Vec<String>)>,
+    /// Each edited page: its index, its title, its dates, its aliases.
+    pages: Vec<(usize, String, Dates, Vec<String>)>,
     /// The listings of the edited pages and of their neighbours (a listing
     /// shows its previous and next pages' titles).
     listings: Vec<(usize, Value)>,
@@ -319,7 +361,7 @@ impl Before {
                 .iter()
                 .map(|&i| {
                     let d = &site.documents[i];
-                    (i, d.title.clone(), d.meta.date.is_some(), aliases(site, i))
+                    (i, d.title.clone(), dates(site, i), aliases(site, i))
                 })
                 .collect(),
             listings: listed
@@ -342,13 +384,22 @@ impl Before {
             .collect();
         for (i, title, dated, aliased) in &self.pages {
             changes.add(Read::Node(NodeId::Document(*i)));
+            let page = site.documents[*i].kind == Kind::Page;
+            if page && (dated.0.is_some() || site.documents[*i].meta.date.is_some()) {
+                changes.add(Read::SomeDatedPage);
+            }
             if site.documents[*i].title != *title {
                 changes.add(Read::Link(NodeId::Document(*i)));
                 if top.contains(i) {
                     changes.add(Read::Menu);
                 }
             }
-            if site.documents[*i].meta.date.is_some() != *dated {
+            let now = dates(site, *i);
+            if now != *dated {
+                changes.add(Read::Dates(*i));
+                changes.add(Read::SomeDates);
+            }
+            if now.0.is_some() != dated.0.is_some() {
                 changes.add(Read::Dated);
             }
             if aliases(site, *i) != *aliased {
@@ -380,6 +431,7 @@ impl Before {
     }
 
     fn term_changes(&self, site: &Site, changes: &mut Changes) {
+        // (What a respelt term shows is recorded by `respelt`.)
         let after = terms(site);
         let empty = BTreeMap::new();
         let ids: BTreeSet<&str> = self
@@ -391,12 +443,24 @@ impl Before {
         for id in ids {
             let old = find(&self.terms, id).unwrap_or(&empty);
             let new = find(&after, id).unwrap_or(&empty);
+            let taxonomy = site.taxonomies.iter().position(|t| t.id == id);
+            let term = |slug: &str| {
+                let t = taxonomy?;
+                let k = site.taxonomies[t]
+                    .terms
+                    .iter()
+                    .position(|term| term.slug == slug)?;
+                Some((t, k))
+            };
             let slugs: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
             let mut counted = false;
             for slug in slugs {
                 let (was, is) = (old.get(slug), new.get(slug));
                 if was != is {
-                    changes.add(Read::Term(id.to_string(), slug.clone()));
+                    match term(slug) {
+                        Some((t, k)) if was.is_some() => changes.add(Read::Term(t, k)),
+                        _ => changes.terms_moved = true,
+                    }
                 }
                 if let (Some(was), Some(is)) = (was, is) {
                     if was.0 != is.0 {
@@ -409,8 +473,10 @@ impl Before {
                     |t: Option<&TermShown>| t.map(|(name, p, s)| (name.clone(), p.len() + s.len()));
                 counted |= count(was) != count(is);
             }
-            if counted {
-                changes.add(Read::Terms(id.to_string()));
+            match (counted, taxonomy) {
+                (true, Some(t)) => changes.add(Read::Terms(t)),
+                (true, None) => changes.terms_moved = true,
+                (false, _) => {}
             }
         }
     }
@@ -422,6 +488,12 @@ fn respelt(pages: &[usize], scripts: &[usize], changes: &mut Changes) {
     for &p in pages {
         changes.add(Read::Node(NodeId::Document(p)));
         changes.add(Read::Listing(NodeId::Document(p)));
+    }
+    // The feed shows the pages' terms only through their content, which a
+    // term's spelling does not change; but be safe: a respelt page is a
+    // changed page.
+    if !pages.is_empty() {
+        changes.add(Read::SomeDatedPage);
     }
     for &s in scripts {
         changes.add(Read::Node(NodeId::Script(s)));
@@ -435,6 +507,15 @@ fn find<'a>(
     id: &str,
 ) -> Option<&'a BTreeMap<String, TermShown>> {
     list.iter().find(|(t, _)| t == id).map(|(_, terms)| terms)
+}
+
+/// A document's `date` and `updated`, as written.
+type Dates = (Option<String>, Option<String>);
+
+fn dates(site: &Site, i: usize) -> Dates {
+    let meta = &site.documents[i].meta;
+    let text = |d: &Option<crate::content::frontmatter::Date>| d.as_ref().map(|d| d.text.clone());
+    (text(&meta.date), text(&meta.updated))
 }
 
 fn aliases(site: &Site, i: usize) -> Vec<String> {

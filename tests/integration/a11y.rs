@@ -320,23 +320,7 @@ fn phone_menu_open_has_no_violations() {
     let Some(session) = session() else { return };
     for scheme in [Scheme::Light, Scheme::Dark] {
         let tab = session.open("/first-message/", scheme);
-        tab.call_method(Emulation::SetDeviceMetricsOverride {
-            width: 375,
-            height: 812,
-            device_scale_factor: 1.0,
-            mobile: true,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        })
-        .expect("emulate a phone");
+        crate::chrome::emulate_phone(&tab);
         wait_for(
             &tab,
             "the phone menu is ready",

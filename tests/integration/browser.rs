@@ -925,23 +925,7 @@ fn printing_shows_every_message_and_no_form() {
 fn on_a_phone_the_preview_stays_in_view_while_typing() {
     let Some(session) = session() else { return };
     let tab = session.open("/");
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width: 375,
-        height: 812,
-        device_scale_factor: 1.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .expect("emulate a phone");
+    crate::chrome::emulate_phone(&tab);
     let tab_path = "/scripts/connection-note/";
     tab.navigate_to(&session.site.url(tab_path))
         .expect("open the script");

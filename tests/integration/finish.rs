@@ -150,23 +150,7 @@ fn open_recording(browser: &Browser, url: &str) -> Arc<Tab> {
 }
 
 fn set_width(tab: &Tab, width: u32, mobile: bool) {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 900,
-        device_scale_factor: 1.0,
-        mobile,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .expect("set the viewport");
+    crate::chrome::set_viewport(tab, width, 900, mobile);
 }
 
 /// Opens `path` at `width`, and waits for nav.js.

@@ -487,26 +487,6 @@ fn the_helper_requests_no_pages() {
     );
 }
 
-fn emulate_phone(tab: &Tab) {
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width: 375,
-        height: 812,
-        device_scale_factor: 1.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .expect("emulate a phone");
-}
-
 const RESULT_FOCUSED_IN_VIEW: &str = "(() => { const h = document.getElementById('starter-plan-title'); if (!h || document.activeElement !== h) return false; const r = h.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()";
 
 #[test]
@@ -517,7 +497,7 @@ fn on_a_phone_the_result_is_focused_and_in_view() {
         ("", &[("safety", "formal")][..]),
     ] {
         let url = session.site.url(&format!("/{fragment}"));
-        let tab = chrome::open_with(&session.browser, &url, emulate_phone);
+        let tab = chrome::open_with(&session.browser, &url, chrome::emulate_phone);
         wait_enhanced(&tab);
         assert_eq!(eval(&tab, "innerWidth"), Value::from(375));
         answer_all(&tab, answers);

@@ -440,24 +440,7 @@ fn the_search_box_is_left_out_when_search_is_off() {
 
 /// Emulates a window `width` pixels wide (375: a phone).
 fn set_width(tab: &headless_chrome::Tab, width: u32) {
-    use headless_chrome::protocol::cdp::Emulation;
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width,
-        height: 800,
-        device_scale_factor: 1.0,
-        mobile: width < 600,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .expect("set the window's width");
+    crate::chrome::set_viewport(tab, width, 800, width < 600);
 }
 
 /// A tab on a page of the bundled guide, `width` wide, with the search box shown.

@@ -539,13 +539,15 @@ impl Project {
                     return crate::render::extras(config, site, templates, None);
                 }
                 let mut files = Vec::new();
-                if dated {
-                    let atom = crate::render::feeds::atom(config, site);
+                let fixed = (dated || redate)
+                    .then(|| crate::render::prepare_fixed(config, site, templates));
+                if let (true, Some(tera)) = (dated, &fixed) {
+                    let atom = crate::render::feeds::atom(config, site, tera)?;
                     files.push((crate::render::feeds::ATOM.to_string(), atom.into_bytes()));
                 }
-                if redate {
-                    let sitemap = crate::render::feeds::sitemap(config, site);
-                    files.push(("sitemap.xml".to_string(), sitemap.into_bytes()));
+                if let (true, Some(tera)) = (redate, &fixed) {
+                    let sitemap = crate::render::feeds::sitemap(config, site, tera)?;
+                    files.push((crate::render::feeds::SITEMAP.to_string(), sitemap.into_bytes()));
                 }
                 if relisted {
                     files.extend(crate::render::term_pages(config, site, templates, &terms)?);

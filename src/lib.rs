@@ -109,11 +109,6 @@ impl Terminal {
 
 /// Runs one command line; the error is printed by `main`.
 pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
-    // `serve` says otherwise once it serves: it keeps going.
-    render::watchdog::on_stuck(move |error| {
-        terminal.error(&error);
-        std::process::exit(1);
-    });
     let config_file = cli.config;
     match cli.command {
         Command::Build(args) => {

@@ -144,18 +144,24 @@ pub fn extras(
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let views = Views { config, site };
     let tera = prepare(config, site, templates);
-    let mut files = vec![
-        (
-            feeds::ATOM.to_string(),
-            feeds::atom(config, site).into_bytes(),
-        ),
-        (
-            "sitemap.xml".to_string(),
-            feeds::sitemap(config, site).into_bytes(),
-        ),
+    let fixed_tera = prepare_fixed(config, site, templates);
+    let mut fixed = vec![
+        (feeds::ATOM, feeds::atom(config, site, &fixed_tera)),
+        (feeds::SITEMAP, feeds::sitemap(config, site, &fixed_tera)),
     ];
     if terms.is_none() {
-        files.push(("robots.txt".to_string(), feeds::robots(config).into_bytes()));
+        fixed.push((feeds::ROBOTS, feeds::robots(config, &fixed_tera)));
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for (path, rendered) in fixed {
+        match rendered {
+            Ok(text) => files.push((path.to_string(), text.into_bytes())),
+            Err(err) => errors.push(err),
+        }
+    }
+    Error::collect(errors)?;
+    if terms.is_none() {
         files.extend(feeds::aliases(config, site)?);
         if config.redirects_file {
             let text = feeds::redirects(config, site);
@@ -190,6 +196,14 @@ pub fn term_pages(
         templates,
         Some(terms),
     )
+}
+
+/// The Tera environment of the feed, the sitemap and robots.txt: as
+/// [`prepare`]'s, escaping with guide's own [`feeds::escape_markup`].
+pub fn prepare_fixed(config: &Config, site: &Site, templates: &Templates) -> tera::Tera {
+    let mut tera = prepare(config, site, templates);
+    tera.set_escape_fn(feeds::escape_markup);
+    tera
 }
 
 /// The Tera environment with the site-wide variables set.

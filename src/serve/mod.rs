@@ -135,17 +135,6 @@ pub fn serve(args: ServeArgs, config_file: Option<PathBuf>, terminal: Terminal) 
             }
         }
     })?;
-    // A render that never ends ties up the rebuild thread for good, but the
-    // last good site is still there to serve: say so, and keep serving.
-    let (stuck_shared, stuck_hub) = (Arc::clone(&shared), Arc::clone(&hub));
-    crate::render::watchdog::on_stuck(move |error| {
-        let errors = vec![format!(
-            "{error}\n  = note: guide serve goes on serving the last good site, but applies \
-             no change until it is restarted"
-        )];
-        report_text(&terminal, &errors);
-        publish(&stuck_shared, &stuck_hub, Err(errors), false);
-    });
     http::run(&server, address, &shared, &hub);
     terminal.say("Stopped.");
     Ok(())

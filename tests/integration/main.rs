@@ -26,5 +26,6 @@ mod security;
 mod serve;
 mod server_load;
 mod sharing;
+mod sources;
 mod themes;
 mod tooling;

@@ -547,7 +547,10 @@ impl Project {
                 }
                 if let (true, Some(tera)) = (redate, &fixed) {
                     let sitemap = crate::render::feeds::sitemap(config, site, tera)?;
-                    files.push((crate::render::feeds::SITEMAP.to_string(), sitemap.into_bytes()));
+                    files.push((
+                        crate::render::feeds::SITEMAP.to_string(),
+                        sitemap.into_bytes(),
+                    ));
                 }
                 if relisted {
                     files.extend(crate::render::term_pages(config, site, templates, &terms)?);

@@ -86,7 +86,14 @@ mod tests {
     fn the_limit_is_a_positive_number_of_seconds() {
         assert_eq!(parse_limit(Some("2.5")), Duration::from_millis(2500));
         assert_eq!(parse_limit(Some(" 1 ")), Duration::from_secs(1));
-        for bad in [None, Some(""), Some("0"), Some("-3"), Some("soon"), Some("inf")] {
+        for bad in [
+            None,
+            Some(""),
+            Some("0"),
+            Some("-3"),
+            Some("soon"),
+            Some("inf"),
+        ] {
             assert_eq!(parse_limit(bad), DEFAULT_LIMIT, "{bad:?}");
         }
     }
@@ -113,6 +120,9 @@ mod tests {
         assert!(text.contains("more than 1.5 s"), "{text}");
         assert!(text.contains(LIMIT_VARIABLE), "{text}");
         let text = deadline.error("404.html", None).to_string();
-        assert!(text.contains("`404.html` has been rendering a page"), "{text}");
+        assert!(
+            text.contains("`404.html` has been rendering a page"),
+            "{text}"
+        );
     }
 }

@@ -291,8 +291,16 @@ fn a_template_that_never_ends_is_reported_and_the_output_kept() {
             "error: the template `page.html` has been rendering `content/page.md` for more than 0.5 s"
         );
         assert_contains!(stderr, "set GUIDE_TEMPLATE_TIMEOUT to a number of seconds");
-        assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "took {:?}",
+            started.elapsed()
+        );
         assert_eq!(site.public("page/index.html"), before);
-        assert_eq!(leftovers(&site), Vec::<String>::new(), "a staging folder was left");
+        assert_eq!(
+            leftovers(&site),
+            Vec::<String>::new(),
+            "a staging folder was left"
+        );
     }
 }

@@ -355,12 +355,18 @@ fn a_site_template_atom_xml_replaces_the_built_in_feed() {
         .children("e")
         .find(|e| e.attribute("t") == Some("First steps"))
         .expect("the first page is in the site's feed");
-    assert_eq!(first.attribute("p"), Some("https://example.org/guide/first/"));
+    assert_eq!(
+        first.attribute("p"),
+        Some("https://example.org/guide/first/")
+    );
     assert_eq!(first.attribute("d"), Some("2026-01-10T00:00:00Z"));
     assert_eq!(first.attribute("c"), Some("2"));
     // The sitemap and robots.txt are still guide's.
     assert_contains!(site.public("sitemap.xml"), "<urlset xmlns=");
-    assert_contains!(site.public("robots.txt"), "Sitemap: https://example.org/sitemap.xml");
+    assert_contains!(
+        site.public("robots.txt"),
+        "Sitemap: https://example.org/sitemap.xml"
+    );
 }
 
 /// A theme's `sitemap.xml` and `robots.txt` replace guide's; the site's own
@@ -401,14 +407,24 @@ fn a_broken_feed_template_is_a_located_error() {
     let site = Site::fixture("basic");
     site.build();
     let before = site.public("atom.xml");
-    site.write("templates/atom.xml", "<feed>\n{{ entries | no_such_filter }}</feed>\n");
+    site.write(
+        "templates/atom.xml",
+        "<feed>\n{{ entries | no_such_filter }}</feed>\n",
+    );
     let run = site.run(&["build"]);
     let stderr = run.failed();
     assert_contains!(stderr, "templates/atom.xml");
     assert_contains!(stderr, "no_such_filter");
-    assert_eq!(site.public("atom.xml"), before, "the last good feed is kept");
+    assert_eq!(
+        site.public("atom.xml"),
+        before,
+        "the last good feed is kept"
+    );
 
-    site.write("templates/atom.xml", "<feed>{{ entries.nothing.here }}</feed>\n");
+    site.write(
+        "templates/atom.xml",
+        "<feed>{{ entries.nothing.here }}</feed>\n",
+    );
     let run = site.run(&["build"]);
     assert_contains!(run.failed(), "templates/atom.xml:1:");
 }
@@ -424,7 +440,10 @@ fn the_built_in_feed_escapes_titles_and_content() {
     );
     site.build();
     let text = site.public("atom.xml");
-    assert_contains!(text, "<title>Don&#39;t say &quot;sorry&quot; &amp; &lt;run&gt;</title>");
+    assert_contains!(
+        text,
+        "<title>Don&#39;t say &quot;sorry&quot; &amp; &lt;run&gt;</title>"
+    );
     let feed = parse(&text);
     let entry = feed.children("entry").next().unwrap();
     assert_eq!(entry.child("title").text, "Don't say \"sorry\" & <run>");

@@ -76,7 +76,10 @@ fn findings(name: &str, text: &str) -> Vec<String> {
         let is_static = code.trim_start().starts_with("static ")
             || code.contains(" static ") && !code.contains("'static");
         if is_static && MUTABLE.iter().any(|m| code.contains(m)) && !allowed("static") {
-            found.push(format!("{name}:{}: a static with interior mutability", number + 1));
+            found.push(format!(
+                "{name}:{}: a static with interior mutability",
+                number + 1
+            ));
         }
     }
     found
@@ -90,10 +93,18 @@ fn no_global_mutable_state_and_no_exit_outside_main() {
     assert!(files.len() > 30, "found only {} source files", files.len());
     let mut found = Vec::new();
     for path in files {
-        let name = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let name = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         found.extend(findings(&name, &std::fs::read_to_string(&path).unwrap()));
     }
-    assert!(found.is_empty(), "global state or an exit:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "global state or an exit:\n{}",
+        found.join("\n")
+    );
 }
 
 /// The check finds each kind it looks for, and lets comments and the
@@ -102,9 +113,15 @@ fn no_global_mutable_state_and_no_exit_outside_main() {
 fn the_source_check_finds_what_it_looks_for() {
     let cases = [
         ("static mut COUNT: u32 = 0;", 1),
-        ("static RUNNING: Mutex<Vec<u8>> = Mutex::new(Vec::new());", 1),
+        (
+            "static RUNNING: Mutex<Vec<u8>> = Mutex::new(Vec::new());",
+            1,
+        ),
         ("    static NEXT: AtomicU64 = AtomicU64::new(0);", 1),
-        ("pub static FLAG: std::sync::atomic::AtomicBool = AtomicBool::new(false);", 1),
+        (
+            "pub static FLAG: std::sync::atomic::AtomicBool = AtomicBool::new(false);",
+            1,
+        ),
         ("        std::process::exit(1);", 1),
         ("thread_local! { static X: Cell<u8> = Cell::new(0); }", 2),
         ("static LIMIT: OnceLock<Duration> = OnceLock::new();", 1),
@@ -119,6 +136,10 @@ fn the_source_check_finds_what_it_looks_for() {
     assert!(findings("src/main.rs", "std::process::exit(code)").is_empty());
     assert_eq!(findings("src/lib.rs", "std::process::exit(code)").len(), 1);
     assert!(findings("src/render/range.rs", "thread_local! {").is_empty());
-    assert!(findings("src/render/range.rs", "    static CURRENT: Cell<u8> = Cell::new(0);").is_empty());
+    assert!(findings(
+        "src/render/range.rs",
+        "    static CURRENT: Cell<u8> = Cell::new(0);"
+    )
+    .is_empty());
     assert_eq!(findings("src/render/mod.rs", "thread_local! {").len(), 1);
 }

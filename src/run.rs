@@ -7,15 +7,10 @@ use crate::cli::{BuildArgs, CheckArgs, Cli, Command, NewCommand};
 use crate::config::{Config, Overrides};
 use crate::error::{self, Error, Result};
 use crate::terminal::Terminal;
-use crate::{build, lint, render, scaffold, serve};
+use crate::{build, lint, scaffold, serve};
 
 /// Runs one command line; the error is printed by `main`.
 pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
-    // `serve` says otherwise once it serves: it keeps going.
-    render::watchdog::on_stuck(move |error| {
-        terminal.error(&error);
-        std::process::exit(1);
-    });
     let config_file = cli.config;
     match cli.command {
         Command::Build(args) => build_site(args, config_file, terminal),

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::context::Views;
-use super::templates;
+use super::templates::{self, Engine};
 use crate::error::Result;
 use crate::markdown::embed_marker;
 
@@ -33,7 +33,7 @@ pub struct EmbedView<'a> {
 
 /// The document's HTML with every embed marker replaced by its form, or
 /// the HTML as it is when the document embeds nothing.
-pub fn fill<'a>(views: &Views<'a>, tera: &tera::Tera, index: usize) -> Result<Cow<'a, str>> {
+pub fn fill<'a>(views: &Views<'a>, tera: &Engine, index: usize) -> Result<Cow<'a, str>> {
     let site = views.site;
     let rendered = &site.rendered[index];
     let html = rendered.html.as_str();

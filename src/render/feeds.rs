@@ -1,8 +1,17 @@
 //! What every published site needs besides its pages: the Atom feed, the
 //! sitemap, robots.txt, tag pages and redirects from old URLs (aliases).
+//!
+//! The feed, the sitemap and robots.txt are templates like any other
+//! (`atom.xml`, `sitemap.xml`, `robots.txt`): guide's own, in
+//! `render/builtin/`, are found last, so a site's or theme's template of the
+//! same name replaces them. This module gathers what they show; they are
+//! rendered with guide's escaping of all five markup characters
+//! ([`crate::escape`]), so the feed reads the same whoever writes it.
 
 use serde::Serialize;
 use tera::Context;
+
+use super::templates::Engine;
 
 use super::context::{LinkView, PageView, Views};
 use super::output_path;
@@ -33,18 +42,54 @@ fn last_change(document: &Document) -> Option<i64> {
         .map(|d| d.sort_key)
 }
 
-/// The Atom feed (RFC 4287) of the newest dated pages.
-pub fn atom(config: &Config, site: &Site) -> String {
-    let mut pages: Vec<&Document> = site
-        .documents
-        .iter()
-        .filter(|d| d.kind == Kind::Page && d.meta.date.is_some())
+/// Tera's escape function for the feed, the sitemap and robots.txt:
+/// guide's own, which writes `'` as `&#39;` too (Tera's fast escape leaves
+/// it), so that a template of the site, the theme or guide escapes alike.
+pub fn escape_markup(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(escape(text).as_bytes())
+}
+
+/// The path of the sitemap in the output.
+pub const SITEMAP: &str = "sitemap.xml";
+
+/// The path of robots.txt in the output.
+pub const ROBOTS: &str = "robots.txt";
+
+/// One entry of the feed, as `atom.xml` sees it.
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    title: &'a str,
+    permalink: String,
+    /// RFC 3339; null when the page has no `date` (never, today: the
+    /// feed lists dated pages only).
+    published: Option<String>,
+    /// RFC 3339: `updated`, else `date`.
+    updated: String,
+    summary: Option<&'a str>,
+    categories: Vec<FeedCategory<'a>>,
+    /// The page's HTML with absolute links, each embedded script as a link.
+    content: String,
+}
+
+/// A taxonomy term of a feed entry: the term and its taxonomy's page.
+#[derive(Serialize)]
+struct FeedCategory<'a> {
+    term: &'a str,
+    scheme: String,
+}
+
+/// The Atom feed (RFC 4287) of the newest dated pages, rendered by the
+/// template `atom.xml` (the site's, the theme's or guide's own).
+pub fn atom(config: &Config, site: &Site, tera: &Engine) -> Result<String> {
+    let mut pages: Vec<usize> = (0..site.documents.len())
+        .filter(|&i| site.documents[i].kind == Kind::Page)
+        .filter(|&i| site.documents[i].meta.date.is_some())
         .collect();
-    pages.sort_by_key(|d| std::cmp::Reverse(last_change(d)));
+    pages.sort_by_key(|&i| std::cmp::Reverse(last_change(&site.documents[i])));
     pages.truncate(config.feed_limit);
     let updated = pages
         .iter()
-        .filter_map(|d| last_change(d))
+        .filter_map(|&i| last_change(&site.documents[i]))
         .max()
         .unwrap_or(0);
     let author = config
@@ -52,79 +97,42 @@ pub fn atom(config: &Config, site: &Site) -> String {
         .get("author")
         .and_then(|a| a.as_str())
         .unwrap_or(&config.title);
-    let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        escape(&config.language)
-    ));
-    xml.push_str(&format!("  <title>{}</title>\n", escape(&config.title)));
-    if !config.description.is_empty() {
-        xml.push_str(&format!(
-            "  <subtitle>{}</subtitle>\n",
-            escape(&config.description)
-        ));
-    }
-    let base = escape(&config.base_url);
-    xml.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}{ATOM}\"/>\n"
-    ));
-    xml.push_str(&format!(
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{base}\"/>\n"
-    ));
-    xml.push_str(&format!(
-        "  <id>{base}</id>\n  <updated>{}</updated>\n",
-        rfc3339(updated)
-    ));
-    xml.push_str(&format!(
-        "  <author><name>{}</name></author>\n",
-        escape(author)
-    ));
-    xml.push_str("  <generator>guide</generator>\n");
-    for page in pages {
-        let index = site
-            .documents
-            .iter()
-            .position(|d| std::ptr::eq(d, page))
-            .unwrap_or(0);
-        let permalink = escape(&config.permalink(&page.url));
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", escape(&page.title)));
-        xml.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{permalink}\"/>\n"
-        ));
-        xml.push_str(&format!("    <id>{permalink}</id>\n"));
-        if let Some(date) = &page.meta.date {
-            xml.push_str(&format!(
-                "    <published>{}</published>\n",
-                rfc3339(date.sort_key)
-            ));
-        }
-        xml.push_str(&format!(
-            "    <updated>{}</updated>\n",
-            rfc3339(last_change(page).unwrap_or(0))
-        ));
-        if let Some(description) = &page.meta.description {
-            xml.push_str(&format!("    <summary>{}</summary>\n", escape(description)));
-        }
-        for (taxonomy, names) in &page.meta.terms {
+    let entries: Vec<FeedEntry<'_>> = pages
+        .iter()
+        .map(|&index| feed_entry(config, site, index))
+        .collect();
+    let mut context = Context::new();
+    context.insert("feed_url", &format!("{}{ATOM}", config.base_url));
+    context.insert("last_updated", &rfc3339(updated));
+    context.insert("author", author);
+    context.insert("entries", &entries);
+    super::templates::render(config, tera, ATOM, &context, None)
+}
+
+/// The feed's view of the document at `index`.
+fn feed_entry<'a>(config: &Config, site: &'a Site, index: usize) -> FeedEntry<'a> {
+    let page = &site.documents[index];
+    let categories = page
+        .meta
+        .terms
+        .iter()
+        .flat_map(|(taxonomy, names)| {
             let scheme = config.permalink(&taxonomy_url(config, taxonomy));
-            for name in names {
-                xml.push_str(&format!(
-                    "    <category term=\"{}\" scheme=\"{}\"/>\n",
-                    escape(name),
-                    escape(&scheme)
-                ));
-            }
-        }
-        xml.push_str(&format!(
-            "    <content type=\"html\" xml:base=\"{permalink}\">{}</content>\n",
-            escape(&absolute_links(config, &embeds_as_links(site, index)))
-        ));
-        xml.push_str("  </entry>\n");
+            names.iter().map(move |name| FeedCategory {
+                term: name,
+                scheme: scheme.clone(),
+            })
+        })
+        .collect();
+    FeedEntry {
+        title: &page.title,
+        permalink: config.permalink(&page.url),
+        published: page.meta.date.as_ref().map(|date| rfc3339(date.sort_key)),
+        updated: rfc3339(last_change(page).unwrap_or(0)),
+        summary: page.meta.description.as_deref(),
+        categories,
+        content: absolute_links(config, &embeds_as_links(site, index)),
     }
-    xml.push_str("</feed>\n");
-    xml
 }
 
 /// A document's HTML for the feed: each embedded script (a form, which a
@@ -155,44 +163,45 @@ fn absolute_links(config: &Config, html: &str) -> String {
         .replace("src=\"/", &format!("src=\"{origin}/"))
 }
 
-/// The sitemap: every page, section, script and tag page, with `lastmod`
-/// where a date is known.
-pub fn sitemap(config: &Config, site: &Site) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut entry = |url: &str, lastmod: Option<i64>| {
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc>",
-            escape(&config.permalink(url))
-        ));
-        if let Some(when) = lastmod {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", rfc3339(when)));
-        }
-        xml.push_str("</url>\n");
-    };
-    for document in &site.documents {
-        entry(&document.url, last_change(document));
-    }
-    for script in &site.scripts {
-        entry(&script.url, None);
-    }
-    for taxonomy in &site.taxonomies {
-        entry(&taxonomy_url(config, &taxonomy.id), None);
-        for term in &taxonomy.terms {
-            entry(&term_url(config, &taxonomy.id, &term.slug), None);
-        }
-    }
-    xml.push_str("</urlset>\n");
-    xml
+/// One URL of the sitemap, as `sitemap.xml` sees it.
+#[derive(Serialize)]
+struct SitemapEntry {
+    permalink: String,
+    /// RFC 3339, where a date is known.
+    lastmod: Option<String>,
 }
 
-/// robots.txt, pointing crawlers at the sitemap.
-pub fn robots(config: &Config) -> String {
-    format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-        config.base_url
-    )
+/// The sitemap: every page, section, script and tag page, with `lastmod`
+/// where a date is known, rendered by the template `sitemap.xml`.
+pub fn sitemap(config: &Config, site: &Site, tera: &Engine) -> Result<String> {
+    let entry = |url: &str, lastmod: Option<i64>| SitemapEntry {
+        permalink: config.permalink(url),
+        lastmod: lastmod.map(rfc3339),
+    };
+    let mut entries = Vec::with_capacity(site.documents.len() + site.scripts.len());
+    for document in &site.documents {
+        entries.push(entry(&document.url, last_change(document)));
+    }
+    for script in &site.scripts {
+        entries.push(entry(&script.url, None));
+    }
+    for taxonomy in &site.taxonomies {
+        entries.push(entry(&taxonomy_url(config, &taxonomy.id), None));
+        for term in &taxonomy.terms {
+            entries.push(entry(&term_url(config, &taxonomy.id, &term.slug), None));
+        }
+    }
+    let mut context = Context::new();
+    context.insert("entries", &entries);
+    super::templates::render(config, tera, SITEMAP, &context, None)
+}
+
+/// robots.txt, pointing crawlers at the sitemap, rendered by the template
+/// `robots.txt`.
+pub fn robots(config: &Config, tera: &Engine) -> Result<String> {
+    let mut context = Context::new();
+    context.insert("sitemap_url", &format!("{}{SITEMAP}", config.base_url));
+    super::templates::render(config, tera, ROBOTS, &context, None)
 }
 
 /// `taxonomy` in `taxonomy_list.html` and `taxonomy_term.html`.
@@ -236,7 +245,7 @@ pub struct Chosen<'a> {
 /// and terms, for incremental updates.
 pub fn render_taxonomies(
     views: &Views<'_>,
-    tera: &tera::Tera,
+    tera: &Engine,
     templates: &super::Templates,
     only: Option<Chosen<'_>>,
 ) -> Result<Vec<(String, Vec<u8>)>> {

@@ -25,6 +25,7 @@ use crate::content::Kind;
 use crate::error::{Diagnostic, Error, Result};
 use crate::site::{NodeId, Site};
 use context::{ConfigView, Views};
+use templates::Engine;
 pub use templates::Templates;
 
 /// Where a rendered file comes from. The search index takes the documents
@@ -140,10 +141,11 @@ fn generated(
     templates: &Templates,
     name: &str,
 ) -> Result<Option<Vec<u8>>> {
+    let fixed = || prepare_fixed(config, site, templates);
     let text = match name {
-        feeds::ATOM => feeds::atom(config, site),
-        "sitemap.xml" => feeds::sitemap(config, site),
-        "robots.txt" => feeds::robots(config),
+        feeds::ATOM => feeds::atom(config, site, &fixed())?,
+        feeds::SITEMAP => feeds::sitemap(config, site, &fixed())?,
+        feeds::ROBOTS => feeds::robots(config, &fixed())?,
         feeds::REDIRECTS => feeds::redirects(config, site),
         crate::offline::MANIFEST => {
             let has = |path: &str| templates.statics.iter().any(|(p, _)| p == path);
@@ -239,16 +241,29 @@ fn claimed_file(
     })
 }
 
-/// The Tera environment with the site-wide variables set.
-fn prepare(config: &Config, site: &Site, templates: &Templates) -> tera::Tera {
+/// The Tera environment for guide's own XML and text templates (the feed,
+/// the sitemap, robots.txt): variables are escaped for markup, whatever
+/// the file's extension.
+pub fn prepare_fixed(config: &Config, site: &Site, templates: &Templates) -> Engine {
     let views = Views { config, site };
-    let mut tera = templates.tera.clone();
+    Engine::new(templates, |tera| {
+        set_globals(tera, &views);
+        tera.set_escape_fn(feeds::escape_markup);
+    })
+}
+
+/// The Tera environment with the site-wide variables set.
+fn prepare(config: &Config, site: &Site, templates: &Templates) -> Engine {
+    let views = Views { config, site };
+    Engine::new(templates, |tera| set_globals(tera, &views))
+}
+
+fn set_globals(tera: &mut tera::Tera, views: &Views) {
     let global = tera.global_context();
-    global.insert("config", &ConfigView::new(config));
+    global.insert("config", &ConfigView::new(views.config));
     // Set per page; null where guide has nothing to say (strict templates).
     global.insert("share", &Option::<()>::None);
     global.insert("menu", &views.menu());
-    tera
 }
 
 /// Renders the given documents and scripts (indices into the site's lists)
@@ -338,7 +353,7 @@ pub fn output_path(config: &Config, url: &str) -> String {
 
 fn render_document(
     views: &Views<'_>,
-    tera: &tera::Tera,
+    tera: &Engine,
     templates: &Templates,
     index: usize,
 ) -> Result<(String, Vec<u8>)> {
@@ -428,7 +443,7 @@ fn render_document(
 
 fn render_script(
     views: &Views<'_>,
-    tera: &tera::Tera,
+    tera: &Engine,
     templates: &Templates,
     index: usize,
 ) -> Result<(String, Vec<u8>)> {

@@ -6,9 +6,14 @@
 //! errors point at real files; a lookup of `page.html` tries the site's
 //! folder first, then the theme's.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use tera::{Kwargs, State, Tera};
+
+use super::range::Budgets;
+use super::watchdog::Deadline;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{display_path, Error, Result};
@@ -17,11 +22,28 @@ use crate::error::{display_path, Error, Result};
 const BUILTIN_PREFIX: &str = "guide/";
 
 /// guide's own templates, for what a site or theme may leave out: a theme
-/// written before embeds still renders a ```` ```script ```` fence.
-const BUILTIN: &[(&str, &str)] = &[(
-    "partials/script-embed.html",
-    include_str!("builtin/partials/script-embed.html"),
-)];
+/// written before embeds still renders a ```` ```script ```` fence, and the
+/// feed, the sitemap and robots.txt are templates a site or theme may
+/// replace by writing its own of the same name.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "partials/script-embed.html",
+        include_str!("builtin/partials/script-embed.html"),
+    ),
+    ("atom.xml", include_str!("builtin/atom.xml")),
+    ("sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("robots.txt", include_str!("builtin/robots.txt")),
+];
+
+/// guide's own static files, published unless the theme or the site has a
+/// file of the same path: the message language of script bodies and the
+/// message checker, the browser twins of `script::message` and
+/// `script::checker` (shared test vectors keep each pair identical), so
+/// every theme gets the generator's version rather than a copy of it.
+const BUILTIN_STATIC: &[(&str, &[u8])] = &[
+    ("js/message.js", include_bytes!("builtin/js/message.js")),
+    ("js/checker.js", include_bytes!("builtin/js/checker.js")),
+];
 
 /// The templates and static files a build renders with.
 pub struct Templates {
@@ -33,6 +55,37 @@ pub struct Templates {
     static_sources: std::collections::HashMap<String, String>,
     /// Whether any template names `share` (see [`Templates::shares`]).
     shares: bool,
+    /// What each render in progress has left of its `range` budget.
+    budgets: Arc<Budgets>,
+}
+
+/// The templates made ready for one build's renders: Tera with the
+/// site-wide variables set, and the `range` budgets its renders draw on.
+/// Everything that renders a template takes one.
+pub struct Engine {
+    tera: Tera,
+    budgets: Arc<Budgets>,
+}
+
+impl Engine {
+    /// A copy of the templates' Tera, changed by `prepare` (its global
+    /// variables, its escaping).
+    pub fn new(templates: &Templates, prepare: impl FnOnce(&mut Tera)) -> Engine {
+        let mut tera = templates.tera.clone();
+        prepare(&mut tera);
+        Engine {
+            tera,
+            budgets: Arc::clone(&templates.budgets),
+        }
+    }
+}
+
+impl std::ops::Deref for Engine {
+    type Target = Tera;
+
+    fn deref(&self) -> &Tera {
+        &self.tera
+    }
 }
 
 impl Templates {
@@ -74,6 +127,7 @@ impl Templates {
             static_sources.insert(path.clone(), format!("static/{path}"));
         }
         Error::collect(errors)?;
+        add_builtin_statics(&mut statics, &mut static_sources);
 
         // guide's own templates come last: any site or theme file of the
         // same name is found first.
@@ -86,7 +140,8 @@ impl Templates {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes(prefixes)
             .map_err(|e| Error::msg(e.to_string()))?;
-        register_functions(&mut tera, config);
+        let budgets = Budgets::new();
+        register_functions(&mut tera, config, &budgets);
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| match e.kind() {
                 tera::ErrorKind::CircularInclude { tpl, include_chain } => {
@@ -105,6 +160,7 @@ impl Templates {
             statics,
             static_sources,
             shares,
+            budgets,
         })
     }
 
@@ -128,38 +184,80 @@ impl Templates {
     }
 }
 
-/// Leaves out the theme's templates that the site's own shadow (a lookup of
-/// `section.html` finds the site's first, so the theme's is never rendered)
-/// unless a template names one by its full path to extend or include it.
-/// Tera checks every template it is given against its parents, and a
-/// shadowed one was checked against the site's `base.html`, which it was
-/// never written for.
+/// Adds guide's own static files that neither the theme nor the site
+/// replaces, named `guide/<path>` in errors.
+fn add_builtin_statics(
+    statics: &mut Vec<(String, Vec<u8>)>,
+    sources: &mut std::collections::HashMap<String, String>,
+) {
+    for (path, bytes) in BUILTIN_STATIC {
+        if sources.contains_key(*path) {
+            continue;
+        }
+        statics.insert(0, (path.to_string(), bytes.to_vec()));
+        sources.insert(path.to_string(), format!("{BUILTIN_PREFIX}{path}"));
+    }
+}
+
+/// Leaves out the theme's templates that are never rendered, so that none
+/// is checked against a parent it was not written for: Tera checks every
+/// template it is given against its parents, and `extends "base.html"`
+/// finds the site's base when the site has one.
+///
+/// A theme template is never rendered when the site's own of the same name
+/// shadows it (a lookup of `section.html` finds the site's first), unless
+/// some template names it by its full path to extend or include it; nor
+/// when every template that names it (a partial, a parent) is itself left
+/// out. A template no other names may be rendered by name (`template:` in
+/// front matter), so it stays.
 fn drop_shadowed(sources: &mut Vec<(String, String)>) {
-    let own: std::collections::HashSet<String> = sources
+    let own: HashSet<String> = sources
         .iter()
         .filter_map(|(name, _)| name.strip_prefix("templates/").map(str::to_string))
         .collect();
-    let shadowed: Vec<String> = sources
+    let mut dropped: HashSet<String> = sources
         .iter()
-        .filter(|(name, _)| name.starts_with("themes/"))
-        .filter(|(name, _)| {
-            let short = name
-                .split_once("/templates/")
-                .map_or("", |(_, short)| short);
-            own.contains(short)
-        })
+        .filter(|(name, _)| theme_short_name(name).is_some_and(|short| own.contains(short)))
+        .filter(|(name, _)| !sources.iter().any(|(_, text)| text.contains(name.as_str())))
         .map(|(name, _)| name.clone())
         .collect();
-    let named: std::collections::HashSet<&String> = shadowed
-        .iter()
-        .filter(|full| sources.iter().any(|(_, text)| text.contains(full.as_str())))
-        .collect();
-    let dropped: std::collections::HashSet<String> = shadowed
-        .iter()
-        .filter(|full| !named.contains(full))
-        .cloned()
-        .collect();
+    // Then what only the left-out templates name, until nothing changes.
+    loop {
+        let unused: Vec<String> = sources
+            .iter()
+            .filter(|(name, _)| !dropped.contains(name))
+            .filter(|(name, _)| only_named_by(sources, name, &dropped))
+            .map(|(name, _)| name.clone())
+            .collect();
+        if unused.is_empty() {
+            break;
+        }
+        dropped.extend(unused);
+    }
     sources.retain(|(name, _)| !dropped.contains(name));
+}
+
+/// A theme template's name as templates look it up
+/// (`themes/bridges/templates/partials/card.html` → `partials/card.html`).
+fn theme_short_name(name: &str) -> Option<&str> {
+    name.strip_prefix("themes/")?
+        .split_once("/templates/")
+        .map(|(_, short)| short)
+}
+
+/// Whether the theme template `name` is named, in quotes, by some other
+/// template, and only by templates in `dropped`.
+fn only_named_by(sources: &[(String, String)], name: &str, dropped: &HashSet<String>) -> bool {
+    let Some(short) = theme_short_name(name) else {
+        return false;
+    };
+    let quoted = [format!("\"{short}\""), format!("'{short}'")];
+    let mut namers = sources
+        .iter()
+        .filter(|(other, _)| other != name)
+        .filter(|(_, text)| quoted.iter().any(|q| text.contains(q.as_str())))
+        .peekable();
+    namers.peek().is_some() && namers.all(|(other, _)| dropped.contains(other))
 }
 
 /// Points at the `{% include %}` that makes a template include itself.
@@ -200,11 +298,19 @@ fn circular_include(
 /// content: far beyond any real page, and the end of a loop that runs away.
 const MOST_HTML: usize = 8 * 1024 * 1024;
 
-/// A writer that refuses to grow past [`MOST_HTML`].
+/// How many writes go by between two looks at the clock: reading it costs
+/// a few nanoseconds, which every write would make a measurable share.
+const WRITES_PER_LOOK: u32 = 64;
+
+/// A writer that refuses to grow past [`MOST_HTML`] or to go on past the
+/// render's deadline.
 struct Capped {
     html: Vec<u8>,
     most: usize,
     exceeded: bool,
+    deadline: Deadline,
+    writes: u32,
+    timed_out: bool,
 }
 
 impl std::io::Write for Capped {
@@ -212,6 +318,11 @@ impl std::io::Write for Capped {
         if self.html.len() + bytes.len() > self.most {
             self.exceeded = true;
             return Err(std::io::Error::other("page too large"));
+        }
+        self.writes = self.writes.wrapping_add(1);
+        if self.writes % WRITES_PER_LOOK == 0 && self.deadline.passed() {
+            self.timed_out = true;
+            return Err(std::io::Error::other("past the time limit"));
         }
         self.html.extend_from_slice(bytes);
         Ok(bytes.len())
@@ -223,49 +334,60 @@ impl std::io::Write for Capped {
 }
 
 /// Renders one template for one page, with errors that name the template
-/// and the page, and a cap on how much one page may write (`content` is the
-/// size of the page's own HTML content).
+/// and the page, a cap on how much one page may write (`content` is the
+/// size of the page's own HTML content) and a time limit
+/// ([`super::watchdog`]).
 pub fn render(
     config: &Config,
-    tera: &Tera,
+    tera: &Engine,
     name: &str,
     context: &tera::Context,
     page: Option<(&Path, usize)>,
 ) -> Result<String> {
     let most = MOST_HTML + 2 * page.map_or(0, |(_, content)| content);
     let page = page.map(|(path, _)| path);
+    let deadline = Deadline::after(super::watchdog::limit());
     let mut out = Capped {
         html: Vec::new(),
         most,
         exceeded: false,
+        deadline,
+        writes: 0,
+        timed_out: false,
     };
-    super::range::start_page();
-    let _watched = super::watchdog::watch(name, page);
-    match tera.render_to(name, context, &mut out) {
+    let scope = super::range::PageScope::enter(&tera.budgets, deadline);
+    let rendered = tera.render_to(name, context, &mut out);
+    let timed_out = out.timed_out || scope.timed_out();
+    drop(scope);
+    match rendered {
         Ok(()) => String::from_utf8(out.html)
             .map_err(|_| Error::msg(format!("`{name}` wrote invalid UTF-8"))),
-        Err(_) if out.exceeded => {
-            let file = tera
-                .get_template_names()
-                .filter(|n| n.ends_with(&format!("templates/{name}")))
-                .min_by_key(|n| !n.starts_with("templates/"))
-                .unwrap_or(name)
-                .to_string();
-            let mut d = crate::error::Diagnostic::file(
-                config.root.join(file),
-                format!(
-                    "this template wrote more than {} MB for one page",
-                    most >> 20
-                ),
-            )
-            .help("a loop that runs away? Look at the `for` loops and `range`s of this template");
-            if let Some(page) = page {
-                d.message.push_str(&format!(" (`{}`)", display_path(page)));
-            }
-            Err(d.into())
-        }
+        Err(_) if timed_out => Err(deadline.error(name, page)),
+        Err(_) if out.exceeded => Err(too_large(config, tera, name, page, most)),
         Err(err) => Err(template_error(&err, page)),
     }
+}
+
+/// The error of a template that wrote more than `most` bytes for one page.
+fn too_large(config: &Config, tera: &Tera, name: &str, page: Option<&Path>, most: usize) -> Error {
+    let file = tera
+        .get_template_names()
+        .filter(|n| n.ends_with(&format!("templates/{name}")))
+        .min_by_key(|n| !n.starts_with("templates/"))
+        .unwrap_or(name)
+        .to_string();
+    let mut d = crate::error::Diagnostic::file(
+        config.root.join(file),
+        format!(
+            "this template wrote more than {} MB for one page",
+            most >> 20
+        ),
+    )
+    .help("a loop that runs away? Look at the `for` loops and `range`s of this template");
+    if let Some(page) = page {
+        d.message.push_str(&format!(" (`{}`)", display_path(page)));
+    }
+    d.into()
 }
 
 fn theme_dir(config: &Config, name: &str) -> Result<(String, PathBuf)> {
@@ -334,8 +456,8 @@ fn collect_files(
     Ok(())
 }
 
-fn register_functions(tera: &mut Tera, config: &Config) {
-    tera.register_function("range", super::range::range);
+fn register_functions(tera: &mut Tera, config: &Config, budgets: &Arc<Budgets>) {
+    tera.register_function("range", super::range::Range(Arc::clone(budgets)));
     // `{{ page.date | date_long }}`: `11 March 2026` in the site's language
     // (`lang="es"` to choose another); keep the ISO value in `datetime`.
     let language = config.language.clone();

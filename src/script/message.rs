@@ -6,8 +6,8 @@
 //! template either as plain text with the reader's values or as HTML with
 //! labelled blanks for readers without JavaScript.
 //!
-//! The theme's `static/js/message.js` implements the same language for the
-//! live preview. Both run the vectors in `tests/vectors/message-language.json`,
+//! guide's own `js/message.js` (`render/builtin/js/`, published for every
+//! theme) implements the same language for the live preview. Both run the vectors in `tests/vectors/message-language.json`,
 //! so a change here is a change there too, with a vector that pins it.
 //!
 //! The rules:

@@ -134,7 +134,6 @@ pub fn serve(config: ServeConfig, terminal: Terminal) -> Result<()> {
         indexer,
         version: 0,
     })?;
-    keep_serving_when_stuck(&shared, &hub, terminal);
     http::run(&server, address, &shared, &hub);
     terminal.say("Stopped.");
     Ok(())
@@ -197,20 +196,6 @@ fn rebuild_on_change(
             }
         }
     })
-}
-
-/// A render that never ends ties up the rebuild thread for good, but the
-/// last good site is still there to serve: say so, and keep serving.
-fn keep_serving_when_stuck(shared: &Shared, hub: &Arc<Hub>, terminal: Terminal) {
-    let (stuck_shared, stuck_hub) = (Arc::clone(shared), Arc::clone(hub));
-    crate::render::watchdog::on_stuck(move |error| {
-        let errors = vec![format!(
-            "{error}\n  = note: guide serve goes on serving the last good site, but applies \
-             no change until it is restarted"
-        )];
-        report_text(&terminal, &errors);
-        publish(&stuck_shared, &stuck_hub, Err(errors), false);
-    });
 }
 
 fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<()> {

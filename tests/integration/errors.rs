@@ -240,19 +240,8 @@ fn a_file_that_is_not_utf8() {
     );
 }
 
-/// A component that calls itself ten times a level writes nothing and counts
-/// nothing, so no cap stops it: the watch reports it once it has run past
-/// GUIDE_TEMPLATE_TIMEOUT, and the last good output is kept.
-#[test]
-fn a_template_that_never_ends_is_reported_and_the_output_kept() {
-    let site = site(&[("content/page.md", "---\ntitle: A page\n---\nWords.\n")]);
-    site.build();
-    let before = site.public("page/index.html");
-    site.write(
-        "templates/page.html",
-        "{% component bomb(n) %}{% if n < 19 %}{% for i in range(end=10) %}\
-         {{ <bomb n={n+1}/> }}{% endfor %}{% endif %}{% endcomponent bomb %}{{ <bomb n={0}/> }}",
-    );
+/// `guide build` with GUIDE_TEMPLATE_TIMEOUT at half a second.
+fn build_with_time_limit(site: &Site) -> crate::support::Run {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_guide"))
         .arg("build")
         .current_dir(site.root())
@@ -260,12 +249,58 @@ fn a_template_that_never_ends_is_reported_and_the_output_kept() {
         .env("GUIDE_TEMPLATE_TIMEOUT", "0.5")
         .output()
         .unwrap();
-    let run = crate::support::Run::from(output);
-    let stderr = run.failed();
-    assert_contains!(
-        stderr,
-        "error: the template `page.html` has been rendering `content/page.md` for more than 0.5 s"
-    );
-    assert_contains!(stderr, "set GUIDE_TEMPLATE_TIMEOUT to a number of seconds");
-    assert_eq!(site.public("page/index.html"), before);
+    crate::support::Run::from(output)
+}
+
+/// Whatever a build left beside the output: a staging folder
+/// (`.public.guide-new-<pid>`) that should have been removed.
+fn leftovers(site: &Site) -> Vec<String> {
+    std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("guide-new"))
+        .collect()
+}
+
+/// Components that call themselves ten times a level, which no size cap or
+/// range budget stops: the render's deadline ends them as an ordinary
+/// error once past GUIDE_TEMPLATE_TIMEOUT; the last good output is kept
+/// and the staging folder removed.
+#[test]
+fn a_template_that_never_ends_is_reported_and_the_output_kept() {
+    let bombs = [
+        // Counts a little at each level, writes nothing.
+        "{% component bomb(n) %}{% if n < 19 %}{% for i in range(end=10) %}\
+         {{ <bomb n={n+1}/> }}{% endfor %}{% endif %}{% endcomponent bomb %}{{ <bomb n={0}/> }}",
+        // Writes a little at each level, counts nothing.
+        "{% component bomb(n) %}.{% if n < 19 %}{{ <bomb n={n+1}/> }}{{ <bomb n={n+1}/> }}\
+         {{ <bomb n={n+1}/> }}{{ <bomb n={n+1}/> }}{{ <bomb n={n+1}/> }}{{ <bomb n={n+1}/> }}\
+         {{ <bomb n={n+1}/> }}{{ <bomb n={n+1}/> }}{{ <bomb n={n+1}/> }}{{ <bomb n={n+1}/> }}\
+         {% endif %}{% endcomponent bomb %}{{ <bomb n={0}/> }}",
+    ];
+    for bomb in bombs {
+        let site = site(&[("content/page.md", "---\ntitle: A page\n---\nWords.\n")]);
+        site.build();
+        let before = site.public("page/index.html");
+        site.write("templates/page.html", bomb);
+        let started = std::time::Instant::now();
+        let run = build_with_time_limit(&site);
+        let stderr = run.failed();
+        assert_contains!(
+            stderr,
+            "error: the template `page.html` has been rendering `content/page.md` for more than 0.5 s"
+        );
+        assert_contains!(stderr, "set GUIDE_TEMPLATE_TIMEOUT to a number of seconds");
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(site.public("page/index.html"), before);
+        assert_eq!(
+            leftovers(&site),
+            Vec::<String>::new(),
+            "a staging folder was left"
+        );
+    }
 }

@@ -64,7 +64,14 @@ fn parse(xml: &str) -> Element {
                     "amp" => '&',
                     "quot" => '"',
                     "apos" => '\'',
-                    other => panic!("unexpected entity &{other};"),
+                    other => other
+                        .strip_prefix('#')
+                        .and_then(|code| match code.strip_prefix('x') {
+                            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                            None => code.parse().ok(),
+                        })
+                        .and_then(char::from_u32)
+                        .unwrap_or_else(|| panic!("unexpected entity &{other};")),
                 };
                 stack.last_mut().unwrap().text.push(character);
             }
@@ -334,4 +341,118 @@ fn tagged_scripts_are_listed_on_their_term_pages() {
             );
         }
     }
+}
+
+/// The feed, the sitemap and robots.txt are templates: a site's own
+/// `atom.xml` replaces guide's, and sees the same variables.
+#[test]
+fn a_site_template_atom_xml_replaces_the_built_in_feed() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/atom.xml",
+        "<feed by=\"{{ author }}\" at=\"{{ feed_url }}\" updated=\"{{ last_updated }}\">\
+         {% for entry in entries %}<e t=\"{{ entry.title }}\" p=\"{{ entry.permalink }}\" \
+         d=\"{{ entry.published }}\" c=\"{{ entry.categories | length }}\"/>{% endfor %}</feed>\n",
+    );
+    site.build();
+    let feed = parse(&site.public("atom.xml"));
+    assert_eq!(feed.attribute("at"), Some("https://example.org/atom.xml"));
+    assert_eq!(feed.attribute("updated"), Some("2026-02-01T00:00:00Z"));
+    let first = feed
+        .children("e")
+        .find(|e| e.attribute("t") == Some("First steps"))
+        .expect("the first page is in the site's feed");
+    assert_eq!(
+        first.attribute("p"),
+        Some("https://example.org/guide/first/")
+    );
+    assert_eq!(first.attribute("d"), Some("2026-01-10T00:00:00Z"));
+    assert_eq!(first.attribute("c"), Some("2"));
+    // The sitemap and robots.txt are still guide's.
+    assert_contains!(site.public("sitemap.xml"), "<urlset xmlns=");
+    assert_contains!(
+        site.public("robots.txt"),
+        "Sitemap: https://example.org/sitemap.xml"
+    );
+}
+
+/// A theme's `sitemap.xml` and `robots.txt` replace guide's; the site's own
+/// would replace the theme's.
+#[test]
+fn a_themes_sitemap_and_robots_replace_the_built_in_ones() {
+    let site = Site::fixture("basic");
+    site.write(
+        "themes/mini/templates/sitemap.xml",
+        "<urls>{% for entry in entries %}<u loc=\"{{ entry.permalink }}\"{% if entry.lastmod %} mod=\"{{ entry.lastmod }}\"{% endif %}/>{% endfor %}</urls>\n",
+    );
+    site.write(
+        "themes/mini/templates/robots.txt",
+        "User-agent: *\nDisallow: /scripts/\nSitemap: {{ sitemap_url }}\n",
+    );
+    site.build();
+    let sitemap = parse(&site.public("sitemap.xml"));
+    assert_eq!(sitemap.name, "urls");
+    let first = sitemap
+        .children("u")
+        .find(|u| u.attribute("loc") == Some("https://example.org/guide/first/"))
+        .expect("the first page is in the theme's sitemap");
+    assert_eq!(first.attribute("mod"), Some("2026-01-10T00:00:00Z"));
+    assert_eq!(
+        site.public("robots.txt"),
+        "User-agent: *\nDisallow: /scripts/\nSitemap: https://example.org/sitemap.xml\n"
+    );
+
+    site.write("templates/robots.txt", "User-agent: *\nAllow: /\n");
+    site.build();
+    assert_eq!(site.public("robots.txt"), "User-agent: *\nAllow: /\n");
+}
+
+/// A mistake in a feed template is a located error like any template's,
+/// and nothing is written.
+#[test]
+fn a_broken_feed_template_is_a_located_error() {
+    let site = Site::fixture("basic");
+    site.build();
+    let before = site.public("atom.xml");
+    site.write(
+        "templates/atom.xml",
+        "<feed>\n{{ entries | no_such_filter }}</feed>\n",
+    );
+    let run = site.run(&["build"]);
+    let stderr = run.failed();
+    assert_contains!(stderr, "templates/atom.xml");
+    assert_contains!(stderr, "no_such_filter");
+    assert_eq!(
+        site.public("atom.xml"),
+        before,
+        "the last good feed is kept"
+    );
+
+    site.write(
+        "templates/atom.xml",
+        "<feed>{{ entries.nothing.here }}</feed>\n",
+    );
+    let run = site.run(&["build"]);
+    assert_contains!(run.failed(), "templates/atom.xml:1:");
+}
+
+/// guide's templates escape all five markup characters, as its pages'
+/// writers do, so a title with an apostrophe or an ampersand stays one.
+#[test]
+fn the_built_in_feed_escapes_titles_and_content() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/guide/quotes.md",
+        "---\ntitle: Don't say \"sorry\" & <run>\ndate: 2026-03-01\n---\nIt's <b>fine</b>.\n",
+    );
+    site.build();
+    let text = site.public("atom.xml");
+    assert_contains!(
+        text,
+        "<title>Don&#39;t say &quot;sorry&quot; &amp; &lt;run&gt;</title>"
+    );
+    let feed = parse(&text);
+    let entry = feed.children("entry").next().unwrap();
+    assert_eq!(entry.child("title").text, "Don't say \"sorry\" & <run>");
+    assert_contains!(entry.child("content").text, "fine</b>");
 }

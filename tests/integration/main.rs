@@ -30,5 +30,6 @@ mod serve;
 mod server_load;
 mod sharing;
 mod source_rules;
+mod sources;
 mod themes;
 mod tooling;

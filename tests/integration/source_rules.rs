@@ -18,7 +18,6 @@ const LONGEST_FUNCTION: usize = 60;
 /// a long function not listed here, and on a listed one that is now
 /// short, so the list only ever shrinks.
 const LONG_FUNCTIONS_ALLOWED: &[&str] = &[
-    "src/render/feeds.rs::atom",
     "src/render/feeds.rs::render_taxonomies",
     "src/render/mod.rs::render_document",
     "src/render/templates.rs::load",

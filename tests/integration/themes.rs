@@ -134,14 +134,6 @@ fn plain_theme_renders_each_template() {
     // 404.html.
     let not_found = site.public("404.html");
     assert_contains!(not_found, "<h1>Page not found</h1>");
-
-    // The copy of message.js is the bridges theme's, byte for byte.
-    let themes = repo().join("themes");
-    assert_eq!(
-        std::fs::read_to_string(themes.join("plain/static/js/message.js")).unwrap(),
-        std::fs::read_to_string(themes.join("bridges/static/js/message.js")).unwrap(),
-        "themes/plain/static/js/message.js is out of date: copy bridges' again"
-    );
 }
 
 /// A site that overrides `base.html` with blocks of its own, and every
@@ -185,4 +177,129 @@ fn a_site_that_overrides_base_and_the_templates_on_it_builds() {
         "the theme's page.html needs blocks the site's base.html lacks"
     );
     assert_contains!(run.stderr, "themes/bridges/templates/page.html");
+}
+
+/// A small theme `t` whose listings go through an intermediate layout and
+/// a partial that extend its base's `content` block, with a site that
+/// replaces the theme's base by one with a `main` block only.
+fn site_over_theme_t(extra: &[(&str, &str)]) -> Site {
+    let on = |block: &str, body: &str| {
+        format!("{{% extends \"base.html\" %}}{{% block {block} %}}{body}{{% endblock %}}")
+    };
+    let theme_index = on(
+        "content",
+        "{{ section.title }}{% include \"partials/intro.html\" %}",
+    );
+    let theme_section =
+        "{% extends \"layouts/listing.html\" %}{% block list %}{{ section.title }}{% endblock %}";
+    let theme_layout = on("content", "<ul>{% block list %}{% endblock %}</ul>");
+    let theme_partial = on("content", "theme intro");
+    let theme_page = on("content", "<p class=\"theme-page\">{{ page.title }}</p>");
+    let site_index = on("main", "<h1 class=\"own\">{{ section.title }}</h1>");
+    let site_section = on("main", "<h1 class=\"own\">{{ section.title }}</h1>");
+    let mut files = vec![
+        (
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\ntheme = \"t\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        ("content/guide/_index.md", "---\ntitle: The guide\n---\n"),
+        ("content/guide/a.md", "---\ntitle: Page A\n---\nWords.\n"),
+        (
+            "themes/t/templates/base.html",
+            "<body class=\"theme\">{% block content %}{% endblock %}</body>\n",
+        ),
+        ("themes/t/templates/index.html", &theme_index),
+        ("themes/t/templates/section.html", theme_section),
+        ("themes/t/templates/layouts/listing.html", &theme_layout),
+        ("themes/t/templates/partials/intro.html", &theme_partial),
+        ("themes/t/templates/page.html", &theme_page),
+        (
+            "templates/base.html",
+            "<body class=\"site\">{% block main %}{% endblock %}</body>\n",
+        ),
+        ("templates/index.html", &site_index),
+        ("templates/section.html", &site_section),
+    ];
+    files.extend_from_slice(extra);
+    let site = Site::from_files(&files);
+    site
+}
+
+/// The case: the site overrides `base.html` without the theme's
+/// blocks, and every template it renders fits its base. The theme's
+/// shadowed `index.html` and `section.html` are not checked, nor the
+/// layout and the partial that only they name.
+#[test]
+fn a_site_base_without_the_themes_blocks_builds_when_what_it_renders_fits() {
+    let page = "{% extends \"base.html\" %}{% block main %}<p class=\"own\">{{ page.title }}</p>{% endblock %}";
+    let site = site_over_theme_t(&[("templates/page.html", page)]);
+    let run = site.run(&["build"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert_contains!(
+        site.public("index.html"),
+        "<body class=\"site\"><h1 class=\"own\">Home</h1>"
+    );
+    assert_contains!(
+        site.public("guide/index.html"),
+        "<h1 class=\"own\">The guide</h1>"
+    );
+    assert_contains!(
+        site.public("guide/a/index.html"),
+        "<p class=\"own\">Page A</p>"
+    );
+}
+
+/// A theme template that is rendered (`page.html`) extends the site's
+/// base, the parent it really has: it is checked against it, and an error
+/// when its block is missing there; it builds, inside the site's base, when
+/// the site's base has the block.
+#[test]
+fn a_rendered_theme_template_is_checked_against_the_sites_base() {
+    let site = site_over_theme_t(&[]);
+    let run = site.run(&["build"]);
+    assert!(
+        !run.ok,
+        "page.html's `content` block is not in the site's base"
+    );
+    assert_contains!(run.stderr, "themes/t/templates/page.html");
+    assert_contains!(run.stderr, "content");
+    assert!(
+        !run.stderr.contains("layouts/listing.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("partials/intro.html"),
+        "{}",
+        run.stderr
+    );
+
+    let base = "<body class=\"site\">{% block main %}{% endblock %}{% block content %}{% endblock %}</body>\n";
+    let site = site_over_theme_t(&[("templates/base.html", base)]);
+    let run = site.run(&["build"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert_contains!(
+        site.public("guide/a/index.html"),
+        "<body class=\"site\"><p class=\"theme-page\">Page A</p></body>"
+    );
+}
+
+/// A partial that a shadowed template names is still checked when a
+/// template that is rendered names it too.
+#[test]
+fn a_partial_that_a_rendered_template_includes_is_still_checked() {
+    let page = "{% extends \"base.html\" %}{% block main %}{% include \"partials/intro.html\" %}{% endblock %}";
+    let site = site_over_theme_t(&[("templates/page.html", page)]);
+    let run = site.run(&["build"]);
+    assert!(
+        !run.ok,
+        "the partial's `content` block is not in the site's base"
+    );
+    assert_contains!(run.stderr, "themes/t/templates/partials/intro.html");
+    assert!(
+        !run.stderr.contains("layouts/listing.html"),
+        "{}",
+        run.stderr
+    );
 }

@@ -3,7 +3,8 @@
 // Without JavaScript each message is shown with labelled blanks. This shows
 // the form, and under each message its text with the reader's values and a
 // character count. Values are only ever text (textContent), and nothing is
-// stored or sent. message.js is the bridges theme's, copied unchanged.
+// stored or sent. message.js is guide's own (published by the generator
+// unless a theme brings its own), the same for every theme.
 
 import { render } from "./message.js";
 

@@ -222,8 +222,7 @@ fn site_over_theme_t(extra: &[(&str, &str)]) -> Site {
         ("templates/section.html", &site_section),
     ];
     files.extend_from_slice(extra);
-    let site = Site::from_files(&files);
-    site
+    Site::from_files(&files)
 }
 
 /// The case: the site overrides `base.html` without the theme's

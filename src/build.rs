@@ -404,9 +404,12 @@ impl Project {
     /// everything without reloading content; static files are re-read alone.
     /// On error nothing changes, and the next edit retries what failed.
     pub fn apply(&mut self, edit: &Edit) -> Result<Applied> {
+        // A content edit that failed is still waiting: whatever comes next
+        // must take it too, or the site would go on without it.
+        let settled = !self.stale && self.pending.is_empty();
         let result = match edit {
-            Edit::Static if !self.stale => self.reload_static(),
-            Edit::Templates if !self.stale => self.reload_templates(),
+            Edit::Static if settled => self.reload_static(),
+            Edit::Templates if settled => self.reload_templates(),
             Edit::Content { paths, structural } if !self.stale && !structural => {
                 let mut paths: BTreeSet<String> = paths.iter().cloned().collect();
                 paths.extend(self.pending.iter().cloned());
@@ -524,11 +527,11 @@ impl Project {
     /// claimed.
     fn render_changes(&mut self, changes: &Changes) -> Result<Applied> {
         let (config, site, templates) = (&self.config, &self.site, &self.templates);
-        let replanned = match changes.moves_paths() {
+        let mut replanned = match changes.moves_paths() {
             true => Some(plan::plan(config, site, templates)?),
             false => None,
         };
-        let plan = replanned.as_ref().unwrap_or(&self.plan);
+        let plan = replanned.as_mut().unwrap_or(&mut self.plan);
         let stale = plan.stale(site, templates, changes);
         let files = crate::render::render_claims(config, site, templates, &stale)?;
         let output = Arc::make_mut(&mut self.output);
@@ -575,7 +578,7 @@ impl Project {
     fn reload_static(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
         // A new static file claims its path like any other output.
-        let plan = plan::plan(&self.config, &self.site, &templates)?;
+        let mut plan = plan::plan(&self.config, &self.site, &templates)?;
         if templates
             .statics
             .iter()
@@ -618,9 +621,11 @@ impl Project {
     }
 }
 
-/// The whole site rendered and indexed, and its plan (kept by a
-/// [`Project`] to find what an edit makes stale).
+/// The whole site rendered and indexed, and its plan with its jobs indexed
+/// by their reads (kept by a [`Project`] to find what an edit makes stale).
 fn render_planned(config: &Config, site: &Site, templates: &Templates) -> Result<(Output, Plan)> {
     let output = render_and_index(config, site, templates)?;
-    Ok((output, plan::plan(config, site, templates)?))
+    let mut plan = plan::plan(config, site, templates)?;
+    plan.index_reads(site, templates);
+    Ok((output, plan))
 }

@@ -7,6 +7,7 @@
 //! The sites' templates include one that prints its whole context, sorted,
 //! so that whatever the plan says a job reads is checked against everything
 //! its template could show. `GUIDE_PLAN_CASES` sets how many sequences run
+//! (`GUIDE_PLAN_SEED` runs the one sequence a failure names),
 //! (each of `STEPS` edits); a failure prints the seed and the edits.
 
 use std::fmt::Write as _;
@@ -427,6 +428,12 @@ fn serve_after_every_edit_equals_a_full_build() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(CASES);
+    if let Some(seed) = std::env::var("GUIDE_PLAN_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        return sequence(seed).unwrap();
+    }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
     let failures: Vec<String> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)

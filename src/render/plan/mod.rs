@@ -24,6 +24,7 @@ use crate::site::{NodeId, Site};
 use super::feeds;
 use super::Templates;
 
+mod readers;
 mod reads;
 pub use reads::{listing, Before, Changes, Read};
 
@@ -82,6 +83,8 @@ pub struct Plan {
     reserved: Vec<&'static str>,
     /// Generated files a static file replaces, which are not rendered.
     replaced: BTreeSet<String>,
+    /// The claims indexed by what their jobs read, made when first asked.
+    readers: Option<readers::Readers>,
 }
 
 impl Plan {
@@ -118,27 +121,27 @@ impl Plan {
     }
 
     /// The claims whose jobs read something among `changes`, sorted by path:
-    /// what `serve` renders again after an edit.
+    /// what `serve` renders again after an edit. `site` is the site after
+    /// the edit; the first call indexes the jobs by their reads
+    /// ([`Plan::index_reads`]).
     pub fn stale(
-        &self,
+        &mut self,
         site: &Site,
         templates: &Templates,
         changes: &Changes,
     ) -> Vec<(String, Claimant)> {
-        use rayon::prelude::*;
-        let mut stale: Vec<(String, Claimant)> = self
-            .claims
-            .par_iter()
-            .map_init(Vec::new, |reads, (path, claimant)| {
-                reads::into(site, templates, claimant, reads);
-                changes
-                    .touch(reads)
-                    .then(|| (path.clone(), claimant.clone()))
-            })
-            .flatten()
-            .collect();
-        stale.sort_by(|a, b| a.0.cmp(&b.0));
-        stale
+        self.index_reads(site, templates);
+        let readers = self.readers.as_mut().expect("indexed above");
+        readers.stale(site, templates, changes)
+    }
+
+    /// Indexes the jobs by what they read in `site`, unless that is done:
+    /// `serve` calls it after its first build, so the first edit is as
+    /// quick as the next.
+    pub fn index_reads(&mut self, site: &Site, templates: &Templates) {
+        if self.readers.is_none() {
+            self.readers = Some(readers::Readers::new(site, templates, self.claims()));
+        }
     }
 
     fn reserved_folder(&self, path: &str) -> Option<&'static str> {

@@ -123,6 +123,11 @@ impl Changes {
         self.reads.is_empty()
     }
 
+    /// The changed reads, in no particular order.
+    pub fn reads(&self) -> impl Iterator<Item = &Read> {
+        self.reads.iter()
+    }
+
     /// The changes, sorted, in words (for `serve -v`).
     pub fn describe(&self, site: &Site) -> Vec<String> {
         let mut lines: Vec<String> = self.reads.iter().map(|r| describe(site, r)).collect();

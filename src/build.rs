@@ -19,6 +19,7 @@ use crate::error::{Error, Result, Warning};
 use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
 use crate::render::plan::{self, Before, Changes, Claimant, Plan, Read};
+use crate::render::Renderer;
 use crate::render::Templates;
 use crate::site::{Bodies, NodeId, Site};
 
@@ -106,9 +107,9 @@ fn with_precache_warning(
 }
 
 /// Renders the site into memory and, when search is on, adds its index.
-fn render_and_index(config: &Config, site: &Site, templates: &Templates) -> Result<Output> {
+fn render_and_index(r: Renderer<'_>) -> Result<Output> {
     let output = Mutex::new(Output::default());
-    render_and_store(config, site, templates, &|path, bytes| {
+    render_and_store(r, &|path, bytes| {
         output
             .lock()
             .expect("no insert panics while holding the lock")
@@ -143,18 +144,17 @@ fn replace_search_files(output: &mut Output, files: Vec<(String, Vec<u8>)>) {
 /// replaces whatever static files lie where it goes. Pagefind cannot update
 /// an index in place, so every call indexes the whole site.
 fn render_and_store(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
+    r: Renderer<'_>,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
 ) -> Result<Option<Precache>> {
+    let Renderer { config, site, .. } = r;
     crate::error::guard("rendering the site", || {
         if !config.offline.enabled || config.serving {
-            return render_and_index_into(config, site, templates, store).map(|()| None);
+            return render_and_index_into(r, store).map(|()| None);
         }
         // The worker is made last, from every other file.
         let recorder = Recorder::default();
-        render_and_index_into(config, site, templates, &|path, bytes| {
+        render_and_index_into(r, &|path, bytes| {
             recorder.record(&path, bytes);
             store(path, bytes)
         })?;
@@ -172,15 +172,14 @@ fn render_and_store(
 
 /// [`render_and_store`]'s work, outside its guard.
 fn render_and_index_into(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
+    r: Renderer<'_>,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
 ) -> Result<()> {
+    let Renderer { config, site, .. } = r;
     let indexer = config
         .search
         .then(|| crate::search::Indexer::start(config, site));
-    crate::render::render_into(config, site, templates, &|origin, path, bytes| {
+    crate::render::render_into(r, &|origin, path, bytes| {
         let Some(indexer) = &indexer else {
             return store(path, &bytes);
         };
@@ -268,7 +267,14 @@ fn render_checked(
     let mut precache = None;
     if let (Some(site), Some(templates)) = (&loaded.site, &loaded.templates) {
         let started = Instant::now();
-        match render_and_store(config, site, templates, store) {
+        match render_and_store(
+            Renderer {
+                config,
+                site,
+                templates,
+            },
+            store,
+        ) {
             Ok(made) => precache = made,
             Err(err) => errors.extend(err.flatten()),
         }
@@ -386,7 +392,11 @@ impl Project {
     /// Loads and renders the whole site.
     pub fn load(config: Config) -> Result<Project> {
         let (site, templates) = load(&config, Bodies::Keep)?;
-        let (output, plan) = render_planned(&config, &site, &templates)?;
+        let (output, plan) = render_planned(Renderer {
+            config: &config,
+            site: &site,
+            templates: &templates,
+        })?;
         Ok(Project {
             config,
             site,
@@ -527,13 +537,18 @@ impl Project {
     /// claimed.
     fn render_changes(&mut self, changes: &Changes) -> Result<Applied> {
         let (config, site, templates) = (&self.config, &self.site, &self.templates);
+        let r = Renderer {
+            config,
+            site,
+            templates,
+        };
         let mut replanned = match changes.moves_paths() {
-            true => Some(plan::plan(config, site, templates)?),
+            true => Some(plan::plan(r)?),
             false => None,
         };
         let plan = replanned.as_mut().unwrap_or(&mut self.plan);
         let stale = plan.stale(site, templates, changes);
-        let files = crate::render::render_claims(config, site, templates, &stale)?;
+        let files = crate::render::render_claims(r, &stale)?;
         let output = Arc::make_mut(&mut self.output);
         if let Some(plan) = &replanned {
             for (path, _) in self.plan.claims() {
@@ -561,7 +576,11 @@ impl Project {
 
     fn reload_templates(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
-        let (output, plan) = render_planned(&self.config, &self.site, &templates)?;
+        let (output, plan) = render_planned(Renderer {
+            config: &self.config,
+            site: &self.site,
+            templates: &templates,
+        })?;
         self.templates = templates;
         self.output = Arc::new(output);
         self.plan = plan;
@@ -578,7 +597,11 @@ impl Project {
     fn reload_static(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
         // A new static file claims its path like any other output.
-        let mut plan = plan::plan(&self.config, &self.site, &templates)?;
+        let mut plan = plan::plan(Renderer {
+            config: &self.config,
+            site: &self.site,
+            templates: &templates,
+        })?;
         if templates
             .statics
             .iter()
@@ -590,7 +613,14 @@ impl Project {
         let mut changes = Changes::default();
         changes.add(Read::Files);
         let stale = plan.stale(&self.site, &templates, &changes);
-        let files = crate::render::render_claims(&self.config, &self.site, &templates, &stale)?;
+        let files = crate::render::render_claims(
+            Renderer {
+                config: &self.config,
+                site: &self.site,
+                templates: &templates,
+            },
+            &stale,
+        )?;
         let output = Arc::make_mut(&mut self.output);
         for (path, _) in &self.templates.statics {
             output.remove(path);
@@ -611,7 +641,11 @@ impl Project {
 
     fn reload_all(&mut self) -> Result<Applied> {
         let (site, templates) = load(&self.config, Bodies::Keep)?;
-        let (output, plan) = render_planned(&self.config, &site, &templates)?;
+        let (output, plan) = render_planned(Renderer {
+            config: &self.config,
+            site: &site,
+            templates: &templates,
+        })?;
         self.site = site;
         self.templates = templates;
         self.output = Arc::new(output);
@@ -623,9 +657,12 @@ impl Project {
 
 /// The whole site rendered and indexed, and its plan with its jobs indexed
 /// by their reads (kept by a [`Project`] to find what an edit makes stale).
-fn render_planned(config: &Config, site: &Site, templates: &Templates) -> Result<(Output, Plan)> {
-    let output = render_and_index(config, site, templates)?;
-    let mut plan = plan::plan(config, site, templates)?;
+fn render_planned(r: Renderer<'_>) -> Result<(Output, Plan)> {
+    let Renderer {
+        site, templates, ..
+    } = r;
+    let output = render_and_index(r)?;
+    let mut plan = plan::plan(r)?;
     plan.index_reads(site, templates);
     Ok((output, plan))
 }

@@ -28,6 +28,16 @@ use context::{ConfigView, Views};
 use templates::Engine;
 pub use templates::Templates;
 
+/// What every render takes: the configuration, the site model and the
+/// templates, as one value. A language of the site is one more renderer
+/// over the same templates.
+#[derive(Clone, Copy)]
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+}
+
 /// Where a rendered file comes from. The search index takes the documents
 /// and scripts; the build leaves out a static file under the search folder
 /// when the index takes its place.
@@ -53,29 +63,27 @@ pub type Sink<'a> = dyn Fn(Origin, String, Vec<u8>) -> Result<()> + Sync + 'a;
 /// and a static file that replaces a generated one (`static/robots.txt`)
 /// stops that one being made. All template errors are reported together;
 /// the first error of `sink` (a full disk) stops the render.
-pub fn render_into(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
-    sink: &Sink<'_>,
-) -> Result<()> {
-    let plan = plan::plan(config, site, templates)?;
+pub fn render_into(r: Renderer<'_>, sink: &Sink<'_>) -> Result<()> {
+    let Renderer {
+        site, templates, ..
+    } = r;
+    let plan = plan::plan(r)?;
     let sink = &|origin: Origin, path: String, bytes: Vec<u8>| {
         debug_assert!(plan.allows(&path), "`{path}` was written but not planned");
         sink(origin, path, bytes)
     };
     let documents: Vec<usize> = (0..site.documents.len()).collect();
     let scripts: Vec<usize> = (0..site.scripts.len()).collect();
-    render_some_into(config, site, templates, &documents, &scripts, sink)?;
+    render_some_into(r, &documents, &scripts, sink)?;
     let mut errors = Vec::new();
     for name in plan.generated() {
-        match generated(config, site, templates, name) {
+        match generated(r, name) {
             Ok(Some(bytes)) => sink(Origin::Generated, name.to_string(), bytes)?,
             Ok(None) => {}
             Err(err) => errors.push(err),
         }
     }
-    match taxonomies_and_aliases(config, site, templates) {
+    match taxonomies_and_aliases(r) {
         Ok(files) => {
             for (path, bytes) in files {
                 sink(Origin::Generated, path, bytes)?;
@@ -95,12 +103,12 @@ pub fn render_into(
 
 /// A page of guide's own with a template of its name (the 404 page, the
 /// offline page), or the built-in offline page when the theme has none.
-fn render_lone_page(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
-    page: &str,
-) -> Result<String> {
+fn render_lone_page(r: Renderer<'_>, page: &str) -> Result<String> {
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     if !templates.has(page) {
         return Ok(crate::offline::fallback_page(config));
     }
@@ -127,7 +135,7 @@ fn render_lone_page(
     if templates.shares() {
         context.insert("share", &share::view(config, site, templates, &subject));
     }
-    let tera = prepare(config, site, templates);
+    let tera = prepare(r);
     templates::render(config, &tera, page, &context, None)
 }
 
@@ -135,13 +143,13 @@ fn render_lone_page(
 /// `None` when it is made later from the whole output (the service worker
 /// of a build with `[offline]`) or is a page of its own
 /// ([`render_lone_page`]).
-fn generated(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
-    name: &str,
-) -> Result<Option<Vec<u8>>> {
-    let fixed = || prepare_fixed(config, site, templates);
+fn generated(r: Renderer<'_>, name: &str) -> Result<Option<Vec<u8>>> {
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
+    let fixed = || prepare_fixed(r);
     let text = match name {
         feeds::ATOM => feeds::atom(config, site, &fixed())?,
         feeds::SITEMAP => feeds::sitemap(config, site, &fixed())?,
@@ -152,20 +160,21 @@ fn generated(
             crate::offline::manifest(config, has)
         }
         crate::offline::WORKER if config.serving => crate::offline::unregistering_worker(config),
-        "404.html" | crate::offline::PAGE => render_lone_page(config, site, templates, name)?,
+        "404.html" | crate::offline::PAGE => render_lone_page(r, name)?,
         _ => return Ok(None),
     };
     Ok(Some(text.into_bytes()))
 }
 
 /// The alias redirects and every taxonomy page.
-fn taxonomies_and_aliases(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
-) -> Result<Vec<(String, Vec<u8>)>> {
+fn taxonomies_and_aliases(r: Renderer<'_>) -> Result<Vec<(String, Vec<u8>)>> {
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     let views = Views { config, site };
-    let tera = prepare(config, site, templates);
+    let tera = prepare(r);
     let mut files = feeds::aliases(config, site)?;
     files.extend(feeds::render_taxonomies(&views, &tera, templates, None)?);
     Ok(files)
@@ -174,11 +183,14 @@ fn taxonomies_and_aliases(
 /// Renders the jobs of these claims alone (what `serve` found stale after
 /// an edit: [`plan::Plan::stale`]), each path with its bytes.
 pub fn render_claims(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
+    r: Renderer<'_>,
     claims: &[(String, plan::Claimant)],
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     use plan::Claimant;
     let (mut documents, mut scripts, mut lists, mut terms) = (vec![], vec![], vec![], vec![]);
     let (mut aliases, mut others) = (false, Vec::new());
@@ -197,19 +209,19 @@ pub fn render_claims(
         terms: &terms,
     };
     let (nodes, rest) = rayon::join(
-        || render_some(config, site, templates, &documents, &scripts),
+        || render_some(r, &documents, &scripts),
         || -> Result<Vec<(String, Vec<u8>)>> {
             let mut files = Vec::new();
             if !lists.is_empty() || !terms.is_empty() {
                 let views = Views { config, site };
-                let tera = prepare(config, site, templates);
+                let tera = prepare(r);
                 files = feeds::render_taxonomies(&views, &tera, templates, Some(chosen))?;
             }
             if aliases {
                 files.extend(feeds::aliases(config, site)?);
             }
             for (path, claimant) in others {
-                if let Some(bytes) = claimed_file(config, site, templates, path, claimant)? {
+                if let Some(bytes) = claimed_file(r, path, claimant)? {
                     files.push((path.to_string(), bytes));
                 }
             }
@@ -222,15 +234,12 @@ pub fn render_claims(
 }
 
 /// The bytes of a generated file, a static file or an asset.
-fn claimed_file(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
-    path: &str,
-    claimant: &plan::Claimant,
-) -> Result<Option<Vec<u8>>> {
+fn claimed_file(r: Renderer<'_>, path: &str, claimant: &plan::Claimant) -> Result<Option<Vec<u8>>> {
+    let Renderer {
+        site, templates, ..
+    } = r;
     Ok(match claimant {
-        plan::Claimant::Generated(name) => generated(config, site, templates, name)?,
+        plan::Claimant::Generated(name) => generated(r, name)?,
         plan::Claimant::Static(_) => templates
             .statics
             .iter()
@@ -244,7 +253,12 @@ fn claimed_file(
 /// The Tera environment for guide's own XML and text templates (the feed,
 /// the sitemap, robots.txt): variables are escaped for markup, whatever
 /// the file's extension.
-pub fn prepare_fixed(config: &Config, site: &Site, templates: &Templates) -> Engine {
+pub fn prepare_fixed(r: Renderer<'_>) -> Engine {
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     let views = Views { config, site };
     Engine::new(templates, |tera| {
         set_globals(tera, &views);
@@ -253,7 +267,12 @@ pub fn prepare_fixed(config: &Config, site: &Site, templates: &Templates) -> Eng
 }
 
 /// The Tera environment with the site-wide variables set.
-fn prepare(config: &Config, site: &Site, templates: &Templates) -> Engine {
+fn prepare(r: Renderer<'_>) -> Engine {
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     let views = Views { config, site };
     Engine::new(templates, |tera| set_globals(tera, &views))
 }
@@ -269,27 +288,18 @@ fn set_globals(tera: &mut tera::Tera, views: &Views) {
 /// Renders the given documents and scripts (indices into the site's lists)
 /// in parallel, returning their output paths and HTML.
 pub fn render_some(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
+    r: Renderer<'_>,
     documents: &[usize],
     scripts: &[usize],
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let rendered = std::sync::Mutex::new(Vec::with_capacity(documents.len() + scripts.len()));
-    render_some_into(
-        config,
-        site,
-        templates,
-        documents,
-        scripts,
-        &|_, path, bytes| {
-            rendered
-                .lock()
-                .expect("no push panics while holding the lock")
-                .push((path, bytes));
-            Ok(())
-        },
-    )?;
+    render_some_into(r, documents, scripts, &|_, path, bytes| {
+        rendered
+            .lock()
+            .expect("no push panics while holding the lock")
+            .push((path, bytes));
+        Ok(())
+    })?;
     Ok(rendered
         .into_inner()
         .expect("the lock is free once rendering ends"))
@@ -306,15 +316,18 @@ enum Failure {
 /// reported; a sink error is reported alone, being about the disk rather
 /// than the site.
 fn render_some_into(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
+    r: Renderer<'_>,
     documents: &[usize],
     scripts: &[usize],
     sink: &Sink<'_>,
 ) -> Result<()> {
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     let views = Views { config, site };
-    let tera = &prepare(config, site, templates);
+    let tera = &prepare(r);
     let deliver = |origin: Origin, rendered: Result<(String, Vec<u8>)>| match rendered {
         Ok((path, bytes)) => sink(origin, path, bytes).map_err(Failure::Sink),
         Err(err) => Err(Failure::Template(err)),

@@ -100,10 +100,17 @@ fn render(dir: &std::path::Path) -> Result<BTreeMap<String, usize>, String> {
     let site = Site::build(&config, content, Bodies::Keep).map_err(|e| e.to_string())?;
     let templates = guide::render::Templates::load(&config).map_err(|e| e.to_string())?;
     let written = Mutex::new(BTreeMap::new());
-    guide::render::render_into(&config, &site, &templates, &|_, path, _| {
-        *written.lock().unwrap().entry(path).or_insert(0) += 1;
-        Ok(())
-    })
+    guide::render::render_into(
+        guide::render::Renderer {
+            config: &config,
+            site: &site,
+            templates: &templates,
+        },
+        &|_, path, _| {
+            *written.lock().unwrap().entry(path).or_insert(0) += 1;
+            Ok(())
+        },
+    )
     .map_err(|e| e.to_string())?;
     Ok(written.into_inner().unwrap())
 }

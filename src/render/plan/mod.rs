@@ -153,7 +153,12 @@ impl Plan {
 }
 
 /// Claims every output path of the site, reporting every collision.
-pub fn plan(config: &Config, site: &Site, templates: &Templates) -> Result<Plan> {
+pub fn plan(r: super::Renderer<'_>) -> Result<Plan> {
+    let super::Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     let mut planner = Planner {
         config,
         site,

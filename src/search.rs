@@ -188,35 +188,7 @@ impl Pages {
                 };
                 debug_assert!(!pages.is_empty(), "a page source gives at least one page");
                 let entries = &self.entries[next..next + pages.len()];
-                let files = pages
-                    .into_iter()
-                    .zip(entries)
-                    .map(|(page, entry)| {
-                        let page = String::from_utf8(page)
-                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                        let page = with_marks(indexed_part(page), entry);
-                        (None, Some(entry.url.clone()), page)
-                    })
-                    .collect();
-                let results = match parse {
-                    Parse::InParallel => index
-                        .add_html_files(files)
-                        .await
-                        .map_err(|e| SearchError::Batch(e.to_string()))?,
-                    Parse::OneByOne => {
-                        let mut results = Vec::with_capacity(files.len());
-                        for (path, url, page) in files {
-                            results.push(index.add_html_file(path, url, page).await);
-                        }
-                        results
-                    }
-                };
-                for (result, entry) in results.into_iter().zip(entries) {
-                    result.map_err(|e| SearchError::Page {
-                        url: entry.url.clone(),
-                        message: e.to_string(),
-                    })?;
-                }
+                add_pages(&mut index, parse, pages, entries).await?;
                 next += entries.len();
             }
             index
@@ -238,6 +210,47 @@ impl Pages {
         files.push((format!("{DIR}/{FILTERS_FILE}"), self.labels.clone()));
         Ok(Some(files))
     }
+}
+
+/// Adds one batch of rendered pages (with their entries, in order) to the
+/// index: marked for the result's sub-line, keywords and filters, then
+/// parsed by Pagefind in parallel or one by one.
+async fn add_pages(
+    index: &mut PagefindIndex,
+    parse: Parse,
+    pages: Vec<Vec<u8>>,
+    entries: &[Entry],
+) -> Result<(), SearchError> {
+    let files: Vec<(Option<String>, Option<String>, String)> = pages
+        .into_iter()
+        .zip(entries)
+        .map(|(page, entry)| {
+            let page = String::from_utf8(page)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            let page = with_marks(indexed_part(page), entry);
+            (None, Some(entry.url.clone()), page)
+        })
+        .collect();
+    let results = match parse {
+        Parse::InParallel => index
+            .add_html_files(files)
+            .await
+            .map_err(|e| SearchError::Batch(e.to_string()))?,
+        Parse::OneByOne => {
+            let mut results = Vec::with_capacity(files.len());
+            for (path, url, page) in files {
+                results.push(index.add_html_file(path, url, page).await);
+            }
+            results
+        }
+    };
+    for (result, entry) in results.into_iter().zip(entries) {
+        result.map_err(|e| SearchError::Page {
+            url: entry.url.clone(),
+            message: e.to_string(),
+        })?;
+    }
+    Ok(())
 }
 
 /// A page's metadata: the chapter it belongs to, for the result's sub-line,

@@ -11,6 +11,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::share::Subject;
 use super::templates::Engine;
 
 use super::context::{LinkView, PageView, Views};
@@ -249,90 +250,20 @@ pub fn render_taxonomies(
     templates: &super::Templates,
     only: Option<Chosen<'_>>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let (config, site) = (views.config, views.site);
-    let taxonomy_view = |t: usize| {
-        let id = site.taxonomies[t].id.as_str();
-        let declared = config.taxonomy(id);
-        TaxonomyView {
-            id,
-            label: declared.map_or(id, |d| d.label.as_str()),
-            description: declared.and_then(|d| d.description.as_deref()),
-            url: taxonomy_url(config, id),
-        }
-    };
-    let term_view = |(t, i): TermRef, pages: bool| {
-        let taxonomy = &site.taxonomies[t];
-        let term = &taxonomy.terms[i];
-        TermView {
-            name: &term.name,
-            label: &term.label,
-            slug: &term.slug,
-            url: term_url(config, &taxonomy.id, &term.slug),
-            count: term.pages.len() + term.scripts.len(),
-            pages: pages.then(|| term.pages.iter().map(|&p| views.page(p, false)).collect()),
-            scripts: pages.then(|| term.scripts.iter().map(|&s| views.script_card(s)).collect()),
-        }
-    };
-    // A term page's breadcrumbs lead through its taxonomy's list.
-    let render = |template: &str,
-                  url: &str,
-                  title: &str,
-                  through: Option<&TaxonomyView<'_>>,
-                  context: &mut Context|
-     -> Result<(String, Vec<u8>)> {
-        context.insert("current_url", &config.permalink(url));
-        context.insert("current_path", url);
-        let mut crumbs: Vec<LinkView<'_>> = views.home_crumb();
-        if let Some(taxonomy) = through {
-            crumbs.push(LinkView {
-                title: taxonomy.label,
-                url: &taxonomy.url,
-            });
-        }
-        let subject = super::share::Subject {
-            title,
-            description: None,
-            url,
-            date: None,
-            updated: None,
-            image: None,
-            crumbs: &crumbs,
-            home: false,
-            draft: false,
-        };
-        if templates.shares() {
-            context.insert(
-                "share",
-                &super::share::view(config, site, templates, &subject),
-            );
-        }
-        context.insert("breadcrumbs", &crumbs);
-        let html = super::templates::render(config, tera, template, context, None)?;
-        Ok((output_path(config, url), html.into_bytes()))
+    let site = views.site;
+    let pages = TaxonomyPages {
+        views,
+        tera,
+        templates,
     };
     let mut files = Vec::new();
-    let lists: Vec<usize> = match only {
-        Some(chosen) => chosen.lists.to_vec(),
-        None => (0..site.taxonomies.len()).collect(),
-    };
     if tera.contains_template("taxonomy_list.html") {
+        let lists: Vec<usize> = match only {
+            Some(chosen) => chosen.lists.to_vec(),
+            None => (0..site.taxonomies.len()).collect(),
+        };
         for t in lists {
-            let terms: Vec<TermView<'_>> = (0..site.taxonomies[t].terms.len())
-                .map(|i| term_view((t, i), false))
-                .collect();
-            let taxonomy = taxonomy_view(t);
-            let url = taxonomy.url.clone();
-            let mut context = Context::new();
-            context.insert("taxonomy", &taxonomy);
-            context.insert("terms", &terms);
-            let title = taxonomy.label;
-            files.push(render(
-                "taxonomy_list.html",
-                &url,
-                title,
-                None,
-                &mut context,
-            )?);
+            files.push(pages.list(t)?);
         }
     }
     if tera.contains_template("taxonomy_term.html") {
@@ -342,24 +273,107 @@ pub fn render_taxonomies(
                 .flat_map(|t| (0..site.taxonomies[t].terms.len()).map(move |i| (t, i)))
                 .collect(),
         };
-        for (t, i) in chosen {
-            let term = term_view((t, i), true);
-            let url = term.url.clone();
-            let taxonomy = taxonomy_view(t);
-            let mut context = Context::new();
-            context.insert("taxonomy", &taxonomy);
-            context.insert("term", &term);
-            let title = format!("{}: {}", taxonomy.label, term.label);
-            files.push(render(
-                "taxonomy_term.html",
-                &url,
-                &title,
-                Some(&taxonomy),
-                &mut context,
-            )?);
+        for term in chosen {
+            files.push(pages.term(term)?);
         }
     }
     Ok(files)
+}
+
+/// What renders the pages of the taxonomies.
+struct TaxonomyPages<'a> {
+    views: &'a Views<'a>,
+    tera: &'a Engine,
+    templates: &'a super::Templates,
+}
+
+impl<'a> TaxonomyPages<'a> {
+    /// `/<id>/`: the taxonomy and its terms, without their pages.
+    fn list(&self, t: usize) -> Result<(String, Vec<u8>)> {
+        let terms: Vec<TermView<'_>> = (0..self.views.site.taxonomies[t].terms.len())
+            .map(|i| self.term_view((t, i), false))
+            .collect();
+        let taxonomy = self.taxonomy_view(t);
+        let mut context = Context::new();
+        context.insert("taxonomy", &taxonomy);
+        context.insert("terms", &terms);
+        let page = Subject::of(&taxonomy.url, taxonomy.label);
+        self.render("taxonomy_list.html", page, None, &mut context)
+    }
+
+    /// `/<id>/<term>/`: the term with its pages and scripts.
+    fn term(&self, (t, i): TermRef) -> Result<(String, Vec<u8>)> {
+        let term = self.term_view((t, i), true);
+        let taxonomy = self.taxonomy_view(t);
+        let mut context = Context::new();
+        context.insert("taxonomy", &taxonomy);
+        context.insert("term", &term);
+        let title = format!("{}: {}", taxonomy.label, term.label);
+        let page = Subject::of(&term.url, &title);
+        self.render("taxonomy_term.html", page, Some(&taxonomy), &mut context)
+    }
+
+    fn taxonomy_view(&self, t: usize) -> TaxonomyView<'a> {
+        let (config, site) = (self.views.config, self.views.site);
+        let id = site.taxonomies[t].id.as_str();
+        let declared = config.taxonomy(id);
+        TaxonomyView {
+            id,
+            label: declared.map_or(id, |d| d.label.as_str()),
+            description: declared.and_then(|d| d.description.as_deref()),
+            url: taxonomy_url(config, id),
+        }
+    }
+
+    fn term_view(&self, (t, i): TermRef, pages: bool) -> TermView<'a> {
+        let views = self.views;
+        let taxonomy = &views.site.taxonomies[t];
+        let term = &taxonomy.terms[i];
+        TermView {
+            name: &term.name,
+            label: &term.label,
+            slug: &term.slug,
+            url: term_url(views.config, &taxonomy.id, &term.slug),
+            count: term.pages.len() + term.scripts.len(),
+            pages: pages.then(|| term.pages.iter().map(|&p| views.page(p, false)).collect()),
+            scripts: pages.then(|| term.scripts.iter().map(|&s| views.script_card(s)).collect()),
+        }
+    }
+
+    /// Renders one taxonomy page; a term page's breadcrumbs lead through
+    /// its taxonomy's list.
+    fn render(
+        &self,
+        template: &str,
+        page: Subject<'_>,
+        through: Option<&TaxonomyView<'_>>,
+        context: &mut Context,
+    ) -> Result<(String, Vec<u8>)> {
+        let (config, templates) = (self.views.config, self.templates);
+        let url = page.url;
+        context.insert("current_url", &config.permalink(url));
+        context.insert("current_path", url);
+        let mut crumbs: Vec<LinkView<'_>> = self.views.home_crumb();
+        if let Some(taxonomy) = through {
+            crumbs.push(LinkView {
+                title: taxonomy.label,
+                url: &taxonomy.url,
+            });
+        }
+        if templates.shares() {
+            let subject = Subject {
+                crumbs: &crumbs,
+                ..page
+            };
+            context.insert(
+                "share",
+                &super::share::view(self.views.renderer(templates), &subject),
+            );
+        }
+        context.insert("breadcrumbs", &crumbs);
+        let html = super::templates::render(config, self.tera, template, context, None)?;
+        Ok((output_path(config, url), html.into_bytes()))
+    }
 }
 
 /// Redirect pages for every alias: a meta refresh and a canonical link to

@@ -105,9 +105,7 @@ pub fn render_into(r: Renderer<'_>, sink: &Sink<'_>) -> Result<()> {
 /// offline page), or the built-in offline page when the theme has none.
 fn render_lone_page(r: Renderer<'_>, page: &str) -> Result<String> {
     let Renderer {
-        config,
-        site,
-        templates,
+        config, templates, ..
     } = r;
     if !templates.has(page) {
         return Ok(crate::offline::fallback_page(config));
@@ -117,23 +115,12 @@ fn render_lone_page(r: Renderer<'_>, page: &str) -> Result<String> {
     context.insert("current_url", &config.permalink(&url));
     context.insert("current_path", &format!("/{page}"));
     context.insert("breadcrumbs", &Vec::<()>::new());
-    let subject = share::Subject {
-        title: if page == "404.html" {
-            "Page not found"
-        } else {
-            "Offline"
-        },
-        description: None,
-        url: &url,
-        date: None,
-        updated: None,
-        image: None,
-        crumbs: &[],
-        home: false,
-        draft: false,
+    let title = match page {
+        "404.html" => "Page not found",
+        _ => "Offline",
     };
     if templates.shares() {
-        context.insert("share", &share::view(config, site, templates, &subject));
+        context.insert("share", &share::view(r, &share::Subject::of(&url, title)));
     }
     let tera = prepare(r);
     templates::render(config, &tera, page, &context, None)
@@ -372,71 +359,40 @@ fn render_document(
 ) -> Result<(String, Vec<u8>)> {
     let site = views.site;
     let document = &site.documents[index];
-    let is_scripts_index =
-        document.kind == Kind::Section && document.dir == crate::content::SCRIPTS_DIR;
-    let default = match (document.kind, site.section_index[index]) {
-        (Kind::Page, _) => "page.html",
-        (Kind::Section, Some(0)) => "index.html",
-        (Kind::Section, _) if is_scripts_index && templates.has("scripts.html") => "scripts.html",
-        (Kind::Section, _) => "section.html",
-    };
-    let template = document.meta.template.as_deref().unwrap_or(default);
-    if !templates.has(template) {
-        let message = format!("no template `{template}` in the site's templates/ or the theme");
-        let mut diagnostic = Diagnostic::file(&document.path, message);
-        if let Some(line) = document
-            .source
-            .lines()
-            .position(|l| l.starts_with("template:"))
-        {
-            diagnostic = Diagnostic::at(
-                &document.path,
-                &document.source,
-                line + 1,
-                11,
-                diagnostic.message,
-            );
-        }
-        return Err(diagnostic
-            .help("create the template, or fix the `template:` key")
-            .into());
-    }
+    let template = document_template(site, templates, index)?;
     let mut context = Context::new();
     context.insert("current_url", &views.config.permalink(&document.url));
     context.insert("current_path", &document.url);
     let crumbs = views.breadcrumbs(index);
-    let subject = share::Subject {
-        title: &document.title,
-        description: document.meta.description.as_deref(),
-        url: &document.url,
-        date: document.meta.date.as_ref().map(|d| d.text.as_str()),
-        updated: document.meta.updated.as_ref().map(|d| d.text.as_str()),
-        image: share::page_image(site, templates, index)?,
-        crumbs: &crumbs,
-        home: site.section_index[index] == Some(0),
-        draft: document.meta.draft,
-    };
     if templates.shares() {
-        context.insert(
-            "share",
-            &share::view(views.config, site, templates, &subject),
-        );
+        let subject = share::Subject {
+            title: &document.title,
+            description: document.meta.description.as_deref(),
+            url: &document.url,
+            date: document.meta.date.as_ref().map(|d| d.text.as_str()),
+            updated: document.meta.updated.as_ref().map(|d| d.text.as_str()),
+            image: share::page_image(site, templates, index)?,
+            crumbs: &crumbs,
+            home: site.section_index[index] == Some(0),
+            draft: document.meta.draft,
+        };
+        let share = share::view(views.renderer(templates), &subject);
+        context.insert("share", &share);
     }
     context.insert("breadcrumbs", &crumbs);
     let content = embeds::fill(views, tera, index)?;
-    match document.kind {
-        Kind::Page => {
+    match site.section_index[index] {
+        None => {
             let mut page = views.page(index, true);
             page.content = Some(content);
             context.insert("page", &page);
         }
-        Kind::Section => {
-            let section = site.section_index[index].expect("a section document has a section");
+        Some(section) => {
             let mut view = views.section(section);
             view.content = content;
             context.insert("section", &view);
             // The home page gets the scripts' metadata too, for "where do I start?".
-            if is_scripts_index || section == 0 {
+            if is_scripts_index(document) || section == 0 {
                 views.insert_index(&mut context);
             }
             if section == 0 {
@@ -452,6 +408,42 @@ fn render_document(
         Some((&document.path, site.rendered[index].html.len())),
     )?;
     Ok((output_path(views.config, &document.url), html.into_bytes()))
+}
+
+fn is_scripts_index(document: &crate::content::Document) -> bool {
+    document.kind == Kind::Section && document.dir == crate::content::SCRIPTS_DIR
+}
+
+/// The template a document renders with: its `template:`, else its kind's
+/// (the home page's `index.html`, `/scripts/`'s `scripts.html` when the
+/// theme has one); an error at the `template:` line when there is no such
+/// template.
+fn document_template<'a>(site: &'a Site, templates: &Templates, index: usize) -> Result<&'a str> {
+    let document = &site.documents[index];
+    let default = match (document.kind, site.section_index[index]) {
+        (Kind::Page, _) => "page.html",
+        (Kind::Section, Some(0)) => "index.html",
+        (Kind::Section, _) if is_scripts_index(document) && templates.has("scripts.html") => {
+            "scripts.html"
+        }
+        (Kind::Section, _) => "section.html",
+    };
+    let template = document.meta.template.as_deref().unwrap_or(default);
+    if templates.has(template) {
+        return Ok(template);
+    }
+    let message = format!("no template `{template}` in the site's templates/ or the theme");
+    let line = document
+        .source
+        .lines()
+        .position(|l| l.starts_with("template:"));
+    let diagnostic = match line {
+        Some(line) => Diagnostic::at(&document.path, &document.source, line + 1, 11, message),
+        None => Diagnostic::file(&document.path, message),
+    };
+    Err(diagnostic
+        .help("create the template, or fix the `template:` key")
+        .into())
 }
 
 fn render_script(
@@ -492,10 +484,7 @@ fn render_script(
         draft: script.draft,
     };
     if templates.shares() {
-        context.insert(
-            "share",
-            &share::view(views.config, views.site, templates, &subject),
-        );
+        context.insert("share", &share::view(views.renderer(templates), &subject));
     }
     context.insert("breadcrumbs", &breadcrumbs);
     context.insert("script", &views.script(index));

@@ -67,8 +67,31 @@ pub struct Subject<'a> {
     pub draft: bool,
 }
 
+impl<'a> Subject<'a> {
+    /// A page of guide's own (a taxonomy's, the 404 page): a title and a
+    /// URL, nothing more.
+    pub fn of(url: &'a str, title: &'a str) -> Subject<'a> {
+        Subject {
+            title,
+            description: None,
+            url,
+            date: None,
+            updated: None,
+            image: None,
+            crumbs: &[],
+            home: false,
+            draft: false,
+        }
+    }
+}
+
 /// The sharing metadata of one page.
-pub fn view(config: &Config, site: &Site, templates: &Templates, page: &Subject<'_>) -> ShareView {
+pub fn view(r: super::Renderer<'_>, page: &Subject<'_>) -> ShareView {
+    let super::Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     let url = config.permalink(page.url);
     let description = page
         .description

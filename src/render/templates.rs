@@ -113,21 +113,8 @@ impl Templates {
         let dir = root.join("templates");
         collect_templates(root, &dir, "templates", &mut sources, &mut errors)?;
         drop_shadowed(&mut sources);
-        let mut statics = Vec::new();
-        let mut static_sources = std::collections::HashMap::new();
-        if let Some((name, dir)) = &theme_dir {
-            collect_files(root, &dir.join("static"), &mut statics, &mut errors)?;
-            for (path, _) in &statics {
-                static_sources.insert(path.clone(), format!("themes/{name}/static/{path}"));
-            }
-        }
-        let theirs = statics.len();
-        collect_files(root, &root.join("static"), &mut statics, &mut errors)?;
-        for (path, _) in &statics[theirs..] {
-            static_sources.insert(path.clone(), format!("static/{path}"));
-        }
+        let (mut statics, static_sources) = load_statics(root, theme_dir.as_ref(), &mut errors)?;
         Error::collect(errors)?;
-        add_builtin_statics(&mut statics, &mut static_sources);
 
         // guide's own templates come last: any site or theme file of the
         // same name is found first.
@@ -150,10 +137,7 @@ impl Templates {
                 _ => template_error(&e, None),
             })?;
 
-        let mut seen = std::collections::HashSet::new();
-        statics.reverse();
-        statics.retain(|(path, _)| seen.insert(path.clone()));
-        statics.reverse();
+        keep_last_of_each_path(&mut statics);
         let shares = sources.iter().any(|(_, text)| text.contains("share"));
         Ok(Templates {
             tera,
@@ -454,6 +438,43 @@ fn collect_files(
         }
     }
     Ok(())
+}
+
+/// The static files, guide's own (those the theme and the site lack), the
+/// theme's, then the site's (the later of two with one path wins: see
+/// [`keep_last_of_each_path`]), and where each comes from, for errors.
+#[allow(clippy::type_complexity)]
+fn load_statics(
+    root: &Path,
+    theme_dir: Option<&(String, PathBuf)>,
+    errors: &mut Vec<Error>,
+) -> Result<(
+    Vec<(String, Vec<u8>)>,
+    std::collections::HashMap<String, String>,
+)> {
+    let mut statics = Vec::new();
+    let mut static_sources = std::collections::HashMap::new();
+    if let Some((name, dir)) = theme_dir {
+        collect_files(root, &dir.join("static"), &mut statics, errors)?;
+        for (path, _) in &statics {
+            static_sources.insert(path.clone(), format!("themes/{name}/static/{path}"));
+        }
+    }
+    let theirs = statics.len();
+    collect_files(root, &root.join("static"), &mut statics, errors)?;
+    for (path, _) in &statics[theirs..] {
+        static_sources.insert(path.clone(), format!("static/{path}"));
+    }
+    add_builtin_statics(&mut statics, &mut static_sources);
+    Ok((statics, static_sources))
+}
+
+/// Keeps, of the files with one path, the last in the list.
+fn keep_last_of_each_path(statics: &mut Vec<(String, Vec<u8>)>) {
+    let mut seen = std::collections::HashSet::new();
+    statics.reverse();
+    statics.retain(|(path, _)| seen.insert(path.clone()));
+    statics.reverse();
 }
 
 fn register_functions(tera: &mut Tera, config: &Config, budgets: &Arc<Budgets>) {

@@ -11,3 +11,14 @@ pub struct Views<'a> {
     pub config: &'a Config,
     pub site: &'a Site,
 }
+
+impl<'a> Views<'a> {
+    /// The renderer of this site with these templates.
+    pub fn renderer(&self, templates: &'a super::Templates) -> super::Renderer<'a> {
+        super::Renderer {
+            config: self.config,
+            site: self.site,
+            templates,
+        }
+    }
+}

@@ -104,16 +104,11 @@ impl Site {
             .chain(loaded.warnings)
             .collect();
         errors.extend(loaded.errors);
+        let failed = failed.into_iter().chain(loaded.failed);
+        let drafts = drafts.into_iter().chain(loaded.drafts);
         let absent: HashMap<String, Absent> = failed
-            .into_iter()
-            .chain(loaded.failed)
             .map(|path| (path, Absent::Failed))
-            .chain(
-                drafts
-                    .into_iter()
-                    .chain(loaded.drafts)
-                    .map(|p| (p, Absent::Draft)),
-            )
+            .chain(drafts.map(|path| (path, Absent::Draft)))
             .collect();
 
         errors.extend(check_taxonomy_urls(config, &documents));
@@ -122,31 +117,8 @@ impl Site {
             .map(|d| (d.relative.clone(), d.url.clone()))
             .chain(scripts.iter().map(|s| (s.relative.clone(), s.url.clone())))
             .collect();
-        let (rendered, script_notes): (Vec<Rendered>, Vec<Rendered>) = rayon::join(
-            || {
-                documents
-                    .par_iter_mut()
-                    .map(|d| {
-                        let rendered = render_document(config, &urls, d);
-                        if bodies == Bodies::Drop {
-                            d.drop_body();
-                        }
-                        rendered
-                    })
-                    .collect()
-            },
-            || {
-                let resolve = |path: &str| urls.get(path).cloned();
-                let links = Links {
-                    dir: crate::content::SCRIPTS_DIR,
-                    resolve: &resolve,
-                };
-                scripts
-                    .par_iter()
-                    .map(|s| markdown::render(&s.notes, &config.markdown, &links))
-                    .collect()
-            },
-        );
+        let (rendered, script_notes) =
+            render_markdown(config, &urls, &mut documents, &scripts, bodies);
         let mut site = Site {
             documents,
             rendered,
@@ -164,10 +136,7 @@ impl Site {
             nodes: HashMap::new(),
             absent,
         };
-        site.nodes = site
-            .every_node()
-            .map(|node| (site.relative(node).to_string(), node))
-            .collect();
+        site.nodes = site.nodes_by_path();
         let every_node: Vec<NodeId> = site.every_node().collect();
         errors.extend(site.check_links(&every_node));
         site.arrange();
@@ -175,6 +144,13 @@ impl Site {
             .map(|i| site.scripts_linked_from(i))
             .collect();
         (site, errors)
+    }
+
+    /// Every node by its content path.
+    fn nodes_by_path(&self) -> HashMap<String, NodeId> {
+        self.every_node()
+            .map(|node| (self.relative(node).to_string(), node))
+            .collect()
     }
 
     /// Every node: the documents in order, then the scripts.
@@ -456,6 +432,43 @@ struct Index<'a> {
     flat: &'a dyn Fn(NodeId) -> usize,
 }
 
+/// The Markdown of every document and of every script's notes, rendered
+/// in parallel with links resolved through `urls`; each document's body is
+/// dropped once rendered when `bodies` says so.
+fn render_markdown(
+    config: &Config,
+    urls: &HashMap<String, String>,
+    documents: &mut [Document],
+    scripts: &[Script],
+    bodies: Bodies,
+) -> (Vec<Rendered>, Vec<Rendered>) {
+    rayon::join(
+        || {
+            documents
+                .par_iter_mut()
+                .map(|d| {
+                    let rendered = render_document(config, urls, d);
+                    if bodies == Bodies::Drop {
+                        d.drop_body();
+                    }
+                    rendered
+                })
+                .collect()
+        },
+        || {
+            let resolve = |path: &str| urls.get(path).cloned();
+            let links = Links {
+                dir: crate::content::SCRIPTS_DIR,
+                resolve: &resolve,
+            };
+            scripts
+                .par_iter()
+                .map(|s| markdown::render(&s.notes, &config.markdown, &links))
+                .collect()
+        },
+    )
+}
+
 fn check_links(
     nodes: &[Node<'_>],
     index: &Index<'_>,
@@ -470,60 +483,72 @@ fn check_links(
             errors.push((node.at)(scripted.offset, message).help(help).into());
         }
         for link in &node.rendered.links {
-            match absent.get(&link.target) {
-                Some(Absent::Failed) => continue,
-                Some(Absent::Draft) => {
-                    let message = format!(
-                        "link `{}` points at a draft: `content/{}` has `draft: true`",
-                        link.written, link.target
-                    );
-                    let help = "build with --drafts to include drafts, or remove the link until the page is published";
-                    errors.push((node.at)(link.offset, message).help(help).into());
-                    continue;
-                }
-                None => {}
+            if let Some(error) = link_error(nodes, index, absent, node, link) {
+                errors.push(error);
             }
-            if !link.resolved {
-                let help = match did_you_mean(&link.target, index.nodes.keys().map(String::as_str))
-                {
-                    Some(near) => format!("did you mean `@/{near}`?"),
-                    None => "internal links are written `@/path/from/content.md#anchor`".into(),
-                };
-                let message = format!(
-                    "broken link `{}`: there is no `content/{}`",
-                    link.written, link.target
-                );
-                errors.push((node.at)(link.offset, message).help(help).into());
-                continue;
-            }
-            let Some(anchor) = &link.anchor else { continue };
-            let target = index
-                .nodes
-                .get(link.target.as_str())
-                .map_or(node, |&t| &nodes[(index.flat)(t)]);
-            let ids = &target.rendered.ids;
-            if ids.iter().any(|id| id == anchor) {
-                continue;
-            }
-            let help = match did_you_mean(anchor, ids.iter().map(String::as_str)) {
-                Some(near) => format!("did you mean `#{near}`?"),
-                None if ids.is_empty() => "that page has no headings".to_string(),
-                None => format!(
-                    "its headings are: {}",
-                    ids.iter()
-                        .map(|id| format!("#{id}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            let message = format!(
-                "broken link `{}`: `{}` has no heading `#{anchor}`",
-                link.written, target.relative
-            );
-            errors.push((node.at)(link.offset, message).help(help).into());
         }
     }
     errors
+}
+
+/// What is wrong with one link of `node`, if anything: it points at a
+/// draft, at no file, or at a heading its target lacks (a file that failed
+/// to load is reported once, by itself).
+fn link_error(
+    nodes: &[Node<'_>],
+    index: &Index<'_>,
+    absent: &HashMap<String, Absent>,
+    node: &Node<'_>,
+    link: &markdown::Link,
+) -> Option<Error> {
+    match absent.get(&link.target) {
+        Some(Absent::Failed) => return None,
+        Some(Absent::Draft) => {
+            let message = format!(
+                "link `{}` points at a draft: `content/{}` has `draft: true`",
+                link.written, link.target
+            );
+            let help = "build with --drafts to include drafts, or remove the link until the page is published";
+            return Some((node.at)(link.offset, message).help(help).into());
+        }
+        None => {}
+    }
+    if !link.resolved {
+        let help = match did_you_mean(&link.target, index.nodes.keys().map(String::as_str)) {
+            Some(near) => format!("did you mean `@/{near}`?"),
+            None => "internal links are written `@/path/from/content.md#anchor`".into(),
+        };
+        let message = format!(
+            "broken link `{}`: there is no `content/{}`",
+            link.written, link.target
+        );
+        return Some((node.at)(link.offset, message).help(help).into());
+    }
+    let anchor = link.anchor.as_ref()?;
+    let target = index
+        .nodes
+        .get(link.target.as_str())
+        .map_or(node, |&t| &nodes[(index.flat)(t)]);
+    let ids = &target.rendered.ids;
+    if ids.iter().any(|id| id == anchor) {
+        return None;
+    }
+    let help = match did_you_mean(anchor, ids.iter().map(String::as_str)) {
+        Some(near) => format!("did you mean `#{near}`?"),
+        None if ids.is_empty() => "that page has no headings".to_string(),
+        None => format!(
+            "its headings are: {}",
+            ids.iter()
+                .map(|id| format!("#{id}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let message = format!(
+        "broken link `{}`: `{}` has no heading `#{anchor}`",
+        link.written, target.relative
+    );
+    Some((node.at)(link.offset, message).help(help).into())
 }
 
 /// The errors of a node's ```` ```script ```` fences: a bad info string, a

@@ -19,6 +19,7 @@ use crate::error::{Error, Result, Warning};
 use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
 use crate::render::plan::{self, Before, Changes, Claimant, Plan, Read};
+use crate::languages::Edition;
 use crate::render::Renderer;
 use crate::render::Templates;
 use crate::site::{Bodies, NodeId, Site};
@@ -107,9 +108,9 @@ fn with_precache_warning(
 }
 
 /// Renders the site into memory and, when search is on, adds its index.
-fn render_and_index(r: Renderer<'_>) -> Result<Output> {
+fn render_and_index(r: Renderer<'_>, editions: &[Edition]) -> Result<Output> {
     let output = Mutex::new(Output::default());
-    render_and_store(r, &|path, bytes| {
+    render_and_store(r, editions, &|path, bytes| {
         output
             .lock()
             .expect("no insert panics while holding the lock")
@@ -145,22 +146,24 @@ fn replace_search_files(output: &mut Output, files: Vec<(String, Vec<u8>)>) {
 /// an index in place, so every call indexes the whole site.
 fn render_and_store(
     r: Renderer<'_>,
+    editions: &[Edition],
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
 ) -> Result<Option<Precache>> {
     let Renderer { config, site, .. } = r;
     crate::error::guard("rendering the site", || {
         if !config.offline.enabled || config.serving {
-            return render_and_index_into(r, store).map(|()| None);
+            return render_every_language(r, editions, store).map(|()| None);
         }
         // The worker is made last, from every other file.
         let recorder = Recorder::default();
-        render_and_index_into(r, &|path, bytes| {
+        render_every_language(r, editions, &|path, bytes| {
             recorder.record(&path, bytes);
             store(path, bytes)
         })?;
         let aliases: Vec<String> = site
             .documents
             .iter()
+            .chain(editions.iter().flat_map(|e| &e.site.documents))
             .flat_map(|d| &d.meta.aliases)
             .filter_map(|a| crate::render::feeds::alias_path(&a.0))
             .collect();
@@ -168,6 +171,26 @@ fn render_and_store(
         store(crate::offline::WORKER.to_string(), worker.as_bytes())?;
         Ok(Some(precache))
     })
+}
+
+/// The site in its own language, then in each other one under `/<tag>/`
+/// (its pages, scripts, taxonomies, feed and search index).
+fn render_every_language(
+    r: Renderer<'_>,
+    editions: &[Edition],
+    store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
+) -> Result<()> {
+    render_and_index_into(r, store)?;
+    for edition in editions {
+        let prefix = format!("{}/", edition.config.language);
+        let translated = Renderer {
+            config: &edition.config,
+            site: &edition.site,
+            templates: r.templates,
+        };
+        render_and_index_into(translated, &|path, bytes| store(format!("{prefix}{path}"), bytes))?;
+    }
+    Ok(())
 }
 
 /// [`render_and_store`]'s work, outside its guard.
@@ -200,11 +223,11 @@ fn render_and_index_into(
 
 /// Loads content and templates (in parallel) and builds the site model,
 /// keeping the Markdown bodies or not; any error fails the load.
-fn load(config: &Config, bodies: Bodies) -> Result<(Site, Templates)> {
+fn load(config: &Config, bodies: Bodies) -> Result<(Site, Vec<Edition>, Templates)> {
     let loaded = load_all(config, bodies);
     Error::collect(loaded.errors)?;
     match (loaded.site, loaded.templates) {
-        (Some(site), Some(templates)) => Ok((site, templates)),
+        (Some(site), Some(templates)) => Ok((site, loaded.editions, templates)),
         _ => unreachable!("a load without errors has a site and templates"),
     }
 }
@@ -214,6 +237,8 @@ fn load(config: &Config, bodies: Bodies) -> Result<(Site, Templates)> {
 /// one build checks as much as it can.
 struct Loaded {
     site: Option<Site>,
+    /// The site in each of its other languages.
+    editions: Vec<Edition>,
     templates: Option<Templates>,
     errors: Vec<Error>,
 }
@@ -224,26 +249,31 @@ fn load_all(config: &Config, bodies: Bodies) -> Loaded {
     let (site, templates) = rayon::join(
         || {
             crate::error::guard("loading content", || {
-                let content = crate::content::load(config)?;
-                Ok(Site::assemble(config, content, bodies))
+                let mut content = crate::content::load(config)?;
+                let translations = std::mem::take(&mut content.translations);
+                let (mut site, mut found) = Site::assemble(config, content, bodies);
+                let editions = crate::languages::assemble(config, &mut site, translations, bodies);
+                found.extend(editions.errors);
+                Ok((site, editions.editions, found))
             })
         },
         || crate::error::guard("loading templates", || Templates::load(config)),
     );
     let mut errors = Vec::new();
-    let site = match site {
-        Ok((site, found)) => {
+    let (site, editions) = match site {
+        Ok((site, editions, found)) => {
             errors.extend(found);
-            Some(site)
+            (Some(site), editions)
         }
         Err(err) => {
             errors.extend(err.flatten());
-            None
+            (None, Vec::new())
         }
     };
     let templates = templates.map_err(|e| errors.extend(e.flatten())).ok();
     Loaded {
         site,
+        editions,
         templates,
         errors,
     }
@@ -267,14 +297,12 @@ fn render_checked(
     let mut precache = None;
     if let (Some(site), Some(templates)) = (&loaded.site, &loaded.templates) {
         let started = Instant::now();
-        match render_and_store(
-            Renderer {
-                config,
-                site,
-                templates,
-            },
-            store,
-        ) {
+        let r = Renderer {
+            config,
+            site,
+            templates,
+        };
+        match render_and_store(r, &loaded.editions, store) {
             Ok(made) => precache = made,
             Err(err) => errors.extend(err.flatten()),
         }
@@ -374,6 +402,10 @@ impl Applied {
 pub struct Project {
     pub config: Config,
     pub site: Site,
+    /// The site in its other languages. While there are any, every edit
+    /// loads and renders everything again (a translation inherits from its
+    /// source, and every page's language switcher reads every language).
+    editions: Vec<Edition>,
     templates: Templates,
     pub output: Arc<Output>,
     /// The render plan of the site and templates above.
@@ -391,15 +423,17 @@ pub struct Project {
 impl Project {
     /// Loads and renders the whole site.
     pub fn load(config: Config) -> Result<Project> {
-        let (site, templates) = load(&config, Bodies::Keep)?;
-        let (output, plan) = render_planned(Renderer {
+        let (site, editions, templates) = load(&config, Bodies::Keep)?;
+        let r = Renderer {
             config: &config,
             site: &site,
             templates: &templates,
-        })?;
+        };
+        let (output, plan) = render_planned(r, &editions)?;
         Ok(Project {
             config,
             site,
+            editions,
             templates,
             output: Arc::new(output),
             plan,
@@ -416,11 +450,13 @@ impl Project {
     pub fn apply(&mut self, edit: &Edit) -> Result<Applied> {
         // A content edit that failed is still waiting: whatever comes next
         // must take it too, or the site would go on without it.
-        let settled = !self.stale && self.pending.is_empty();
+        let settled = !self.stale && self.pending.is_empty() && self.editions.is_empty();
         let result = match edit {
             Edit::Static if settled => self.reload_static(),
             Edit::Templates if settled => self.reload_templates(),
-            Edit::Content { paths, structural } if !self.stale && !structural => {
+            Edit::Content { paths, structural }
+                if !self.stale && !structural && self.editions.is_empty() =>
+            {
                 let mut paths: BTreeSet<String> = paths.iter().cloned().collect();
                 paths.extend(self.pending.iter().cloned());
                 match self.page_edits(&paths) {
@@ -576,11 +612,12 @@ impl Project {
 
     fn reload_templates(&mut self) -> Result<Applied> {
         let templates = Templates::load(&self.config)?;
-        let (output, plan) = render_planned(Renderer {
+        let r = Renderer {
             config: &self.config,
             site: &self.site,
             templates: &templates,
-        })?;
+        };
+        let (output, plan) = render_planned(r, &self.editions)?;
         self.templates = templates;
         self.output = Arc::new(output);
         self.plan = plan;
@@ -640,13 +677,15 @@ impl Project {
     }
 
     fn reload_all(&mut self) -> Result<Applied> {
-        let (site, templates) = load(&self.config, Bodies::Keep)?;
-        let (output, plan) = render_planned(Renderer {
+        let (site, editions, templates) = load(&self.config, Bodies::Keep)?;
+        let r = Renderer {
             config: &self.config,
             site: &site,
             templates: &templates,
-        })?;
+        };
+        let (output, plan) = render_planned(r, &editions)?;
         self.site = site;
+        self.editions = editions;
         self.templates = templates;
         self.output = Arc::new(output);
         self.plan = plan;
@@ -657,11 +696,11 @@ impl Project {
 
 /// The whole site rendered and indexed, and its plan with its jobs indexed
 /// by their reads (kept by a [`Project`] to find what an edit makes stale).
-fn render_planned(r: Renderer<'_>) -> Result<(Output, Plan)> {
+fn render_planned(r: Renderer<'_>, editions: &[Edition]) -> Result<(Output, Plan)> {
     let Renderer {
         site, templates, ..
     } = r;
-    let output = render_and_index(r)?;
+    let output = render_and_index(r, editions)?;
     let mut plan = plan::plan(r)?;
     plan.index_reads(site, templates);
     Ok((output, plan))

@@ -21,8 +21,10 @@ pub mod content;
 pub mod markdown;
 pub mod script;
 
-// The model: every document placed, ordered and linked (`site`), then
+// The model: every document placed, ordered and linked (`site`), the same
+// for each other language from its translations (`languages`), then
 // rendered with the templates along the render plan (`render`).
+pub mod languages;
 pub mod render;
 pub mod site;
 

@@ -34,6 +34,10 @@ pub struct FrontMatter {
     /// never shown.
     pub keywords: Vec<String>,
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// In a translation (`timing.es.md`): the first 12 hex digits of the
+    /// SHA-256 of the source file it was made from, so that `guide check`
+    /// can name the translations whose source changed since.
+    pub source_hash: Option<String>,
 }
 
 impl FrontMatter {
@@ -92,6 +96,7 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
                 "aliases" => meta.aliases = map.next_value()?,
                 "template" => meta.template = map.next_value()?,
                 "image" => meta.image = map.next_value()?,
+                "source_hash" => meta.source_hash = map.next_value()?,
                 "keywords" => {
                     meta.keywords = keywords(map.next_value()?).map_err(A::Error::custom)?
                 }

@@ -108,6 +108,21 @@ pub struct ScriptSource {
     pub source: String,
 }
 
+/// A file in another language of the site beside its source
+/// (`timing.es.md` beside `timing.md`), read but not parsed: it is parsed
+/// in its language's configuration (see [`crate::languages`]).
+#[derive(Debug, Clone)]
+pub struct TranslationFile {
+    /// The language's tag (`es`).
+    pub language: String,
+    /// The source's path under `content/` (`first-message/timing.md`).
+    pub relative: String,
+    /// The translation's own path under `content/`.
+    pub own: String,
+    pub path: PathBuf,
+    pub source: String,
+}
+
 /// Any other file of `content/`, copied to the same place in the output.
 #[derive(Debug, Clone)]
 pub struct Asset {
@@ -132,9 +147,12 @@ pub struct Content {
     pub failed: Vec<String>,
     /// Content paths of the pages left out as drafts.
     pub drafts: Vec<String>,
+    /// The files in the site's other languages.
+    pub translations: Vec<TranslationFile>,
 }
 
 enum Found {
+    Translation(TranslationFile),
     Document(Box<Document>),
     Script(ScriptSource),
     Asset(Asset),
@@ -174,6 +192,7 @@ pub fn load(config: &Config) -> Result<Content> {
                 content.assets.push(a);
             }
             Ok(Found::Draft) => content.drafts.push(relative),
+            Ok(Found::Translation(t)) => content.translations.push(t),
             Err(e) => {
                 content.errors.extend(e.flatten());
                 content.failed.push(relative);
@@ -212,6 +231,15 @@ fn load_file(config: &Config, dir: &Path, relative: &str) -> Result<Found> {
     if is_markdown || is_script {
         check_size(&path, crate::fs::size(&dir.join(relative))?)?;
     }
+    if let Some((language, source)) = translation_of(config, relative) {
+        return Ok(Found::Translation(TranslationFile {
+            language,
+            relative: source,
+            own: relative.to_string(),
+            source: crate::fs::read_text(&dir.join(relative))?,
+            path,
+        }));
+    }
     if is_script {
         return Ok(Found::Script(ScriptSource {
             relative: relative.to_string(),
@@ -231,6 +259,23 @@ fn load_file(config: &Config, dir: &Path, relative: &str) -> Result<Found> {
         return Ok(Found::Draft);
     }
     Ok(Found::Document(Box::new(document)))
+}
+
+/// The language and the source of a translation file: `a/timing.es.md` is
+/// `("es", "a/timing.md")` when the site has `[languages.es]`.
+pub fn translation_of(config: &Config, relative: &str) -> Option<(String, String)> {
+    let (parent, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let (stem, extension) = name.rsplit_once('.')?;
+    if !matches!(extension, "md" | "yaml" | "yml") {
+        return None;
+    }
+    let (base, tag) = stem.rsplit_once('.')?;
+    let language = config.translations().iter().find(|l| l.tag == tag)?;
+    let source = match parent {
+        "" => format!("{base}.{extension}"),
+        _ => format!("{parent}/{base}.{extension}"),
+    };
+    Some((language.tag.clone(), source))
 }
 
 /// Parses one Markdown file of `content/` (the text already read).

@@ -92,6 +92,9 @@ pub fn render_into(r: Renderer<'_>, sink: &Sink<'_>) -> Result<()> {
         Err(err) => errors.push(err),
     }
     Error::collect(errors)?;
+    if !r.config.is_default_language() {
+        return Ok(());
+    }
     for (path, bytes) in &templates.statics {
         sink(Origin::Static, path.clone(), bytes.clone())?;
     }

@@ -175,7 +175,7 @@ fn at_key(script: &Script, key: &str, message: String) -> Diagnostic {
 }
 
 /// The `message` fences of the body, compiled.
-fn messages(path: &std::path::Path, text: &str, body_offset: usize) -> Result<Vec<Message>> {
+pub(super) fn messages(path: &std::path::Path, text: &str, body_offset: usize) -> Result<Vec<Message>> {
     let body = &text[body_offset..];
     let mut found = Vec::new();
     let mut errors = Vec::new();

@@ -170,7 +170,7 @@ fn value_origin(text: &str, line: usize, column: usize) -> Origin {
 }
 
 /// The origin of a block scalar whose key is on 1-based line `key_line`.
-fn block_origin(text: &str, key_line: usize) -> Origin {
+pub(super) fn block_origin(text: &str, key_line: usize) -> Origin {
     let first = text
         .lines()
         .enumerate()

@@ -7,6 +7,7 @@
 pub mod checker;
 pub mod from_markdown;
 pub mod from_yaml;
+pub mod overlay;
 pub mod message;
 
 use std::collections::{HashMap, HashSet};

@@ -14,6 +14,7 @@ use crate::script::Script;
 
 mod order;
 mod taxonomy;
+pub mod versions;
 
 use order::{neighbours, place};
 pub use order::{reading_order, Section};
@@ -60,6 +61,9 @@ pub struct Site {
     nodes: HashMap<String, NodeId>,
     /// Content paths that exist but are not in the site, and why.
     absent: HashMap<String, Absent>,
+    /// Every language's page of each content path (shared by every
+    /// language's site; empty for a site in one language).
+    pub versions: std::sync::Arc<versions::Versions>,
 }
 
 /// Why a file of `content/` is not in the site.
@@ -69,6 +73,9 @@ pub enum Absent {
     Draft,
     /// It has errors of its own, reported already.
     Failed,
+    /// It is not translated into this site's language: links to it lead to
+    /// its page in the site's own language.
+    Elsewhere,
 }
 
 impl Site {
@@ -86,16 +93,30 @@ impl Site {
     /// so that templates can be checked in the same run; it must not be
     /// published while there are errors.
     pub fn assemble(config: &Config, content: Content, bodies: Bodies) -> (Site, Vec<Error>) {
+        let loaded = crate::script::load_each(config, &content.scripts);
+        Site::assemble_with(config, content, loaded, &HashMap::new(), bodies)
+    }
+
+    /// [`Site::assemble`] with the scripts already loaded, and `elsewhere`:
+    /// content paths this site lacks, each with the URL of its page in the
+    /// site's own language, where links to it lead (a translation's link
+    /// to a page not translated yet).
+    pub fn assemble_with(
+        config: &Config,
+        content: Content,
+        loaded: crate::script::Loaded,
+        elsewhere: &HashMap<String, String>,
+        bodies: Bodies,
+    ) -> (Site, Vec<Error>) {
         let Content {
             mut documents,
             assets,
-            scripts,
             warnings: content_warnings,
             mut errors,
             failed,
             drafts,
+            ..
         } = content;
-        let loaded = crate::script::load_each(config, &scripts);
         add_implicit_sections(config, &mut documents);
         documents.sort_by(|a, b| a.relative.cmp(&b.relative));
         let scripts = loaded.scripts;
@@ -106,17 +127,23 @@ impl Site {
         errors.extend(loaded.errors);
         let failed = failed.into_iter().chain(loaded.failed);
         let drafts = drafts.into_iter().chain(loaded.drafts);
-        let absent: HashMap<String, Absent> = failed
+        let mut absent: HashMap<String, Absent> = failed
             .map(|path| (path, Absent::Failed))
             .chain(drafts.map(|path| (path, Absent::Draft)))
             .collect();
 
         errors.extend(check_taxonomy_urls(config, &documents));
-        let urls: HashMap<String, String> = documents
+        let mut urls: HashMap<String, String> = documents
             .iter()
             .map(|d| (d.relative.clone(), d.url.clone()))
             .chain(scripts.iter().map(|s| (s.relative.clone(), s.url.clone())))
             .collect();
+        for (path, url) in elsewhere {
+            if !urls.contains_key(path) {
+                urls.insert(path.clone(), url.clone());
+                absent.entry(path.clone()).or_insert(Absent::Elsewhere);
+            }
+        }
         let (rendered, script_notes) =
             render_markdown(config, &urls, &mut documents, &scripts, bodies);
         let mut site = Site {
@@ -135,6 +162,7 @@ impl Site {
             urls,
             nodes: HashMap::new(),
             absent,
+            versions: Default::default(),
         };
         site.nodes = site.nodes_by_path();
         let every_node: Vec<NodeId> = site.every_node().collect();
@@ -144,6 +172,11 @@ impl Site {
             .map(|i| site.scripts_linked_from(i))
             .collect();
         (site, errors)
+    }
+
+    /// Whether `relative` is a draft left out of this build.
+    pub fn is_draft(&self, relative: &str) -> bool {
+        self.absent.get(relative) == Some(&Absent::Draft)
     }
 
     /// Every node by its content path.
@@ -502,7 +535,7 @@ fn link_error(
     link: &markdown::Link,
 ) -> Option<Error> {
     match absent.get(&link.target) {
-        Some(Absent::Failed) => return None,
+        Some(Absent::Failed | Absent::Elsewhere) => return None,
         Some(Absent::Draft) => {
             let message = format!(
                 "link `{}` points at a draft: `content/{}` has `draft: true`",

@@ -61,6 +61,10 @@ const GENERATED: [(&str, &str); 8] = [
 
 /// Whether guide makes this generated file for this site.
 fn generates(config: &Config, templates: &Templates, path: &str) -> bool {
+    if !config.is_default_language() {
+        // Another language has its own feed; the rest is the site's.
+        return path == feeds::ATOM;
+    }
     let offline = config.offline.enabled && !config.serving;
     match path {
         "404.html" => templates.has("404.html"),
@@ -250,6 +254,10 @@ impl Planner<'_> {
     }
 
     fn claim_files(&mut self, templates: &Templates) {
+        if !self.config.is_default_language() {
+            // Static files are the site's, at its root, in every language.
+            return;
+        }
         for (path, _) in &templates.statics {
             let source = templates
                 .static_source(path)

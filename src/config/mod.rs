@@ -3,11 +3,15 @@
 //! Arguments and the file are merged here, once; every later stage takes a
 //! `&Config` and never looks at the file or the command line again.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
+
+mod languages;
+pub use languages::{Direction, Language};
 
 use crate::error::{
     line_column, plain_types, unknown_field, unknown_key_help, Diagnostic, Error, Result,
@@ -73,6 +77,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "image",
     "keywords",
     "extra",
+    "source_hash",
 ];
 
 /// The taxonomy every site has, declared or not.
@@ -174,6 +179,14 @@ pub struct Config {
     pub redirects_file: bool,
     /// The configuration file read (`site.toml`, or `--config FILE`).
     pub file: PathBuf,
+    /// Every language of the site, its own (`language`) first
+    /// (`[languages]`, see [`languages`]).
+    pub languages: Vec<Language>,
+    /// The URL path of the site's root, whatever the language.
+    root_path: String,
+    /// For each channel with named limits, where each limit as written
+    /// went in the sorted `limits` (for their translated labels).
+    limit_order: HashMap<String, Vec<usize>>,
 }
 
 /// `site.toml` as written. Its JSON Schema (`schemas/site.schema.json`,
@@ -225,6 +238,10 @@ struct RawConfig {
     #[serde(default)]
     #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     extra: toml::Table,
+    /// The site's other languages, by BCP 47 tag.
+    #[serde(default)]
+    #[schemars(with = "IdMap<languages::RawLanguage>")]
+    languages: IndexMap<Spanned<String>, languages::RawLanguage>,
 }
 
 /// A table of ids (`[channels.<id>]`) in the schema.
@@ -424,18 +441,28 @@ impl Config {
             errors.push(at(raw.title.span(), "`title` must not be empty".into()));
         }
         let language = language(&raw.language, &mut errors, &at);
+        let limit_order = limit_order(&raw.channels);
         let channels = channels(raw.channels, &mut errors, &at);
         let situations = labels(raw.situations, &mut errors, &at);
         let relationships = labels(raw.relationships, &mut errors, &at);
         let taxonomies = taxonomies(raw.taxonomies, &mut errors, &at);
         let offline = offline(raw.offline, &mut errors, &at);
         let extra = serde_json::to_value(&raw.extra).map_err(|e| Error::msg(e.to_string()))?;
+        let declared = languages::Declared {
+            language: &language,
+            channels: &channels,
+            limit_order: &limit_order,
+            situations: &situations,
+            relationships: &relationships,
+            taxonomies: &taxonomies,
+        };
+        let languages = languages::languages(raw.languages, &declared, &mut errors, &at);
         let config = Config {
             root: root.to_path_buf(),
             title: raw.title.into_inner(),
             description: raw.description,
             base_url,
-            base_path,
+            base_path: base_path.clone(),
             language,
             theme: raw.theme,
             output_dir: overrides
@@ -455,6 +482,9 @@ impl Config {
             serving: overrides.serving,
             redirects_file: raw.aliases.redirects_file,
             file: path.to_path_buf(),
+            languages,
+            root_path: base_path.clone(),
+            limit_order,
         };
         Ok((config, errors))
     }
@@ -551,6 +581,30 @@ fn channels(
         });
     }
     channels
+}
+
+/// For each channel with named `limits`, the place in the sorted list
+/// (strictest first) of each limit as written.
+fn limit_order(raw: &IndexMap<Spanned<String>, RawChannel>) -> HashMap<String, Vec<usize>> {
+    let mut orders = HashMap::new();
+    for (id, channel) in raw {
+        let Some(limits) = &channel.limits else {
+            continue;
+        };
+        let mut sorted: Vec<(usize, usize)> = limits
+            .get_ref()
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (*l.chars.get_ref(), i))
+            .collect();
+        sorted.sort();
+        let mut order = vec![0; sorted.len()];
+        for (place, (_, written)) in sorted.into_iter().enumerate() {
+            order[written] = place;
+        }
+        orders.insert(id.get_ref().clone(), order);
+    }
+    orders
 }
 
 /// The `[offline]` settings; a bad `max_precache` is recorded and read as 0.

@@ -1,0 +1,374 @@
+//! `[languages.<tag>]`: the languages a site is written in besides its own
+//! (`language`), each with the texts readers see in it. Ids and limits are
+//! the site's: a channel's limit belongs to the platform, not the language.
+//! The default language stays at the site's root; another is published
+//! under `/<tag>/`, from the translation files beside their sources
+//! (`timing.es.md`).
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{check_language, Channel, Config, Label};
+use crate::error::{did_you_mean, Error};
+
+/// Which way a language's text runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+impl Direction {
+    /// The value of HTML's `dir`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+        }
+    }
+}
+
+/// `[languages.<tag>]` as written.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLanguage {
+    /// The language's name in itself ("Español"), for the language switcher.
+    name: Option<String>,
+    /// The site's title in this language.
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    direction: Direction,
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, RawChannelText>")]
+    channels: IndexMap<Spanned<String>, RawChannelText>,
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, RawLabelText>")]
+    situations: IndexMap<Spanned<String>, RawLabelText>,
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, RawLabelText>")]
+    relationships: IndexMap<Spanned<String>, RawLabelText>,
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, RawLabelText>")]
+    taxonomies: IndexMap<Spanned<String>, RawLabelText>,
+    #[serde(default)]
+    offline: RawOfflineText,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawChannelText {
+    label: Option<String>,
+    note: Option<String>,
+    /// The labels of the channel's `limits`, in the order they are declared.
+    #[schemars(with = "Option<Vec<String>>")]
+    limits: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Deserialize, Clone, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawLabelText {
+    label: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawOfflineText {
+    short_name: Option<String>,
+}
+
+/// One language of the site, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// The BCP 47 tag, canonical (`es`, `pt-BR`).
+    pub tag: String,
+    /// Its name in itself ("Español"); the tag when not given.
+    pub name: String,
+    pub direction: Direction,
+    title: Option<String>,
+    description: Option<String>,
+    /// Per channel id: its label, its note, its limits' labels.
+    channels: HashMap<String, (Option<String>, Option<String>, Option<Vec<String>>)>,
+    situations: HashMap<String, (Option<String>, Option<String>)>,
+    relationships: HashMap<String, (Option<String>, Option<String>)>,
+    taxonomies: HashMap<String, (Option<String>, Option<String>)>,
+    short_name: Option<String>,
+}
+
+/// What the languages' tables are checked against: the site's own ids.
+pub(super) struct Declared<'a> {
+    pub language: &'a str,
+    pub channels: &'a [Channel],
+    /// Each channel's limits, by the place each was written in.
+    pub limit_order: &'a HashMap<String, Vec<usize>>,
+    pub situations: &'a [Label],
+    pub relationships: &'a [Label],
+    pub taxonomies: &'a [Label],
+}
+
+/// Validates `[languages]`: the default language first (its name and
+/// direction from its own table if it has one), then the others in the
+/// order written.
+pub(super) fn languages(
+    raw: IndexMap<Spanned<String>, RawLanguage>,
+    declared: &Declared<'_>,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(Range<usize>, String) -> Error,
+) -> Vec<Language> {
+    let mut default = Language::bare(declared.language);
+    let mut others: Vec<Language> = Vec::new();
+    for (written, table) in raw {
+        let span = written.span();
+        let tag = match check_language(written.get_ref()) {
+            Ok(tag) => tag,
+            Err(message) => {
+                let message = message.replace("`language`", &format!("`[languages.{}]`", written.get_ref()));
+                errors.push(at(span, message));
+                continue;
+            }
+        };
+        if tag == declared.language {
+            default = default_language(tag, table, span, errors, at);
+            continue;
+        }
+        if others.iter().any(|l| l.tag == tag) {
+            errors.push(at(span, format!("`[languages.{tag}]` is written twice")));
+            continue;
+        }
+        if tag.contains('/') || tag == "pagefind" {
+            continue;
+        }
+        let name = table.name.clone();
+        if name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            errors.push(at(
+                span.clone(),
+                format!("`[languages.{tag}]` needs `name`, the language's name in itself (`name = \"Español\"`)"),
+            ));
+        }
+        others.push(other_language(tag, table, declared, errors, at));
+    }
+    std::iter::once(default).chain(others).collect()
+}
+
+fn default_language(
+    tag: String,
+    table: RawLanguage,
+    span: Range<usize>,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(Range<usize>, String) -> Error,
+) -> Language {
+    let has_texts = table.title.is_some()
+        || table.description.is_some()
+        || !table.channels.is_empty()
+        || !table.situations.is_empty()
+        || !table.relationships.is_empty()
+        || !table.taxonomies.is_empty()
+        || table.offline.short_name.is_some();
+    if has_texts {
+        errors.push(at(
+            span,
+            format!(
+                "`[languages.{tag}]` is the site's own language (`language = \"{tag}\"`): its texts are the top-level ones; give it only `name` and `direction`"
+            ),
+        ));
+    }
+    Language {
+        name: table.name.unwrap_or_else(|| tag.clone()),
+        direction: table.direction,
+        ..Language::bare(&tag)
+    }
+}
+
+fn other_language(
+    tag: String,
+    table: RawLanguage,
+    declared: &Declared<'_>,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(Range<usize>, String) -> Error,
+) -> Language {
+    let mut language = Language {
+        name: table.name.unwrap_or_else(|| tag.clone()),
+        direction: table.direction,
+        title: table.title,
+        description: table.description,
+        short_name: table.offline.short_name,
+        ..Language::bare(&tag)
+    };
+    for (id, text) in table.channels {
+        let channel = declared.channels.iter().find(|c| c.id == *id.get_ref());
+        let Some(channel) = channel else {
+            let ids = declared.channels.iter().map(|c| c.id.as_str());
+            errors.push(unknown(at, &tag, "channels", &id, ids));
+            continue;
+        };
+        if let Some(limits) = &text.limits {
+            let expected = declared.limit_order.get(&channel.id).map_or(0, Vec::len);
+            if limits.get_ref().len() != expected {
+                errors.push(at(
+                    limits.span(),
+                    format!(
+                        "`[languages.{tag}.channels.{}] limits` gives {} labels, and the channel has {expected} limits: give one label for each, in the order of `[channels.{}] limits`",
+                        channel.id,
+                        limits.get_ref().len(),
+                        channel.id
+                    ),
+                ));
+            }
+        }
+        let limits = text.limits.map(Spanned::into_inner);
+        language
+            .channels
+            .insert(id.into_inner(), (text.label, text.note, limits));
+    }
+    for (table_name, texts, ids, into) in [
+        ("situations", table.situations, declared.situations, &mut language.situations),
+        ("relationships", table.relationships, declared.relationships, &mut language.relationships),
+        ("taxonomies", table.taxonomies, declared.taxonomies, &mut language.taxonomies),
+    ] {
+        for (id, text) in texts {
+            if !ids.iter().any(|l| l.id == *id.get_ref()) {
+                let known = ids.iter().map(|l| l.id.as_str());
+                errors.push(unknown(at, &tag, table_name, &id, known));
+                continue;
+            }
+            into.insert(id.into_inner(), (text.label, text.description));
+        }
+    }
+    language
+}
+
+fn unknown<'a>(
+    at: &impl Fn(Range<usize>, String) -> Error,
+    tag: &str,
+    table: &str,
+    id: &Spanned<String>,
+    known: impl Iterator<Item = &'a str>,
+) -> Error {
+    let known: Vec<&str> = known.collect();
+    let help = match did_you_mean(id.get_ref(), known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("the ids of `[{table}]` are: {}", known.join(", ")),
+    };
+    at(
+        id.span(),
+        format!(
+            "`[languages.{tag}.{table}.{}]`: there is no `{}` in `[{table}]`",
+            id.get_ref(),
+            id.get_ref()
+        ),
+    )
+    .help(help)
+}
+
+impl Language {
+    fn bare(tag: &str) -> Language {
+        Language {
+            tag: tag.to_string(),
+            name: tag.to_string(),
+            direction: Direction::Ltr,
+            title: None,
+            description: None,
+            channels: HashMap::new(),
+            situations: HashMap::new(),
+            relationships: HashMap::new(),
+            taxonomies: HashMap::new(),
+            short_name: None,
+        }
+    }
+}
+
+impl Config {
+    /// The site's other languages (every one but the default).
+    pub fn translations(&self) -> &[Language] {
+        &self.languages[1..]
+    }
+
+    /// Whether this configuration is the site's own language (not one of
+    /// [`Config::for_language`]'s).
+    pub fn is_default_language(&self) -> bool {
+        self.language == self.languages[0].tag
+    }
+
+    /// The language this configuration is in.
+    pub fn current_language(&self) -> &Language {
+        self.languages
+            .iter()
+            .find(|l| l.tag == self.language)
+            .unwrap_or(&self.languages[0])
+    }
+
+    /// The site root's URL path (`/`, `/guide/`), whatever the language.
+    pub fn root_path(&self) -> &str {
+        &self.root_path
+    }
+
+    /// The URL path of a language's home: the root for the default.
+    pub fn language_path(&self, tag: &str) -> String {
+        match tag == self.languages[0].tag {
+            true => self.root_path.clone(),
+            false => format!("{}{tag}/", self.root_path),
+        }
+    }
+
+    /// The configuration of the site in `language` (one of
+    /// [`Config::translations`]): its texts, and URLs under `/<tag>/`.
+    pub fn for_language(&self, language: &Language) -> Config {
+        let mut config = self.clone();
+        config.language = language.tag.clone();
+        if let Some(title) = &language.title {
+            config.title = title.clone();
+        }
+        if let Some(description) = &language.description {
+            config.description = description.clone();
+        }
+        let origin_end = self.base_url.len() - self.base_path.len();
+        config.base_path = self.language_path(&language.tag);
+        config.base_url = format!("{}{}", &self.base_url[..origin_end], config.base_path);
+        for channel in &mut config.channels {
+            let Some((label, note, limits)) = language.channels.get(&channel.id) else {
+                continue;
+            };
+            if let Some(label) = label {
+                channel.label = label.clone();
+            }
+            if note.is_some() {
+                channel.note = note.clone();
+            }
+            if let (Some(limits), Some(order)) = (limits, self.limit_order.get(&channel.id)) {
+                for (declared, text) in order.iter().zip(limits) {
+                    if let Some(limit) = channel.limits.get_mut(*declared) {
+                        limit.label = text.clone();
+                    }
+                }
+            }
+        }
+        relabel(&mut config.situations, &language.situations);
+        relabel(&mut config.relationships, &language.relationships);
+        relabel(&mut config.taxonomies, &language.taxonomies);
+        if language.short_name.is_some() {
+            config.offline.short_name = language.short_name.clone();
+        }
+        config
+    }
+}
+
+fn relabel(labels: &mut [Label], texts: &HashMap<String, (Option<String>, Option<String>)>) {
+    for label in labels {
+        let Some((text, description)) = texts.get(&label.id) else {
+            continue;
+        };
+        if let Some(text) = text {
+            label.label = text.clone();
+        }
+        if description.is_some() {
+            label.description = description.clone();
+        }
+    }
+}

@@ -271,6 +271,10 @@ fn load_all(config: &Config, bodies: Bodies) -> Loaded {
         }
     };
     let templates = templates.map_err(|e| errors.extend(e.flatten())).ok();
+    let mut site = site;
+    if let (Some(site), Some(templates)) = (&mut site, &templates) {
+        site.warnings.extend(templates.warnings.iter().cloned());
+    }
     Loaded {
         site,
         editions,

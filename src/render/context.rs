@@ -19,6 +19,9 @@ pub struct ConfigView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub base_url: &'a str,
+    /// The path of the language's home (`/`, `/es/`): where its feed and
+    /// its search index are.
+    pub base_path: &'a str,
     pub language: &'a str,
     /// Whether the site has a search index (`[search] enabled`).
     pub search: bool,
@@ -36,6 +39,7 @@ impl<'a> ConfigView<'a> {
             title: &config.title,
             description: &config.description,
             base_url: &config.base_url,
+            base_path: &config.base_path,
             language: &config.language,
             search: config.search,
             offline: config.offline.enabled && !config.serving,
@@ -107,6 +111,10 @@ pub struct PageView<'a> {
     pub extra: &'a serde_json::Map<String, Value>,
     pub scripts: Vec<ScriptCard<'a>>,
     pub section: Option<SectionRef<'a>>,
+    /// The page in every language of the site (its own page only, not in
+    /// lists; empty for a site in one language).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<TranslationView<'a>>,
 }
 
 /// `section` in `index.html` and `section.html`.
@@ -179,6 +187,10 @@ impl<'a> Views<'a> {
             previous: previous.map(|p| self.link(p)),
             next: next.map(|n| self.link(n)),
             extra: &d.meta.extra,
+            translations: match full {
+                true => self.translations(&d.relative),
+                false => Vec::new(),
+            },
             scripts: if full {
                 self.linked_scripts(&[index])
             } else {
@@ -292,5 +304,86 @@ impl<'a> Views<'a> {
             chain.reverse();
         }
         chain
+    }
+}
+
+/// One language's page of the page being rendered (`translations`, and
+/// `page.translations`): what `hreflang` alternates link to.
+#[derive(Serialize)]
+pub struct TranslationView<'a> {
+    /// The BCP 47 tag.
+    pub language: &'a str,
+    /// The language's name in itself.
+    pub name: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub permalink: String,
+    /// Whether this is the page being rendered.
+    pub current: bool,
+}
+
+/// One entry of the language switcher (`languages`): where it leads in
+/// that language, and whether that is this page or only the nearest
+/// translated section above it.
+#[derive(Serialize)]
+pub struct SwitcherView<'a> {
+    pub language: &'a str,
+    pub name: &'a str,
+    pub direction: &'a str,
+    pub url: &'a str,
+    pub translated: bool,
+    pub current: bool,
+}
+
+impl<'a> Views<'a> {
+    /// Every language's page of `relative`, the site's own language first.
+    pub fn translations(&self, relative: &str) -> Vec<TranslationView<'a>> {
+        let versions = &*self.site.versions;
+        let Some(pages) = versions.of(relative) else {
+            return Vec::new();
+        };
+        let here = versions.place(&self.config.language);
+        pages
+            .iter()
+            .enumerate()
+            .filter_map(|(place, version)| {
+                let version = version.as_ref()?;
+                let home = &versions.languages[place];
+                Some(TranslationView {
+                    language: &home.tag,
+                    name: &home.name,
+                    title: &version.title,
+                    url: &version.url,
+                    permalink: self.config.permalink(&version.url),
+                    current: Some(place) == here,
+                })
+            })
+            .collect()
+    }
+
+    /// The language switcher of the page of `relative` (of a page of
+    /// guide's own, such as a taxonomy's, when `None`: each language's home).
+    pub fn switcher(&self, relative: Option<&str>) -> Vec<SwitcherView<'a>> {
+        let versions = &*self.site.versions;
+        let here = versions.place(&self.config.language);
+        versions
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(place, home)| {
+                let (url, translated) = match relative {
+                    Some(relative) => versions.nearest(relative, place),
+                    None => (home.url.as_str(), false),
+                };
+                SwitcherView {
+                    language: &home.tag,
+                    name: &home.name,
+                    direction: home.direction,
+                    url,
+                    translated,
+                    current: Some(place) == here,
+                }
+            })
+            .collect()
     }
 }

@@ -14,6 +14,7 @@ pub mod range;
 pub mod scripts;
 pub mod share;
 pub mod templates;
+pub mod strings;
 pub mod views;
 pub mod watchdog;
 
@@ -273,6 +274,22 @@ fn set_globals(tera: &mut tera::Tera, views: &Views) {
     // Set per page; null where guide has nothing to say (strict templates).
     global.insert("share", &Option::<()>::None);
     global.insert("menu", &views.menu());
+    // The page's language (its direction, its switcher): each page of a
+    // translated site sets `languages` and `translations` for itself.
+    let language = views.config.current_language();
+    global.insert("lang", &views.config.language);
+    global.insert("dir", language.direction.as_str());
+    global.insert("languages", &views.switcher(None));
+    global.insert("translations", &Vec::<()>::new());
+}
+
+/// A node's language switcher and its pages in every language, for a
+/// site in more than one.
+fn insert_languages(context: &mut Context, views: &Views<'_>, relative: &str) {
+    if views.site.versions.is_multilingual() {
+        context.insert("languages", &views.switcher(Some(relative)));
+        context.insert("translations", &views.translations(relative));
+    }
 }
 
 /// Renders the given documents and scripts (indices into the site's lists)
@@ -383,6 +400,7 @@ fn render_document(
         context.insert("share", &share);
     }
     context.insert("breadcrumbs", &crumbs);
+    insert_languages(&mut context, views, &document.relative);
     let content = embeds::fill(views, tera, index)?;
     match site.section_index[index] {
         None => {
@@ -490,6 +508,7 @@ fn render_script(
         context.insert("share", &share::view(views.renderer(templates), &subject));
     }
     context.insert("breadcrumbs", &breadcrumbs);
+    insert_languages(&mut context, views, &script.relative);
     context.insert("script", &views.script(index));
     let html = templates::render(
         views.config,

@@ -57,6 +57,9 @@ pub struct Templates {
     shares: bool,
     /// What each render in progress has left of its `range` budget.
     budgets: Arc<Budgets>,
+    /// The theme's strings found missing in a language (see
+    /// [`super::strings`]), for the build to report.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// The templates made ready for one build's renders: Tera with the
@@ -128,7 +131,12 @@ impl Templates {
         tera.set_fallback_prefixes(prefixes)
             .map_err(|e| Error::msg(e.to_string()))?;
         let budgets = Budgets::new();
+        let theme = theme_dir.as_ref().map(|(_, dir)| dir.as_path());
+        let (strings, warnings) = super::strings::Strings::load(config, theme)?;
+        let strings = Arc::new(strings);
         register_functions(&mut tera, config, &budgets);
+        tera.register_function("t", super::strings::Translate(Arc::clone(&strings)));
+        tera.register_function("strings", super::strings::Table(strings));
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| match e.kind() {
                 tera::ErrorKind::CircularInclude { tpl, include_chain } => {
@@ -145,6 +153,7 @@ impl Templates {
             static_sources,
             shares,
             budgets,
+            warnings,
         })
     }
 
@@ -479,14 +488,16 @@ fn keep_last_of_each_path(statics: &mut Vec<(String, Vec<u8>)>) {
 
 fn register_functions(tera: &mut Tera, config: &Config, budgets: &Arc<Budgets>) {
     tera.register_function("range", super::range::Range(Arc::clone(budgets)));
-    // `{{ page.date | date_long }}`: `11 March 2026` in the site's language
+    // `{{ page.date | date_long }}`: `11 March 2026` in the page's language
     // (`lang="es"` to choose another); keep the ISO value in `datetime`.
     let language = config.language.clone();
     tera.register_filter(
         "date_long",
-        move |iso: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let lang: Option<&str> = kwargs.get("lang")?;
-            super::dates::long_date(iso, lang.unwrap_or(&language))
+        move |iso: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let asked: Option<String> = kwargs.get("lang")?;
+            let page: Option<String> = state.get("lang")?;
+            let lang = asked.or(page).unwrap_or_else(|| language.clone());
+            super::dates::long_date(iso, &lang)
                 .map_err(|message| tera::Error::message(format!("date_long: {message}")))
         },
     );

@@ -71,15 +71,15 @@ impl Versions {
     /// Where the switcher leads for `path` in language `language`: its
     /// page there, else the nearest section above it that is translated,
     /// else the language's home; and whether that is the page itself.
-    pub fn nearest(&self, path: &str, language: usize) -> (String, bool) {
+    pub fn nearest(&self, path: &str, language: usize) -> (&str, bool) {
         if let Some(Some(version)) = self.of(path).map(|v| &v[language]) {
-            return (version.url.clone(), true);
+            return (&version.url, true);
         }
         let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d);
         if path.ends_with("_index.md") {
             dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
             if path == "_index.md" {
-                return (self.languages[language].url.clone(), false);
+                return (&self.languages[language].url, false);
             }
         }
         loop {
@@ -88,10 +88,10 @@ impl Versions {
                 _ => format!("{dir}/_index.md"),
             };
             if let Some(Some(version)) = self.of(&section).map(|v| &v[language]) {
-                return (version.url.clone(), false);
+                return (&version.url, false);
             }
             if dir.is_empty() {
-                return (self.languages[language].url.clone(), false);
+                return (&self.languages[language].url, false);
             }
             dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
         }
@@ -127,11 +127,11 @@ mod tests {
     #[test]
     fn the_switcher_leads_to_the_nearest_translated_page() {
         let v = versions();
-        assert_eq!(v.nearest("a/b/c.md", 0), ("/a/b/c/".into(), true));
-        assert_eq!(v.nearest("a/b/c.md", 1), ("/es/a/b/".into(), false));
-        assert_eq!(v.nearest("a/d.md", 1), ("/es/".into(), false), "a/ is not translated");
-        assert_eq!(v.nearest("a/_index.md", 1), ("/es/".into(), false));
-        assert_eq!(v.nearest("a/b/_index.md", 1), ("/es/a/b/".into(), true));
-        assert_eq!(v.nearest("unknown/x.md", 1), ("/es/".into(), false));
+        assert_eq!(v.nearest("a/b/c.md", 0), ("/a/b/c/", true));
+        assert_eq!(v.nearest("a/b/c.md", 1), ("/es/a/b/", false));
+        assert_eq!(v.nearest("a/d.md", 1), ("/es/", false), "a/ is not translated");
+        assert_eq!(v.nearest("a/_index.md", 1), ("/es/", false));
+        assert_eq!(v.nearest("a/b/_index.md", 1), ("/es/a/b/", true));
+        assert_eq!(v.nearest("unknown/x.md", 1), ("/es/", false));
     }
 }

@@ -16,10 +16,10 @@ use crate::config::Config;
 use crate::content::Document;
 use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
+use crate::languages::Edition;
 use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
 use crate::render::plan::{self, Before, Changes, Claimant, Plan, Read};
-use crate::languages::Edition;
 use crate::render::Renderer;
 use crate::render::Templates;
 use crate::site::{Bodies, NodeId, Site};
@@ -27,6 +27,8 @@ use crate::site::{Bodies, NodeId, Site};
 /// What a successful build produced.
 pub struct Built {
     pub site: Site,
+    /// The site in its other languages.
+    pub editions: Vec<Edition>,
     /// The files in memory: empty after [`build`], which writes them as
     /// they are rendered.
     pub output: Output,
@@ -57,8 +59,18 @@ impl Built {
             .precache
             .map(|p| format!("; offline: {} precached", p.describe()))
             .unwrap_or_default();
+        let languages: String = self
+            .editions
+            .iter()
+            .map(|e| {
+                let (pages, sections) = e.site.counts();
+                let name = &e.config.current_language().name;
+                let scripts = e.site.scripts.len();
+                format!("; in {name}: {pages} pages, {sections} sections, {scripts} scripts")
+            })
+            .collect();
         format!(
-            "{verb} {pages} pages, {sections} sections, {} scripts, {} files in {} ms{offline}",
+            "{verb} {pages} pages, {sections} sections, {} scripts{languages}, {} files in {} ms{offline}",
             self.site.scripts.len(),
             self.files,
             self.elapsed.as_millis()
@@ -67,7 +79,7 @@ impl Built {
 }
 
 /// The site and, with `[offline] enabled`, what its worker precaches.
-type Rendered = (Site, Option<Precache>);
+type Rendered = (Site, Vec<Edition>, Option<Precache>);
 
 /// Loads and renders the whole site into memory, failing with every error
 /// of the site (`earlier` ones, found in site.toml, among them).
@@ -82,19 +94,29 @@ pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
             .insert(path, bytes.to_vec());
         Ok(())
     };
-    let (site, precache) = render_checked(config, Bodies::Keep, earlier, &store, &mut stages)?;
+    let (site, editions, precache) =
+        render_checked(config, Bodies::Keep, earlier, &store, &mut stages)?;
     let output = output
         .into_inner()
         .expect("the lock is free once rendering ends");
     Ok(Built {
-        warnings: with_precache_warning(config, site.warnings.clone(), precache),
+        warnings: with_precache_warning(config, all_warnings(&site, &editions), precache),
         site,
+        editions,
         files: output.len(),
         output,
         elapsed: started.elapsed(),
         stages,
         precache,
     })
+}
+
+/// The warnings of the site in every language.
+fn all_warnings(site: &Site, editions: &[Edition]) -> Vec<Warning> {
+    let theirs = editions
+        .iter()
+        .flat_map(|e| e.site.warnings.iter().cloned());
+    site.warnings.iter().cloned().chain(theirs).collect()
 }
 
 /// The warnings, with the one for a precache past `[offline] max_precache`.
@@ -188,7 +210,9 @@ fn render_every_language(
             site: &edition.site,
             templates: r.templates,
         };
-        render_and_index_into(translated, &|path, bytes| store(format!("{prefix}{path}"), bytes))?;
+        render_and_index_into(translated, &|path, bytes| {
+            store(format!("{prefix}{path}"), bytes)
+        })?;
     }
     Ok(())
 }
@@ -319,7 +343,7 @@ fn render_checked(
     }
     Error::collect(crate::error::sorted(errors))?;
     let site = loaded.site.expect("a load without errors has a site");
-    Ok((site, precache))
+    Ok((site, loaded.editions, precache))
 }
 
 /// Builds the site and writes it to the configured output folder. Each file
@@ -342,7 +366,8 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
             .insert(path);
         Ok(())
     };
-    let (site, precache) = render_checked(config, Bodies::Drop, earlier, &store, &mut stages)?;
+    let (site, editions, precache) =
+        render_checked(config, Bodies::Drop, earlier, &store, &mut stages)?;
     let written: Vec<String> = written
         .into_inner()
         .expect("the lock is free once rendering ends")
@@ -352,10 +377,14 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
     let swapping = Instant::now();
     let replaced = staging.finish(written)?;
     stages.push(("swap into the output folder", swapping.elapsed()));
-    let warnings = site.warnings.iter().cloned().chain(replaced).collect();
+    let warnings = all_warnings(&site, &editions)
+        .into_iter()
+        .chain(replaced)
+        .collect();
     Ok(Built {
         warnings: with_precache_warning(config, warnings, precache),
         site,
+        editions,
         output: Output::default(),
         files,
         elapsed: started.elapsed(),

@@ -46,8 +46,10 @@ pub fn assemble(
     let mut editions = Vec::new();
     for language in config.translations() {
         let config = config.for_language(language);
-        let mine: Vec<&TranslationFile> =
-            files.iter().filter(|f| f.language == language.tag).collect();
+        let mine: Vec<&TranslationFile> = files
+            .iter()
+            .filter(|f| f.language == language.tag)
+            .collect();
         let (site, found) = assemble_one(&config, default, &mine, bodies);
         errors.extend(found);
         editions.push(Edition { config, site });
@@ -71,7 +73,9 @@ fn assemble_one(
     let mut scripts = crate::script::Loaded::default();
     let mut overlays = Vec::new();
     for file in files {
-        if file.relative.starts_with(&format!("{}/", crate::content::SCRIPTS_DIR))
+        if file
+            .relative
+            .starts_with(&format!("{}/", crate::content::SCRIPTS_DIR))
             && !file.relative.ends_with("/_index.md")
         {
             overlays.push(*file);
@@ -110,7 +114,10 @@ fn translate_document(
     default: &Site,
     file: &TranslationFile,
 ) -> crate::error::Result<Option<Document>> {
-    let source = default.documents.iter().find(|d| d.relative == file.relative);
+    let source = default
+        .documents
+        .iter()
+        .find(|d| d.relative == file.relative);
     let Some(source) = source else {
         if default.is_draft(&file.relative) {
             return Ok(None);
@@ -153,7 +160,12 @@ fn inherit(document: &mut Document, source: &Document, config: &Config) {
     if meta.slug.is_none() && from.slug.is_some() {
         meta.slug = from.slug.clone();
         // The URL follows the source's slug.
-        let base = source.url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let base = source
+            .url
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
         let dir = crate::content::dir_url(config, &source.dir);
         if source.kind == crate::content::Kind::Page {
             document.url = format!("{dir}{base}/");
@@ -204,7 +216,12 @@ fn translate_scripts(
         }
     }
     // The site's order: as the source scripts are.
-    let place = |s: &Script| default.scripts.iter().position(|d| d.relative == s.relative);
+    let place = |s: &Script| {
+        default
+            .scripts
+            .iter()
+            .position(|d| d.relative == s.relative)
+    };
     loaded.scripts.sort_by_key(place);
 }
 
@@ -242,4 +259,95 @@ fn versions(config: &Config, default: &Site, editions: &[Edition]) -> Versions {
         }
     }
     versions
+}
+
+/// The first 12 hex digits of the SHA-256 of `bytes`, as a translation's
+/// `source_hash` records them (`sha256sum FILE | cut -c1-12`).
+pub fn source_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// What `guide check` says of the translations: a line per language with
+/// how much of the site it covers, and a warning for each translation
+/// whose source changed since it was made (or that records no
+/// `source_hash`).
+pub fn report(
+    config: &Config,
+    default: &Site,
+    editions: &[Edition],
+) -> (Vec<String>, Vec<crate::error::Warning>) {
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    let sources: Vec<&str> = default.every_node().map(|n| default.relative(n)).collect();
+    for edition in editions {
+        let site = &edition.site;
+        let translated: Vec<(&str, &std::path::Path, Option<&str>)> = site
+            .documents
+            .iter()
+            .filter(|d| !d.path.as_os_str().is_empty() && d.path.exists())
+            .map(|d| {
+                (
+                    d.relative.as_str(),
+                    d.path.as_path(),
+                    d.meta.source_hash.as_deref(),
+                )
+            })
+            .chain(site.scripts.iter().map(|s| {
+                (
+                    s.relative.as_str(),
+                    s.path.as_path(),
+                    s.source_hash.as_deref(),
+                )
+            }))
+            .collect();
+        let done = translated.len();
+        let missing: Vec<&str> = sources
+            .iter()
+            .copied()
+            .filter(|s| !translated.iter().any(|(t, _, _)| t == s))
+            .collect();
+        let language = edition.config.current_language();
+        let share = if sources.is_empty() {
+            100
+        } else {
+            done * 100 / sources.len()
+        };
+        let mut line = format!(
+            "{} ({}): {done} of {} pages and scripts translated ({share}%)",
+            language.name,
+            language.tag,
+            sources.len()
+        );
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(10).copied().collect();
+            let more = if missing.len() > 10 {
+                format!(" and {} more", missing.len() - 10)
+            } else {
+                String::new()
+            };
+            line.push_str(&format!("; not yet: {}{more}", shown.join(", ")));
+        }
+        lines.push(line);
+        for (relative, path, recorded) in translated {
+            let source = config.content_dir().join(relative);
+            let Ok(bytes) = std::fs::read(&source) else {
+                continue;
+            };
+            let now = source_hash(&bytes);
+            match recorded {
+                Some(recorded) if recorded == now => {}
+                Some(recorded) => warnings.push(
+                    Diagnostic::file(path, format!("this {} translation is older than its source: `content/{relative}` changed since it was made (`source_hash: {recorded}`, the source's is now `{now}`)", language.name))
+                        .help(format!("bring the translation up to date with the source, then set `source_hash: {now}`")),
+                ),
+                None => warnings.push(
+                    Diagnostic::file(path, format!("this translation records no `source_hash`, so guide cannot tell when `content/{relative}` changes"))
+                        .help(format!("add `source_hash: {now}` to its front matter once it matches the source")),
+                ),
+            }
+        }
+    }
+    (lines, warnings)
 }

@@ -76,11 +76,13 @@ fn check_site(args: CheckArgs, config_file: Option<PathBuf>, terminal: Terminal)
     let (config, errors) = Config::load_lenient(&args.root.root, &overrides)?;
     let mut built = build::render_site(&config, errors)?;
     let linting = std::time::Instant::now();
+    let (coverage, stale) = crate::languages::report(&config, &built.site, &built.editions);
     let warnings: Vec<error::Warning> = built
         .warnings
         .iter()
         .cloned()
         .chain(lint::check(&config, &built.site, &built.output))
+        .chain(stale)
         .collect();
     built
         .stages
@@ -91,6 +93,9 @@ fn check_site(args: CheckArgs, config_file: Option<PathBuf>, terminal: Terminal)
             "{} warnings, and --deny-warnings makes them errors",
             warnings.len()
         )));
+    }
+    for line in &coverage {
+        terminal.say(line);
     }
     terminal.say(&built.summary("Checked"));
     terminal.detail(&built.timings());

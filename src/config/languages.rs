@@ -16,7 +16,9 @@ use super::{check_language, Channel, Config, Label};
 use crate::error::{did_you_mean, Error};
 
 /// Which way a language's text runs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     #[default]
@@ -129,7 +131,10 @@ pub(super) fn languages(
         let tag = match check_language(written.get_ref()) {
             Ok(tag) => tag,
             Err(message) => {
-                let message = message.replace("`language`", &format!("`[languages.{}]`", written.get_ref()));
+                let message = message.replace(
+                    "`language`",
+                    &format!("`[languages.{}]`", written.get_ref()),
+                );
                 errors.push(at(span, message));
                 continue;
             }
@@ -228,9 +233,24 @@ fn other_language(
             .insert(id.into_inner(), (text.label, text.note, limits));
     }
     for (table_name, texts, ids, into) in [
-        ("situations", table.situations, declared.situations, &mut language.situations),
-        ("relationships", table.relationships, declared.relationships, &mut language.relationships),
-        ("taxonomies", table.taxonomies, declared.taxonomies, &mut language.taxonomies),
+        (
+            "situations",
+            table.situations,
+            declared.situations,
+            &mut language.situations,
+        ),
+        (
+            "relationships",
+            table.relationships,
+            declared.relationships,
+            &mut language.relationships,
+        ),
+        (
+            "taxonomies",
+            table.taxonomies,
+            declared.taxonomies,
+            &mut language.taxonomies,
+        ),
     ] {
         for (id, text) in texts {
             if !ids.iter().any(|l| l.id == *id.get_ref()) {

@@ -23,6 +23,8 @@ pub struct ConfigView<'a> {
     /// its search index are.
     pub base_path: &'a str,
     pub language: &'a str,
+    /// Every language of the site, its own first, as BCP 47 tags.
+    pub languages: Vec<&'a str>,
     /// Whether the site has a search index (`[search] enabled`).
     pub search: bool,
     /// Whether pages register the service worker and link the manifest
@@ -41,6 +43,7 @@ impl<'a> ConfigView<'a> {
             base_url: &config.base_url,
             base_path: &config.base_path,
             language: &config.language,
+            languages: config.languages.iter().map(|l| l.tag.as_str()).collect(),
             search: config.search,
             offline: config.offline.enabled && !config.serving,
             theme_color: &config.offline.theme_color,

@@ -170,26 +170,75 @@ struct SitemapEntry {
     permalink: String,
     /// RFC 3339, where a date is known.
     lastmod: Option<String>,
+    /// The page in every language of the site (empty for a site in one),
+    /// each with `language` and `permalink`.
+    alternates: Vec<Alternate>,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    language: String,
+    permalink: String,
 }
 
 /// The sitemap: every page, section, script and tag page, with `lastmod`
-/// where a date is known, rendered by the template `sitemap.xml`.
+/// where a date is known, then every page of the site's other languages,
+/// each page with its alternates in every language; rendered by the
+/// template `sitemap.xml`.
 pub fn sitemap(config: &Config, site: &Site, tera: &Engine) -> Result<String> {
-    let entry = |url: &str, lastmod: Option<i64>| SitemapEntry {
+    let alternates = |relative: &str| -> Vec<Alternate> {
+        let versions = &*site.versions;
+        let Some(pages) = versions.of(relative) else {
+            return Vec::new();
+        };
+        pages
+            .iter()
+            .zip(&versions.languages)
+            .filter_map(|(version, home)| {
+                Some(Alternate {
+                    language: home.tag.clone(),
+                    permalink: config.permalink(&version.as_ref()?.url),
+                })
+            })
+            .collect()
+    };
+    let entry = |url: &str, lastmod: Option<i64>, relative: Option<&str>| SitemapEntry {
         permalink: config.permalink(url),
         lastmod: lastmod.map(rfc3339),
+        alternates: relative.map_or_else(Vec::new, alternates),
     };
     let mut entries = Vec::with_capacity(site.documents.len() + site.scripts.len());
     for document in &site.documents {
-        entries.push(entry(&document.url, last_change(document)));
+        entries.push(entry(
+            &document.url,
+            last_change(document),
+            Some(&document.relative),
+        ));
     }
     for script in &site.scripts {
-        entries.push(entry(&script.url, None));
+        entries.push(entry(&script.url, None, Some(&script.relative)));
     }
     for taxonomy in &site.taxonomies {
-        entries.push(entry(&taxonomy_url(config, &taxonomy.id), None));
+        entries.push(entry(&taxonomy_url(config, &taxonomy.id), None, None));
         for term in &taxonomy.terms {
-            entries.push(entry(&term_url(config, &taxonomy.id, &term.slug), None));
+            entries.push(entry(
+                &term_url(config, &taxonomy.id, &term.slug),
+                None,
+                None,
+            ));
+        }
+    }
+    for place in 1..site.versions.languages.len() {
+        let nodes = site
+            .documents
+            .iter()
+            .map(|d| (d.relative.as_str(), last_change(d)));
+        let nodes = nodes.chain(site.scripts.iter().map(|s| (s.relative.as_str(), None)));
+        for (relative, lastmod) in nodes {
+            let version = site.versions.of(relative).and_then(|v| v[place].as_ref());
+            if let Some(version) = version {
+                entries.push(entry(&version.url, lastmod, Some(relative)));
+            }
         }
     }
     let mut context = Context::new();

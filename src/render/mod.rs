@@ -13,8 +13,8 @@ pub mod plan;
 pub mod range;
 pub mod scripts;
 pub mod share;
-pub mod templates;
 pub mod strings;
+pub mod templates;
 pub mod views;
 pub mod watchdog;
 

@@ -35,7 +35,10 @@ impl Strings {
         for language in &config.languages {
             let mut table = BTreeMap::new();
             let file = format!("{}.toml", language.tag);
-            let dirs = theme.map(|t| t.join("i18n")).into_iter().chain([config.root.join("i18n")]);
+            let dirs = theme
+                .map(|t| t.join("i18n"))
+                .into_iter()
+                .chain([config.root.join("i18n")]);
             for dir in dirs {
                 let path = dir.join(&file);
                 if !path.is_file() {
@@ -75,7 +78,12 @@ impl Strings {
                 continue;
             }
             let file = theme.map_or_else(
-                || config.root.join("i18n").join(format!("{}.toml", language.tag)),
+                || {
+                    config
+                        .root
+                        .join("i18n")
+                        .join(format!("{}.toml", language.tag))
+                },
                 |t| t.join("i18n").join(format!("{}.toml", language.tag)),
             );
             let shown: Vec<String> = missing.iter().take(8).map(|k| format!("`{k}`")).collect();
@@ -117,9 +125,13 @@ impl Strings {
     pub fn with_prefix(&self, language: &str, prefix: &str) -> BTreeMap<String, String> {
         let mut found = BTreeMap::new();
         for tag in [self.default.as_str(), language] {
-            let Some(table) = self.tables.get(tag) else { continue };
+            let Some(table) = self.tables.get(tag) else {
+                continue;
+            };
             for (key, text) in table.range(prefix.to_string()..) {
-                let Some(rest) = key.strip_prefix(prefix) else { break };
+                let Some(rest) = key.strip_prefix(prefix) else {
+                    break;
+                };
                 found.insert(rest.to_string(), text.clone());
             }
         }
@@ -134,7 +146,13 @@ fn read(path: &Path) -> Result<BTreeMap<String, String>> {
         let (line, column) = err
             .span()
             .map_or((1, 1), |span| crate::error::line_column(&text, span.start));
-        Error::from(Diagnostic::at(path, &text, line, column, err.message().to_string()))
+        Error::from(Diagnostic::at(
+            path,
+            &text,
+            line,
+            column,
+            err.message().to_string(),
+        ))
     })?;
     let mut strings = BTreeMap::new();
     flatten(path, "", &table, &mut strings)?;
@@ -192,7 +210,9 @@ impl Function<TeraResult<String>> for Table {
         let prefix: &str = kwargs.must_get("prefix")?;
         let lang: Option<String> = state.get("lang")?;
         let lang = lang.unwrap_or_else(|| self.0.default.clone());
-        Ok(super::scripts::embeddable_json(&self.0.with_prefix(&lang, prefix)))
+        Ok(super::scripts::embeddable_json(
+            &self.0.with_prefix(&lang, prefix),
+        ))
     }
 
     fn is_safe(&self) -> bool {

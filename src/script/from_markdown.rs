@@ -107,6 +107,7 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Parsed> {
         weight: raw.weight,
         tags: raw.tags,
         draft: false,
+        source_hash: None,
     };
     waiting_for(script, uses, raw.examples)
 }
@@ -175,7 +176,11 @@ fn at_key(script: &Script, key: &str, message: String) -> Diagnostic {
 }
 
 /// The `message` fences of the body, compiled.
-pub(super) fn messages(path: &std::path::Path, text: &str, body_offset: usize) -> Result<Vec<Message>> {
+pub(super) fn messages(
+    path: &std::path::Path,
+    text: &str,
+    body_offset: usize,
+) -> Result<Vec<Message>> {
     let body = &text[body_offset..];
     let mut found = Vec::new();
     let mut errors = Vec::new();

@@ -115,6 +115,7 @@ pub fn parse(config: &Config, source: &ScriptSource) -> Result<Script> {
         weight: raw.weight,
         tags: raw.tags,
         draft: raw.draft,
+        source_hash: None,
     })
 }
 

@@ -7,8 +7,8 @@
 pub mod checker;
 pub mod from_markdown;
 pub mod from_yaml;
-pub mod overlay;
 pub mod message;
+pub mod overlay;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -116,6 +116,9 @@ pub struct Script {
     /// a draft template can still be used by a published Markdown script).
     pub draft: bool,
     pub url: String,
+    /// A translation's record of the source it was made from (see
+    /// [`crate::content::FrontMatter::source_hash`]).
+    pub source_hash: Option<String>,
 }
 
 impl Script {

@@ -80,7 +80,10 @@ pub fn apply(
     let (raw, body_offset): (RawOverlay, Option<usize>) = if markdown {
         let split = frontmatter::split(text)
             .map_err(|(message, help)| Diagnostic::at(path, text, 1, 1, message).help(help))?;
-        (frontmatter::parse(path, text, &split)?, Some(split.body_offset))
+        (
+            frontmatter::parse(path, text, &split)?,
+            Some(split.body_offset),
+        )
     } else {
         let raw = frontmatter::from_yaml(path, text, 1, text, Yaml::Script)?;
         (raw, None)
@@ -92,7 +95,11 @@ pub fn apply(
         }
     };
     if markdown && (!raw.messages.is_empty() || raw.notes.is_some()) {
-        let key = if raw.notes.is_some() { "notes" } else { "messages" };
+        let key = if raw.notes.is_some() {
+            "notes"
+        } else {
+            "messages"
+        };
         return Err(at(key, format!("a Markdown script's translation has no `{key}:`: its messages are ```message fences and its notes the text below the front matter")));
     }
     let mut errors = Vec::new();
@@ -100,7 +107,10 @@ pub fn apply(
         templates.get(uses).ok_or_else(|| {
             at(
                 "title",
-                format!("`{}` uses the template `{uses}`, which has no translation into `{}`", base.relative, config.language),
+                format!(
+                    "`{}` uses the template `{uses}`, which has no translation into `{}`",
+                    base.relative, config.language
+                ),
             )
         })
     });
@@ -110,24 +120,57 @@ pub fn apply(
         Some(template) => examples_over(template, &raw.examples, &at, &mut errors),
         None => Vec::new(),
     };
-    fields.extend(fields_over(own_fields, raw.fields, text, path, &base.relative, &at, &mut errors));
+    fields.extend(fields_over(
+        own_fields,
+        raw.fields,
+        text,
+        path,
+        &base.relative,
+        &at,
+        &mut errors,
+    ));
     let own_messages: Vec<&Message> = base.messages.iter().filter(|m| m.file == 0).collect();
     let mut messages: Vec<Message> = template.map_or_else(Vec::new, |t| {
-        t.messages.iter().cloned().map(|mut m| { m.file = 1; m }).collect()
+        t.messages
+            .iter()
+            .cloned()
+            .map(|mut m| {
+                m.file = 1;
+                m
+            })
+            .collect()
     });
     let (notes, notes_origin) = match body_offset {
         Some(offset) => {
             match super::from_markdown::messages(path, text, offset) {
-                Ok(found) => messages.extend(check_fences(found, &own_messages, &base.relative, text, path, &mut errors)),
+                Ok(found) => messages.extend(check_fences(
+                    found,
+                    &own_messages,
+                    &base.relative,
+                    text,
+                    path,
+                    &mut errors,
+                )),
                 Err(err) => errors.push(err),
             }
             let (line, _) = line_column(text, offset);
             (text[offset..].to_string(), Origin { line, indent: 0 })
         }
         None => {
-            messages.extend(messages_over(&own_messages, raw.messages, text, path, &base.relative, &at, &mut errors));
+            messages.extend(messages_over(
+                &own_messages,
+                raw.messages,
+                text,
+                path,
+                &base.relative,
+                &at,
+                &mut errors,
+            ));
             let notes_line = super::find_key(text, 0, "notes").map_or(0, |(line, _)| line);
-            (raw.notes.unwrap_or_default(), block_origin(text, notes_line))
+            (
+                raw.notes.unwrap_or_default(),
+                block_origin(text, notes_line),
+            )
         }
     };
     Error::collect(errors)?;
@@ -135,7 +178,11 @@ pub fn apply(
         url: url(config, &base.slug),
         path: path.clone(),
         source: text.clone(),
-        format: if markdown { Format::Markdown } else { Format::Yaml },
+        format: if markdown {
+            Format::Markdown
+        } else {
+            Format::Yaml
+        },
         title: raw.title,
         summary: raw.summary.unwrap_or_default(),
         fields,
@@ -143,6 +190,7 @@ pub fn apply(
         notes,
         notes_origin,
         tags: raw.tags.unwrap_or_default(),
+        source_hash: raw.source_hash.clone(),
         ..base.clone()
     };
     let warnings = super::check(config, &script)?;
@@ -165,7 +213,13 @@ fn examples_over(
     for (name, example) in examples {
         match fields.iter_mut().find(|f| f.name == *name) {
             Some(field) => field.example = example.clone(),
-            None => errors.push(at("examples", format!("`examples:` names `{name}`, and the template `{}` has no field `{name}`", template.slug))),
+            None => errors.push(at(
+                "examples",
+                format!(
+                    "`examples:` names `{name}`, and the template `{}` has no field `{name}`",
+                    template.slug
+                ),
+            )),
         }
     }
     fields
@@ -188,16 +242,29 @@ fn fields_over(
         let Some(written) = written else { continue };
         if !base.iter().any(|f| f.name == written.name) {
             let line = item_line(text, "fields", &written.name, 0);
-            let message = format!("`{}` has no field `{}`: a translation gives the source's fields, and adds none", source, written.name);
+            let message = format!(
+                "`{}` has no field `{}`: a translation gives the source's fields, and adds none",
+                source, written.name
+            );
             errors.push(located(path, text, line, message, at));
         } else if texts[..i].iter().flatten().any(|t| t.name == written.name) {
             let line = item_line(text, "fields", &written.name, 1);
-            errors.push(located(path, text, line, format!("the field `{}` is given twice", written.name), at));
+            errors.push(located(
+                path,
+                text,
+                line,
+                format!("the field `{}` is given twice", written.name),
+                at,
+            ));
         }
     }
     let mut fields = Vec::with_capacity(base.len());
     for field in base {
-        let Some(written) = texts.iter_mut().find(|t| t.as_ref().is_some_and(|t| t.name == field.name)).and_then(Option::take) else {
+        let Some(written) = texts
+            .iter_mut()
+            .find(|t| t.as_ref().is_some_and(|t| t.name == field.name))
+            .and_then(Option::take)
+        else {
             errors.push(at("fields", format!("the translation leaves out the field `{}` of `{source}`: give its `label` and `example`", field.name)).help(format!("add to `fields:`\n  - name: {}\n    label: …\n    example: …", field.name)));
             continue;
         };
@@ -245,14 +312,22 @@ fn messages_over(
             (None, Some(channel)) => channel,
             (None, None) => {
                 let line = item_line(text, "messages", &written.name, occurrence);
-                let message = format!("unknown message `{}`: `{source}` has no message `{}`", written.name, written.name);
+                let message = format!(
+                    "unknown message `{}`: `{source}` has no message `{}`",
+                    written.name, written.name
+                );
                 let error = located(path, text, line, message, at)
                     .help("a message of the translation's own needs a `channel:`; one of the source's keeps its name");
                 errors.push(error);
                 continue;
             }
         };
-        let raw = RawMessage { name: written.name, label: written.label, channel, body: written.body };
+        let raw = RawMessage {
+            name: written.name,
+            label: written.label,
+            channel,
+            body: written.body,
+        };
         match compile(path, text, raw, occurrence, 0) {
             Ok(message) => messages.push(message),
             Err(err) => errors.push(err),

@@ -129,7 +129,11 @@ mod tests {
         let v = versions();
         assert_eq!(v.nearest("a/b/c.md", 0), ("/a/b/c/", true));
         assert_eq!(v.nearest("a/b/c.md", 1), ("/es/a/b/", false));
-        assert_eq!(v.nearest("a/d.md", 1), ("/es/", false), "a/ is not translated");
+        assert_eq!(
+            v.nearest("a/d.md", 1),
+            ("/es/", false),
+            "a/ is not translated"
+        );
         assert_eq!(v.nearest("a/_index.md", 1), ("/es/", false));
         assert_eq!(v.nearest("a/b/_index.md", 1), ("/es/a/b/", true));
         assert_eq!(v.nearest("unknown/x.md", 1), ("/es/", false));

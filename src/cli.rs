@@ -153,6 +153,20 @@ pub enum NewCommand {
         #[command(flatten)]
         root: RootArg,
     },
+    /// A translation of a page or a script into one of the site's other
+    /// languages, beside it (`timing.es.md`), with the source's hash
+    /// recorded and its text in place to translate.
+    Translation {
+        /// The language's tag, as in `[languages.<tag>]` (`es`).
+        #[arg(value_name = "LANGUAGE")]
+        language: String,
+        /// The source's path under content/ (`first-message/timing`,
+        /// `scripts/reconnect-email.yaml`).
+        #[arg(value_name = "PATH")]
+        path: String,
+        #[command(flatten)]
+        root: RootArg,
+    },
 }
 
 /// `guide serve`.

@@ -202,7 +202,8 @@ fn translate_scripts(
             continue;
         };
         match crate::script::overlay::apply(config, base, file, &templates) {
-            Ok(translated) => {
+            Ok(None) => {}
+            Ok(Some(translated)) => {
                 loaded.warnings.extend(translated.warnings);
                 if translated.script.format == crate::script::Format::Yaml {
                     templates.insert(translated.script.slug.clone(), translated.script.clone());

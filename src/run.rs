@@ -42,6 +42,14 @@ pub fn run(cli: Cli, terminal: Terminal) -> Result<()> {
                     let config = Config::load(&root.root, &given(config_file))?;
                     scaffold::new_script(&config, &name, markdown)?
                 }
+                NewCommand::Translation {
+                    language,
+                    path,
+                    root,
+                } => {
+                    let config = Config::load(&root.root, &given(config_file))?;
+                    scaffold::new_translation(&config, &language, &path)?
+                }
             };
             terminal.say(&created.report());
             Ok(())

@@ -16,6 +16,9 @@ use crate::error::{display_path, Error, Result};
 use crate::input::is_ignored_name;
 use crate::slug::slugify;
 
+mod translation;
+pub use translation::new_translation;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
 }

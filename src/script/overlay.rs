@@ -24,6 +24,10 @@ use crate::error::{line_column, Diagnostic, Error, Result, Warning};
 #[serde(deny_unknown_fields)]
 struct RawOverlay {
     source_hash: Option<String>,
+    /// Left out of the build until translated (`guide new translation`
+    /// writes `draft: true`).
+    #[serde(default)]
+    draft: bool,
     title: String,
     summary: Option<String>,
     tags: Option<Vec<String>>,
@@ -73,7 +77,7 @@ pub fn apply(
     base: &Script,
     file: &TranslationFile,
     templates: &HashMap<String, Script>,
-) -> Result<Translated> {
+) -> Result<Option<Translated>> {
     let text = &file.source;
     let path = &file.path;
     let markdown = file.own.ends_with(".md");
@@ -88,6 +92,9 @@ pub fn apply(
         let raw = frontmatter::from_yaml(path, text, 1, text, Yaml::Script)?;
         (raw, None)
     };
+    if raw.draft && !config.drafts {
+        return Ok(None);
+    }
     let at = |key: &str, message: String| -> Error {
         match point_at_key(text, key) {
             Some((line, column)) => Diagnostic::at(path, text, line, column, message).into(),
@@ -194,11 +201,11 @@ pub fn apply(
         ..base.clone()
     };
     let warnings = super::check(config, &script)?;
-    Ok(Translated {
+    Ok(Some(Translated {
         script,
         source_hash: raw.source_hash,
         warnings,
-    })
+    }))
 }
 
 /// A `uses:` script's fields: its template's, translated, with this

@@ -302,7 +302,7 @@ impl Site {
         };
         let mut errors = check_links(&nodes, &index, &self.absent, &sources);
         for node in sources.iter().map(|&i| &nodes[i]) {
-            errors.extend(check_embeds(node, &self.scripts));
+            errors.extend(check_embeds(node, &self.scripts, &self.absent));
         }
         errors
     }
@@ -586,7 +586,11 @@ fn link_error(
 
 /// The errors of a node's ```` ```script ```` fences: a bad info string, a
 /// script or message that does not exist, an embed in a script's notes.
-fn check_embeds(node: &Node<'_>, scripts: &[Script]) -> Vec<Error> {
+fn check_embeds(
+    node: &Node<'_>,
+    scripts: &[Script],
+    absent: &HashMap<String, Absent>,
+) -> Vec<Error> {
     let mut errors = Vec::new();
     for embed in &node.rendered.embeds {
         let (slug, at) = &embed.slug;
@@ -601,6 +605,21 @@ fn check_embeds(node: &Node<'_>, scripts: &[Script]) -> Vec<Error> {
             continue;
         }
         let Some(script) = scripts.iter().find(|s| &s.slug == slug) else {
+            let untranslated = ["yaml", "md"]
+                .map(|extension| format!("{}/{slug}.{extension}", crate::content::SCRIPTS_DIR))
+                .into_iter()
+                .find(|path| absent.get(path) == Some(&Absent::Elsewhere));
+            if let Some(path) = untranslated {
+                let message = format!("the script `{slug}` is not translated into this page's language yet, so it cannot be embedded here");
+                let help = format!("translate `content/{path}` first (`guide new translation <language> {path}`), or link to it for now: [its title](@/{path})");
+                errors.push(
+                    (node.at)(*at, message)
+                        .width(slug.chars().count())
+                        .help(help)
+                        .into(),
+                );
+                continue;
+            }
             let help = match did_you_mean(slug, scripts.iter().map(|s| s.slug.as_str())) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "the slug is the script's file name without `.yaml` or `.md`".into(),

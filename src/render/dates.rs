@@ -29,9 +29,27 @@ const ENGLISH: LongDates = LongDates {
     pattern: "{day} {month} {year}",
 };
 
+const SPANISH: LongDates = LongDates {
+    months: [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    pattern: "{day} de {month} de {year}",
+};
+
 /// The languages with their own words, by primary language subtag: add a
 /// line here (and a table above) for each new language.
-const LANGUAGES: &[(&str, &LongDates)] = &[("en", &ENGLISH)];
+const LANGUAGES: &[(&str, &LongDates)] = &[("en", &ENGLISH), ("es", &SPANISH)];
 
 /// The words for a BCP 47 tag, by its primary language (`en-GB` → `en`).
 /// Languages without a table yet are written in English, so a template
@@ -64,6 +82,15 @@ pub fn long_date(iso: &str, language: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::long_date;
+
+    #[test]
+    fn spanish_dates_are_written_in_spanish() {
+        assert_eq!(long_date("2026-03-01", "es").unwrap(), "1 de marzo de 2026");
+        assert_eq!(
+            long_date("2026-12-24", "es-MX").unwrap(),
+            "24 de diciembre de 2026"
+        );
+    }
 
     #[test]
     fn a_date_is_written_in_full_in_english() {

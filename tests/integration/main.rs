@@ -19,6 +19,7 @@ mod finish;
 mod helper;
 mod incremental;
 mod init;
+mod languages;
 mod offline_browser;
 mod output;
 mod plan_property;

@@ -356,3 +356,43 @@ fn search_panel_with_results_has_no_violations() {
         OPEN_SEARCH,
     );
 }
+
+// ----- The Spanish guide -----
+
+#[test]
+fn spanish_home_page_with_the_helpers_plan_has_no_violations() {
+    check_page(
+        "the Spanish home page (the helper's plan)",
+        "/es/",
+        HELPER_READY,
+        &answer_helper(&[
+            ("safety", "ok"),
+            ("part", "mine"),
+            ("work", "no"),
+            ("relationship", "peer"),
+            ("since", "months"),
+            ("channel", "email"),
+        ]),
+    );
+}
+
+#[test]
+fn spanish_pages_have_no_violations() {
+    for (what, path) in [
+        ("a Spanish section", "/es/first-message/"),
+        ("a Spanish page", "/es/first-message/connection-request/"),
+        ("the Spanish tags", "/es/tags/"),
+    ] {
+        check_page(what, path, "document.readyState === 'complete'", "");
+    }
+}
+
+#[test]
+fn spanish_script_page_has_no_violations() {
+    check_page(
+        "a Spanish script page",
+        "/es/scripts/can-we-chat/#name=Luc%C3%ADa&topic=la%20migraci%C3%B3n&_m=email",
+        "document.querySelector('#workbench.is-enhanced')",
+        "",
+    );
+}

@@ -202,19 +202,38 @@ fn render_every_language(
     editions: &[Edition],
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
 ) -> Result<()> {
-    render_and_index_into(r, store)?;
-    for edition in editions {
-        let prefix = format!("{}/", edition.config.language);
-        let translated = Renderer {
-            config: &edition.config,
-            site: &edition.site,
-            templates: r.templates,
-        };
-        render_and_index_into(translated, &|path, bytes| {
-            store(format!("{prefix}{path}"), bytes)
-        })?;
-    }
-    Ok(())
+    // Each other language on a thread of its own, beside the site's own:
+    // each has its own search index to build (threads outside the render's
+    // pool, which every language shares).
+    let errors: Vec<Error> = std::thread::scope(|scope| {
+        let others: Vec<_> = editions
+            .iter()
+            .map(|edition| {
+                scope.spawn(move || {
+                    let prefix = format!("{}/", edition.config.language);
+                    let translated = Renderer {
+                        config: &edition.config,
+                        site: &edition.site,
+                        templates: r.templates,
+                    };
+                    render_and_index_into(translated, &|path, bytes| {
+                        store(format!("{prefix}{path}"), bytes)
+                    })
+                })
+            })
+            .collect();
+        let own = render_and_index_into(r, store);
+        let theirs = others.into_iter().map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|_| Err(Error::msg("rendering a language of the site panicked")))
+        });
+        std::iter::once(own)
+            .chain(theirs)
+            .filter_map(Result::err)
+            .collect()
+    });
+    Error::collect(errors)
 }
 
 /// [`render_and_store`]'s work, outside its guard.

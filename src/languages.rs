@@ -279,76 +279,87 @@ pub fn report(
     default: &Site,
     editions: &[Edition],
 ) -> (Vec<String>, Vec<crate::error::Warning>) {
+    let sources: Vec<&str> = default.every_node().map(|n| default.relative(n)).collect();
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
-    let sources: Vec<&str> = default.every_node().map(|n| default.relative(n)).collect();
     for edition in editions {
-        let site = &edition.site;
-        let translated: Vec<(&str, &std::path::Path, Option<&str>)> = site
-            .documents
-            .iter()
-            .filter(|d| !d.path.as_os_str().is_empty() && d.path.exists())
-            .map(|d| {
-                (
-                    d.relative.as_str(),
-                    d.path.as_path(),
-                    d.meta.source_hash.as_deref(),
-                )
-            })
-            .chain(site.scripts.iter().map(|s| {
-                (
-                    s.relative.as_str(),
-                    s.path.as_path(),
-                    s.source_hash.as_deref(),
-                )
-            }))
-            .collect();
-        let done = translated.len();
-        let missing: Vec<&str> = sources
-            .iter()
-            .copied()
-            .filter(|s| !translated.iter().any(|(t, _, _)| t == s))
-            .collect();
-        let language = edition.config.current_language();
-        let share = if sources.is_empty() {
-            100
-        } else {
-            done * 100 / sources.len()
-        };
-        let mut line = format!(
-            "{} ({}): {done} of {} pages and scripts translated ({share}%)",
-            language.name,
-            language.tag,
-            sources.len()
-        );
-        if !missing.is_empty() {
-            let shown: Vec<&str> = missing.iter().take(10).copied().collect();
-            let more = if missing.len() > 10 {
-                format!(" and {} more", missing.len() - 10)
-            } else {
-                String::new()
-            };
-            line.push_str(&format!("; not yet: {}{more}", shown.join(", ")));
-        }
-        lines.push(line);
+        let translated = translated_files(&edition.site);
+        lines.push(coverage(edition, &sources, &translated));
+        let name = &edition.config.current_language().name;
         for (relative, path, recorded) in translated {
-            let source = config.content_dir().join(relative);
-            let Ok(bytes) = std::fs::read(&source) else {
-                continue;
-            };
-            let now = source_hash(&bytes);
-            match recorded {
-                Some(recorded) if recorded == now => {}
-                Some(recorded) => warnings.push(
-                    Diagnostic::file(path, format!("this {} translation is older than its source: `content/{relative}` changed since it was made (`source_hash: {recorded}`, the source's is now `{now}`)", language.name))
-                        .help(format!("bring the translation up to date with the source, then set `source_hash: {now}`")),
-                ),
-                None => warnings.push(
-                    Diagnostic::file(path, format!("this translation records no `source_hash`, so guide cannot tell when `content/{relative}` changes"))
-                        .help(format!("add `source_hash: {now}` to its front matter once it matches the source")),
-                ),
-            }
+            warnings.extend(staleness(config, name, relative, path, recorded));
         }
     }
     (lines, warnings)
+}
+
+/// The translation files a language's site was made from: each one's
+/// source path, own path and recorded `source_hash` (the sections made up
+/// for folders with no `_index` are not among them).
+fn translated_files(site: &Site) -> Vec<(&str, &std::path::Path, Option<&str>)> {
+    let documents = site.documents.iter().filter(|d| d.path.is_file());
+    let documents = documents.map(|d| {
+        let hash = d.meta.source_hash.as_deref();
+        (d.relative.as_str(), d.path.as_path(), hash)
+    });
+    let scripts = site.scripts.iter().map(|s| {
+        let hash = s.source_hash.as_deref();
+        (s.relative.as_str(), s.path.as_path(), hash)
+    });
+    documents.chain(scripts).collect()
+}
+
+/// A language's line: how many of the sources it translates, and which not.
+fn coverage(
+    edition: &Edition,
+    sources: &[&str],
+    translated: &[(&str, &std::path::Path, Option<&str>)],
+) -> String {
+    let missing: Vec<&str> = sources
+        .iter()
+        .copied()
+        .filter(|s| !translated.iter().any(|(t, _, _)| t == s))
+        .collect();
+    let language = edition.config.current_language();
+    let done = translated.len();
+    let share = (done * 100).checked_div(sources.len()).unwrap_or(100);
+    let mut line = format!(
+        "{} ({}): {done} of {} pages and scripts translated ({share}%)",
+        language.name,
+        language.tag,
+        sources.len()
+    );
+    if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(10).copied().collect();
+        let more = match missing.len() > 10 {
+            true => format!(" and {} more", missing.len() - 10),
+            false => String::new(),
+        };
+        line.push_str(&format!("; not yet: {}{more}", shown.join(", ")));
+    }
+    line
+}
+
+/// The warning for a translation whose source changed since it was made,
+/// or that records no hash; none when it is up to date.
+fn staleness(
+    config: &Config,
+    language: &str,
+    relative: &str,
+    path: &std::path::Path,
+    recorded: Option<&str>,
+) -> Option<crate::error::Warning> {
+    let bytes = std::fs::read(config.content_dir().join(relative)).ok()?;
+    let now = source_hash(&bytes);
+    match recorded {
+        Some(recorded) if recorded == now => None,
+        Some(recorded) => Some(
+            Diagnostic::file(path, format!("this {language} translation is older than its source: `content/{relative}` changed since it was made (`source_hash: {recorded}`, the source's is now `{now}`)"))
+                .help(format!("bring the translation up to date with the source, then set `source_hash: {now}`")),
+        ),
+        None => Some(
+            Diagnostic::file(path, format!("this translation records no `source_hash`, so guide cannot tell when `content/{relative}` changes"))
+                .help(format!("add `source_hash: {now}` to its front matter once it matches the source")),
+        ),
+    }
 }

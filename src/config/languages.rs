@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{check_language, Channel, Config, Label};
+use super::{check_language, Config, Label};
 use crate::error::{did_you_mean, Error};
 
 /// Which way a language's text runs.
@@ -86,6 +86,9 @@ struct RawOfflineText {
     short_name: Option<String>,
 }
 
+/// A channel's texts in a language: its label, its note, its limits' labels.
+type ChannelText = (Option<String>, Option<String>, Option<Vec<String>>);
+
 /// One language of the site, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Language {
@@ -97,22 +100,11 @@ pub struct Language {
     title: Option<String>,
     description: Option<String>,
     /// Per channel id: its label, its note, its limits' labels.
-    channels: HashMap<String, (Option<String>, Option<String>, Option<Vec<String>>)>,
+    channels: HashMap<String, ChannelText>,
     situations: HashMap<String, (Option<String>, Option<String>)>,
     relationships: HashMap<String, (Option<String>, Option<String>)>,
     taxonomies: HashMap<String, (Option<String>, Option<String>)>,
     short_name: Option<String>,
-}
-
-/// What the languages' tables are checked against: the site's own ids.
-pub(super) struct Declared<'a> {
-    pub language: &'a str,
-    pub channels: &'a [Channel],
-    /// Each channel's limits, by the place each was written in.
-    pub limit_order: &'a HashMap<String, Vec<usize>>,
-    pub situations: &'a [Label],
-    pub relationships: &'a [Label],
-    pub taxonomies: &'a [Label],
 }
 
 /// Validates `[languages]`: the default language first (its name and
@@ -120,11 +112,11 @@ pub(super) struct Declared<'a> {
 /// order written.
 pub(super) fn languages(
     raw: IndexMap<Spanned<String>, RawLanguage>,
-    declared: &Declared<'_>,
+    declared: &Config,
     errors: &mut Vec<Error>,
     at: &impl Fn(Range<usize>, String) -> Error,
 ) -> Vec<Language> {
-    let mut default = Language::bare(declared.language);
+    let mut default = Language::bare(&declared.language);
     let mut others: Vec<Language> = Vec::new();
     for (written, table) in raw {
         let span = written.span();
@@ -194,7 +186,7 @@ fn default_language(
 fn other_language(
     tag: String,
     table: RawLanguage,
-    declared: &Declared<'_>,
+    declared: &Config,
     errors: &mut Vec<Error>,
     at: &impl Fn(Range<usize>, String) -> Error,
 ) -> Language {
@@ -207,48 +199,27 @@ fn other_language(
         ..Language::bare(&tag)
     };
     for (id, text) in table.channels {
-        let channel = declared.channels.iter().find(|c| c.id == *id.get_ref());
-        let Some(channel) = channel else {
-            let ids = declared.channels.iter().map(|c| c.id.as_str());
-            errors.push(unknown(at, &tag, "channels", &id, ids));
-            continue;
-        };
-        if let Some(limits) = &text.limits {
-            let expected = declared.limit_order.get(&channel.id).map_or(0, Vec::len);
-            if limits.get_ref().len() != expected {
-                errors.push(at(
-                    limits.span(),
-                    format!(
-                        "`[languages.{tag}.channels.{}] limits` gives {} labels, and the channel has {expected} limits: give one label for each, in the order of `[channels.{}] limits`",
-                        channel.id,
-                        limits.get_ref().len(),
-                        channel.id
-                    ),
-                ));
-            }
+        if let Some(texts) = channel_text(&tag, id.clone(), text, declared, errors, at) {
+            language.channels.insert(id.into_inner(), texts);
         }
-        let limits = text.limits.map(Spanned::into_inner);
-        language
-            .channels
-            .insert(id.into_inner(), (text.label, text.note, limits));
     }
     for (table_name, texts, ids, into) in [
         (
             "situations",
             table.situations,
-            declared.situations,
+            &declared.situations[..],
             &mut language.situations,
         ),
         (
             "relationships",
             table.relationships,
-            declared.relationships,
+            &declared.relationships[..],
             &mut language.relationships,
         ),
         (
             "taxonomies",
             table.taxonomies,
-            declared.taxonomies,
+            &declared.taxonomies[..],
             &mut language.taxonomies,
         ),
     ] {
@@ -262,6 +233,38 @@ fn other_language(
         }
     }
     language
+}
+
+/// A channel's texts in a language, checked against the channel: it must
+/// be declared, and give one label for each of its limits.
+fn channel_text(
+    tag: &str,
+    id: Spanned<String>,
+    text: RawChannelText,
+    declared: &Config,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(Range<usize>, String) -> Error,
+) -> Option<ChannelText> {
+    let Some(channel) = declared.channels.iter().find(|c| c.id == *id.get_ref()) else {
+        let ids = declared.channels.iter().map(|c| c.id.as_str());
+        errors.push(unknown(at, tag, "channels", &id, ids));
+        return None;
+    };
+    if let Some(limits) = &text.limits {
+        let expected = declared.limit_order.get(&channel.id).map_or(0, Vec::len);
+        if limits.get_ref().len() != expected {
+            errors.push(at(
+                limits.span(),
+                format!(
+                    "`[languages.{tag}.channels.{}] limits` gives {} labels, and the channel has {expected} limits: give one label for each, in the order of `[channels.{}] limits`",
+                    channel.id,
+                    limits.get_ref().len(),
+                    channel.id
+                ),
+            ));
+        }
+    }
+    Some((text.label, text.note, text.limits.map(Spanned::into_inner)))
 }
 
 fn unknown<'a>(

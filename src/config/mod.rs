@@ -448,16 +448,7 @@ impl Config {
         let taxonomies = taxonomies(raw.taxonomies, &mut errors, &at);
         let offline = offline(raw.offline, &mut errors, &at);
         let extra = serde_json::to_value(&raw.extra).map_err(|e| Error::msg(e.to_string()))?;
-        let declared = languages::Declared {
-            language: &language,
-            channels: &channels,
-            limit_order: &limit_order,
-            situations: &situations,
-            relationships: &relationships,
-            taxonomies: &taxonomies,
-        };
-        let languages = languages::languages(raw.languages, &declared, &mut errors, &at);
-        let config = Config {
+        let mut config = Config {
             root: root.to_path_buf(),
             title: raw.title.into_inner(),
             description: raw.description,
@@ -482,10 +473,11 @@ impl Config {
             serving: overrides.serving,
             redirects_file: raw.aliases.redirects_file,
             file: path.to_path_buf(),
-            languages,
+            languages: Vec::new(),
             root_path: base_path.clone(),
             limit_order,
         };
+        config.languages = languages::languages(raw.languages, &config, &mut errors, &at);
         Ok((config, errors))
     }
 

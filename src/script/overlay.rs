@@ -78,118 +78,41 @@ pub fn apply(
     file: &TranslationFile,
     templates: &HashMap<String, Script>,
 ) -> Result<Option<Translated>> {
-    let text = &file.source;
-    let path = &file.path;
+    let (text, path) = (&file.source, &file.path);
     let markdown = file.own.ends_with(".md");
-    let (raw, body_offset): (RawOverlay, Option<usize>) = if markdown {
-        let split = frontmatter::split(text)
-            .map_err(|(message, help)| Diagnostic::at(path, text, 1, 1, message).help(help))?;
-        (
-            frontmatter::parse(path, text, &split)?,
-            Some(split.body_offset),
-        )
-    } else {
-        let raw = frontmatter::from_yaml(path, text, 1, text, Yaml::Script)?;
-        (raw, None)
-    };
+    let (raw, body_offset) = read(file, markdown)?;
     if raw.draft && !config.drafts {
         return Ok(None);
     }
-    let at = |key: &str, message: String| -> Error {
-        match point_at_key(text, key) {
-            Some((line, column)) => Diagnostic::at(path, text, line, column, message).into(),
-            None => Diagnostic::file(path, message).into(),
-        }
-    };
-    if markdown && (!raw.messages.is_empty() || raw.notes.is_some()) {
-        let key = if raw.notes.is_some() {
-            "notes"
-        } else {
-            "messages"
-        };
-        return Err(at(key, format!("a Markdown script's translation has no `{key}:`: its messages are ```message fences and its notes the text below the front matter")));
-    }
+    let at = |key: &str, message: String| at_key(path, text, key, message);
+    let template = template_of(config, base, templates, &at)?;
     let mut errors = Vec::new();
-    let template = base.uses.as_ref().map(|uses| {
-        templates.get(uses).ok_or_else(|| {
-            at(
-                "title",
-                format!(
-                    "`{}` uses the template `{uses}`, which has no translation into `{}`",
-                    base.relative, config.language
-                ),
-            )
-        })
-    });
-    let template = template.transpose()?;
-    let own_fields = &base.fields[template.map_or(0, |t| t.fields.len())..];
-    let mut fields = match template {
-        Some(template) => examples_over(template, &raw.examples, &at, &mut errors),
-        None => Vec::new(),
-    };
-    fields.extend(fields_over(
-        own_fields,
-        raw.fields,
+    let written = Written {
         text,
         path,
-        &base.relative,
-        &at,
-        &mut errors,
-    ));
-    let own_messages: Vec<&Message> = base.messages.iter().filter(|m| m.file == 0).collect();
-    let mut messages: Vec<Message> = template.map_or_else(Vec::new, |t| {
-        t.messages
-            .iter()
-            .cloned()
-            .map(|mut m| {
-                m.file = 1;
-                m
-            })
-            .collect()
-    });
-    let (notes, notes_origin) = match body_offset {
-        Some(offset) => {
-            match super::from_markdown::messages(path, text, offset) {
-                Ok(found) => messages.extend(check_fences(
-                    found,
-                    &own_messages,
-                    &base.relative,
-                    text,
-                    path,
-                    &mut errors,
-                )),
-                Err(err) => errors.push(err),
-            }
-            let (line, _) = line_column(text, offset);
-            (text[offset..].to_string(), Origin { line, indent: 0 })
-        }
-        None => {
-            messages.extend(messages_over(
-                &own_messages,
-                raw.messages,
-                text,
-                path,
-                &base.relative,
-                &at,
-                &mut errors,
-            ));
-            let notes_line = super::find_key(text, 0, "notes").map_or(0, |(line, _)| line);
-            (
-                raw.notes.unwrap_or_default(),
-                block_origin(text, notes_line),
-            )
-        }
+        source: &base.relative,
     };
+    let fields = fields_of(
+        base,
+        template,
+        &raw.examples,
+        raw.fields,
+        &written,
+        &mut errors,
+    );
+    let own = Own {
+        messages: raw.messages,
+        notes: raw.notes,
+        body_offset,
+    };
+    let (messages, notes, notes_origin) =
+        messages_and_notes(base, template, own, &written, &at, &mut errors);
     Error::collect(errors)?;
     let script = Script {
         url: url(config, &base.slug),
         path: path.clone(),
         source: text.clone(),
-        format: if markdown {
-            Format::Markdown
-        } else {
-            Format::Yaml
-        },
+        format: [Format::Yaml, Format::Markdown][usize::from(markdown)],
         title: raw.title,
         summary: raw.summary.unwrap_or_default(),
         fields,
@@ -201,11 +124,139 @@ pub fn apply(
         ..base.clone()
     };
     let warnings = super::check(config, &script)?;
+    let source_hash = raw.source_hash;
     Ok(Some(Translated {
         script,
-        source_hash: raw.source_hash,
+        source_hash,
         warnings,
     }))
+}
+
+/// The translated script's fields: its template's with this
+/// translation's examples (a `uses:` script), then its own.
+fn fields_of(
+    base: &Script,
+    template: Option<&Script>,
+    examples: &IndexMap<String, String>,
+    texts: Vec<RawFieldText>,
+    written: &Written<'_>,
+    errors: &mut Vec<Error>,
+) -> Vec<Field> {
+    let at = |key: &str, message: String| at_key(written.path, written.text, key, message);
+    let own_fields = &base.fields[template.map_or(0, |t| t.fields.len())..];
+    let mut fields = match template {
+        Some(template) => examples_over(template, examples, &at, errors),
+        None => Vec::new(),
+    };
+    fields.extend(fields_over(own_fields, texts, written, &at, errors));
+    fields
+}
+
+/// The translated template a `uses:` script takes, if it uses one.
+fn template_of<'a>(
+    config: &Config,
+    base: &Script,
+    templates: &'a HashMap<String, Script>,
+    at: &impl Fn(&str, String) -> Error,
+) -> Result<Option<&'a Script>> {
+    let Some(uses) = &base.uses else {
+        return Ok(None);
+    };
+    let template = templates.get(uses).ok_or_else(|| {
+        let message = format!(
+            "`{}` uses the template `{uses}`, which has no translation into `{}`",
+            base.relative, config.language
+        );
+        at("title", message)
+    })?;
+    Ok(Some(template))
+}
+
+/// A translation's own messages and notes, as written.
+struct Own {
+    messages: Vec<RawMessageText>,
+    notes: Option<String>,
+    /// Where a Markdown script's body (notes and fences) starts.
+    body_offset: Option<usize>,
+}
+
+/// The translated script's messages (its template's first, for a `uses:`
+/// script), its notes and where they start.
+fn messages_and_notes(
+    base: &Script,
+    template: Option<&Script>,
+    own: Own,
+    written: &Written<'_>,
+    at: &impl Fn(&str, String) -> Error,
+    errors: &mut Vec<Error>,
+) -> (Vec<Message>, String, Origin) {
+    let (text, path) = (written.text, written.path);
+    let own_messages: Vec<&Message> = base.messages.iter().filter(|m| m.file == 0).collect();
+    let mut messages: Vec<Message> = template.map_or_else(Vec::new, |t| {
+        let theirs = t.messages.iter().cloned();
+        theirs.map(|m| Message { file: 1, ..m }).collect()
+    });
+    let Some(offset) = own.body_offset else {
+        messages.extend(messages_over(
+            &own_messages,
+            own.messages,
+            written,
+            at,
+            errors,
+        ));
+        let notes_line = super::find_key(text, 0, "notes").map_or(0, |(line, _)| line);
+        let origin = block_origin(text, notes_line);
+        return (messages, own.notes.unwrap_or_default(), origin);
+    };
+    match super::from_markdown::messages(path, text, offset) {
+        Ok(found) => messages.extend(check_fences(found, &own_messages, written, errors)),
+        Err(err) => errors.push(err),
+    }
+    let (line, _) = line_column(text, offset);
+    (
+        messages,
+        text[offset..].to_string(),
+        Origin { line, indent: 0 },
+    )
+}
+
+/// The translation as written: its file, and the source it translates.
+struct Written<'a> {
+    text: &'a str,
+    path: &'a std::path::Path,
+    /// The source's content path (`scripts/x.yaml`).
+    source: &'a str,
+}
+
+/// The translation's keys, and where a Markdown script's body starts.
+fn read(file: &TranslationFile, markdown: bool) -> Result<(RawOverlay, Option<usize>)> {
+    let (text, path) = (&file.source, &file.path);
+    if !markdown {
+        return Ok((
+            frontmatter::from_yaml(path, text, 1, text, Yaml::Script)?,
+            None,
+        ));
+    }
+    let split = frontmatter::split(text)
+        .map_err(|(message, help)| Diagnostic::at(path, text, 1, 1, message).help(help))?;
+    let raw: RawOverlay = frontmatter::parse(path, text, &split)?;
+    if !raw.messages.is_empty() || raw.notes.is_some() {
+        let key = if raw.notes.is_some() {
+            "notes"
+        } else {
+            "messages"
+        };
+        let message = format!("a Markdown script's translation has no `{key}:`: its messages are ```message fences and its notes the text below the front matter");
+        return Err(at_key(path, text, key, message));
+    }
+    Ok((raw, Some(split.body_offset)))
+}
+
+fn at_key(path: &std::path::Path, text: &str, key: &str, message: String) -> Error {
+    match point_at_key(text, key) {
+        Some((line, column)) => Diagnostic::at(path, text, line, column, message).into(),
+        None => Diagnostic::file(path, message).into(),
+    }
 }
 
 /// A `uses:` script's fields: its template's, translated, with this
@@ -234,16 +285,14 @@ fn examples_over(
 
 /// The source's own fields with the translation's texts: every field, by
 /// name, once; none added.
-#[allow(clippy::too_many_arguments)]
 fn fields_over(
     base: &[Field],
     texts: Vec<RawFieldText>,
-    text: &str,
-    path: &std::path::Path,
-    source: &str,
+    written_as: &Written<'_>,
     at: &impl Fn(&str, String) -> Error,
     errors: &mut Vec<Error>,
 ) -> Vec<Field> {
+    let (text, path, source) = (written_as.text, written_as.path, written_as.source);
     let mut texts: Vec<Option<RawFieldText>> = texts.into_iter().map(Some).collect();
     for (i, written) in texts.iter().enumerate() {
         let Some(written) = written else { continue };
@@ -291,12 +340,11 @@ fn fields_over(
 fn messages_over(
     base: &[&Message],
     texts: Vec<RawMessageText>,
-    text: &str,
-    path: &std::path::Path,
-    source: &str,
+    written_as: &Written<'_>,
     at: &impl Fn(&str, String) -> Error,
     errors: &mut Vec<Error>,
 ) -> Vec<Message> {
+    let (text, path, source) = (written_as.text, written_as.path, written_as.source);
     let mut messages = Vec::new();
     for base_message in base {
         if !texts.iter().any(|t| t.name == base_message.name) {
@@ -348,11 +396,10 @@ fn messages_over(
 fn check_fences(
     found: Vec<Message>,
     base: &[&Message],
-    source: &str,
-    text: &str,
-    path: &std::path::Path,
+    written_as: &Written<'_>,
     errors: &mut Vec<Error>,
 ) -> Vec<Message> {
+    let (text, path, source) = (written_as.text, written_as.path, written_as.source);
     for base_message in base {
         match found.iter().find(|m| m.name == base_message.name) {
             None => errors.push(Diagnostic::file(path, format!("the translation leaves out the message `{}` of `{source}`: add its ```message {} {} fence", base_message.name, base_message.name, base_message.channel)).into()),

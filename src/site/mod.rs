@@ -127,23 +127,9 @@ impl Site {
         errors.extend(loaded.errors);
         let failed = failed.into_iter().chain(loaded.failed);
         let drafts = drafts.into_iter().chain(loaded.drafts);
-        let mut absent: HashMap<String, Absent> = failed
-            .map(|path| (path, Absent::Failed))
-            .chain(drafts.map(|path| (path, Absent::Draft)))
-            .collect();
-
+        let mut absent = absent_of(failed, drafts);
         errors.extend(check_taxonomy_urls(config, &documents));
-        let mut urls: HashMap<String, String> = documents
-            .iter()
-            .map(|d| (d.relative.clone(), d.url.clone()))
-            .chain(scripts.iter().map(|s| (s.relative.clone(), s.url.clone())))
-            .collect();
-        for (path, url) in elsewhere {
-            if !urls.contains_key(path) {
-                urls.insert(path.clone(), url.clone());
-                absent.entry(path.clone()).or_insert(Absent::Elsewhere);
-            }
-        }
+        let urls = urls_of(&documents, &scripts, &mut absent, elsewhere);
         let (rendered, script_notes) =
             render_markdown(config, &urls, &mut documents, &scripts, bodies);
         let mut site = Site {
@@ -465,6 +451,60 @@ struct Index<'a> {
     flat: &'a dyn Fn(NodeId) -> usize,
 }
 
+/// The error of an embed of a script this language has no translation of.
+fn untranslated_embed(
+    node: &Node<'_>,
+    slug: &str,
+    at: usize,
+    absent: &HashMap<String, Absent>,
+) -> Option<Error> {
+    let path = ["yaml", "md"]
+        .map(|extension| format!("{}/{slug}.{extension}", crate::content::SCRIPTS_DIR))
+        .into_iter()
+        .find(|path| absent.get(path) == Some(&Absent::Elsewhere))?;
+    let message = format!("the script `{slug}` is not translated into this page's language yet, so it cannot be embedded here");
+    let help = format!("translate `content/{path}` first (`guide new translation <language> {path}`), or link to it for now: [its title](@/{path})");
+    Some(
+        (node.at)(at, message)
+            .width(slug.chars().count())
+            .help(help)
+            .into(),
+    )
+}
+
+/// Why each path that is not in the site is absent.
+fn absent_of(
+    failed: impl Iterator<Item = String>,
+    drafts: impl Iterator<Item = String>,
+) -> HashMap<String, Absent> {
+    let failed = failed.map(|path| (path, Absent::Failed));
+    failed
+        .chain(drafts.map(|path| (path, Absent::Draft)))
+        .collect()
+}
+
+/// Every node's URL by content path, and the paths of `elsewhere` this
+/// site lacks, whose links lead to their pages in the site's own language.
+fn urls_of(
+    documents: &[Document],
+    scripts: &[Script],
+    absent: &mut HashMap<String, Absent>,
+    elsewhere: &HashMap<String, String>,
+) -> HashMap<String, String> {
+    let mut urls: HashMap<String, String> = documents
+        .iter()
+        .map(|d| (d.relative.clone(), d.url.clone()))
+        .chain(scripts.iter().map(|s| (s.relative.clone(), s.url.clone())))
+        .collect();
+    for (path, url) in elsewhere {
+        if !urls.contains_key(path) {
+            urls.insert(path.clone(), url.clone());
+            absent.entry(path.clone()).or_insert(Absent::Elsewhere);
+        }
+    }
+    urls
+}
+
 /// The Markdown of every document and of every script's notes, rendered
 /// in parallel with links resolved through `urls`; each document's body is
 /// dropped once rendered when `bodies` says so.
@@ -605,19 +645,8 @@ fn check_embeds(
             continue;
         }
         let Some(script) = scripts.iter().find(|s| &s.slug == slug) else {
-            let untranslated = ["yaml", "md"]
-                .map(|extension| format!("{}/{slug}.{extension}", crate::content::SCRIPTS_DIR))
-                .into_iter()
-                .find(|path| absent.get(path) == Some(&Absent::Elsewhere));
-            if let Some(path) = untranslated {
-                let message = format!("the script `{slug}` is not translated into this page's language yet, so it cannot be embedded here");
-                let help = format!("translate `content/{path}` first (`guide new translation <language> {path}`), or link to it for now: [its title](@/{path})");
-                errors.push(
-                    (node.at)(*at, message)
-                        .width(slug.chars().count())
-                        .help(help)
-                        .into(),
-                );
+            if let Some(error) = untranslated_embed(node, slug, *at, absent) {
+                errors.push(error);
                 continue;
             }
             let help = match did_you_mean(slug, scripts.iter().map(|s| s.slug.as_str())) {

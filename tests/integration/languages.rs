@@ -183,7 +183,7 @@ fn a_script_translation_that_drops_a_field_or_names_an_unknown_message_is_a_loca
     );
     assert_contains!(run.stderr, "reconnect.es.yaml:3:9");
 
-    let unknown = format!("{SCRIPT_ES}").replace("  - name: note\n", "  - name: nota\n");
+    let unknown = SCRIPT_ES.replace("  - name: note\n", "  - name: nota\n");
     let site = bilingual(&[("content/scripts/reconnect.es.yaml", &unknown)]);
     let run = site.run(&["build"]);
     assert!(!run.ok);

@@ -25,6 +25,9 @@ struct Options {
     page: String,
     edits: usize,
     binary: PathBuf,
+    /// The page's URL path, when it is not `/<page without .md>/` (a
+    /// translation: `--page a/b.es.md --url /es/a/b/`).
+    url: Option<String>,
 }
 
 fn parse() -> Result<Options, String> {
@@ -33,6 +36,7 @@ fn parse() -> Result<Options, String> {
         page: String::new(),
         edits: 12,
         binary: PathBuf::from("target/release/guide"),
+        url: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -42,11 +46,12 @@ fn parse() -> Result<Options, String> {
             "--page" => options.page = value()?,
             "--edits" => options.edits = value()?.parse().map_err(|e| format!("--edits: {e}"))?,
             "--binary" => options.binary = value()?.into(),
+            "--url" => options.url = Some(value()?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     if options.root.as_os_str().is_empty() || options.page.is_empty() {
-        return Err("usage: serve_latency --root SITE --page PATH/UNDER/CONTENT.md [--edits N] [--binary PATH]".into());
+        return Err("usage: serve_latency --root SITE --page PATH/UNDER/CONTENT.md [--edits N] [--binary PATH] [--url /PATH/]".into());
     }
     Ok(options)
 }
@@ -107,7 +112,10 @@ fn run(options: &Options) -> Result<(), String> {
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
         .port();
-    let url = format!("/{}/", options.page.trim_end_matches(".md"));
+    let url = options
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("/{}/", options.page.trim_end_matches(".md")));
     let file: PathBuf = options.root.join("content").join(&options.page);
     let original =
         std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;

@@ -31,5 +31,6 @@ mod server_load;
 mod sharing;
 mod source_rules;
 mod sources;
+mod theme_strings;
 mod themes;
 mod tooling;

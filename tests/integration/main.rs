@@ -32,5 +32,6 @@ mod server_load;
 mod sharing;
 mod source_rules;
 mod sources;
+mod theme_strings;
 mod themes;
 mod tooling;

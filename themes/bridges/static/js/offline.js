@@ -5,6 +5,8 @@
 // live in the URL fragment, so the reload keeps them. `guide serve` never
 // includes this file.
 
+import { t, parts } from "./strings.js";
+
 const worker = new URL("../sw.js", import.meta.url);
 const scope = new URL("../", import.meta.url).pathname;
 
@@ -15,17 +17,16 @@ function offer(waiting) {
   prompt.setAttribute("role", "status");
   const text = document.createElement("p");
   text.className = "update-prompt__text";
-  text.textContent = "A new version is available — ";
   const button = document.createElement("button");
   button.type = "button";
   button.className = "update-prompt__button";
-  button.textContent = "reload";
+  button.textContent = t("offline.reload");
   button.addEventListener("click", () => {
     button.disabled = true;
     navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
     waiting.postMessage({ type: "skip-waiting" });
   });
-  text.append(button);
+  text.append(...parts("offline.available", { reload: button }));
   prompt.append(text);
   document.body.append(prompt);
 }

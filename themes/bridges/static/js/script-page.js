@@ -20,6 +20,7 @@
 import { h } from "./dom.js";
 import { segments } from "./message.js";
 import { check } from "./checker.js";
+import { t, has, list } from "./strings.js";
 
 const TAB_KEY = "_m";
 const LIMIT_KEY = "guide-limit:";
@@ -46,8 +47,6 @@ function limitsOf(channel) {
   if (Array.isArray(channel.limits) && channel.limits.length) return channel.limits;
   return typeof channel.limit === "number" ? [{ label: channel.label, chars: channel.limit }] : [];
 }
-
-const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
 /** Counts characters the way people (and LinkedIn) do: by code point. */
 function characterCount(text) {
@@ -104,11 +103,6 @@ function selectContents(element) {
   selection.addRange(range);
 }
 
-function listLabels(labels) {
-  if (labels.length <= 1) return labels.join("");
-  return `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
-}
-
 class ScriptPage {
   constructor(data, workbench) {
     this.workbench = workbench;
@@ -159,20 +153,16 @@ class ScriptPage {
     const form = h(
       "form",
       { id: `${this.ns}script-form`, className: "script-form", "aria-labelledby": `${this.ns}script-form-title`, novalidate: true },
-      h(this.heading, { className: "script-form__title", id: `${this.ns}script-form-title` }, "Your details"),
-      h(
-        "p",
-        { className: "script-form__intro" },
-        "Fill in what you know; the message updates as you type. Nothing is sent anywhere: your words stay on this page and in its address, so you can bookmark a filled-in script.",
-      ),
+      h(this.heading, { className: "script-form__title", id: `${this.ns}script-form-title` }, t("form.title")),
+      h("p", { className: "script-form__intro" }, t("form.intro")),
     );
     for (const field of this.fields) form.append(this.buildField(field));
     form.append(
       h(
         "div",
         { className: "script-form__footer" },
-        h("span", {}, "Fields marked (optional) may stay empty."),
-        h("button", { type: "reset", className: "button button--quiet" }, "Clear all"),
+        h("span", {}, t("form.optional_note")),
+        h("button", { type: "reset", className: "button button--quiet" }, t("form.clear")),
       ),
     );
     // The form is never submitted: submitting would put the values in a request.
@@ -196,15 +186,15 @@ class ScriptPage {
   buildField(field) {
     const id = `${this.ns}field-${field.name}`;
     const label = h("label", { for: id }, field.label);
-    if (field.optional) label.append(" ", h("span", { className: "field__optional" }, "(optional)"));
+    if (field.optional) label.append(" ", h("span", { className: "field__optional" }, t("form.optional")));
     let control;
     let hint = null;
     if (field.kind === "choice" && field.choices && field.choices.length) {
       control = h("select", { id, "data-field": field.name });
-      control.append(h("option", { value: "" }, field.optional ? "(none)" : "Choose…"));
+      control.append(h("option", { value: "" }, t(field.optional ? "form.none" : "form.choose")));
       for (const choice of field.choices) control.append(h("option", { value: choice }, choice));
       if (field.example) {
-        hint = h("p", { className: "field__hint", id: `${id}-hint` }, `For example: ${field.example}`);
+        hint = h("p", { className: "field__hint", id: `${id}-hint` }, t("form.example", { example: field.example }));
         control.setAttribute("aria-describedby", hint.id);
       }
     } else if (field.kind === "textarea") {
@@ -217,7 +207,7 @@ class ScriptPage {
       control.setAttribute("maxlength", String(field.max));
       // Says the maximum before the reader meets it, and when the field is full.
       const full = h("span", { className: "field__full", role: "status" });
-      max = h("p", { className: "field__hint field__max", id: `${id}-max` }, `Up to ${numberFormat.format(field.max)} characters.`, " ", full);
+      max = h("p", { className: "field__hint field__max", id: `${id}-max` }, t("form.max", { count: field.max }), " ", full);
       control.setAttribute("aria-describedby", max.id);
       control.addEventListener("input", () => this.showFull(field, control, full));
       this.fullMarks.set(field.name, full);
@@ -229,7 +219,7 @@ class ScriptPage {
   /** Marks a capped field full (announced once, as it fills) or clears the mark. */
   showFull(field, control, full) {
     const isFull = characterCount(control.value) >= field.max;
-    const text = isFull ? `Full: ${numberFormat.format(field.max)} of ${numberFormat.format(field.max)} characters.` : "";
+    const text = isFull ? t("form.full", { count: field.max }) : "";
     if (full.textContent !== text) full.textContent = text;
     control.closest(".field").classList.toggle("is-full", isFull);
   }
@@ -237,7 +227,7 @@ class ScriptPage {
   // ----- Tabs (WAI-ARIA tabs pattern, automatic activation) -----
 
   buildTabs() {
-    const tablist = h("div", { className: "tabs", role: "tablist", "aria-label": "Messages" });
+    const tablist = h("div", { className: "tabs", role: "tablist", "aria-label": t("message.tabs") });
     for (const message of this.messages) {
       const tab = h(
         "button",
@@ -310,7 +300,7 @@ class ScriptPage {
     if (message.subject !== null) {
       message.subjectText = h("span", { className: "message-subject__text" });
       section.insertBefore(
-        h("p", { className: "message-subject", "data-message": name }, h("span", { className: "message-subject__label" }, "Subject"), message.subjectText),
+        h("p", { className: "message-subject", "data-message": name }, h("span", { className: "message-subject__label" }, t("message.subject")), message.subjectText),
         anchor,
       );
     }
@@ -330,16 +320,16 @@ class ScriptPage {
     section.insertBefore(message.hints, anchor);
 
     const isEmail = message.channel.id === "email";
-    message.copyButton = h("button", { type: "button", className: "button copy", "data-message": name }, isEmail ? "Copy email text" : "Copy message");
+    message.copyButton = h("button", { type: "button", className: "button copy", "data-message": name }, t(isEmail ? "message.copy_email" : "message.copy"));
     message.copyButton.addEventListener("click", () => this.copy(message));
     const actions = h("div", { className: "message-actions" }, message.copyButton);
     if (message.subject !== null) {
-      const copySubject = h("button", { type: "button", className: "button button--quiet copy-subject", "data-message": name }, "Copy subject");
+      const copySubject = h("button", { type: "button", className: "button button--quiet copy-subject", "data-message": name }, t("message.copy_subject"));
       copySubject.addEventListener("click", () => this.copySubject(message));
       actions.append(copySubject);
     }
     if (isEmail) {
-      message.mailto = h("a", { className: "button button--quiet mailto", "data-message": name, href: "mailto:" }, "Open in your email app");
+      message.mailto = h("a", { className: "button button--quiet mailto", "data-message": name, href: "mailto:" }, t("message.mailto"));
       actions.append(message.mailto);
     }
     message.status = h("p", { className: "copy-status", role: "status", "data-message": name });
@@ -400,7 +390,7 @@ class ScriptPage {
     const id = `${this.ns}limit-${message.name}`;
     const select = h("select", { id, className: "limit-choice__select", "data-message": message.name });
     for (const limit of message.limits) {
-      select.append(h("option", { value: limit.label }, `${limit.label} (${numberFormat.format(limit.chars)})`));
+      select.append(h("option", { value: limit.label }, t("counter.option", { label: limit.label, limit: limit.chars })));
     }
     select.addEventListener("change", () => {
       storeLimit(message.channel, select.value);
@@ -412,7 +402,7 @@ class ScriptPage {
       this.renderCounter(message);
     });
     message.limitSelect = select;
-    return h("p", { className: "limit-choice" }, h("label", { for: id }, "Count against"), " ", select);
+    return h("p", { className: "limit-choice" }, h("label", { for: id }, t("counter.choose")), " ", select);
   }
 
   /** The limit the reader counts against: their choice, else the strictest. */
@@ -430,17 +420,18 @@ class ScriptPage {
       message.limitSelect.dataset.restored = "true";
     }
     const chosen = this.chosenLimit(message);
-    const unit = (n) => (n === 1 ? "character" : "characters");
-    const fmt = (n) => numberFormat.format(n);
     const over = message.limits.filter((limit) => count > limit.chars);
     let text;
     if (chosen) {
-      text = `${fmt(count)} / ${fmt(chosen.chars)} ${unit(chosen.chars)}`;
-      const named = message.limits.length > 1 ? `${chosen.label} limit` : `${message.channel.label} limit`;
-      if (count > chosen.chars) text += `: ${fmt(count - chosen.chars)} over the ${named}`;
-      else if (over.length) text += `: fits, but ${fmt(count - over[0].chars)} over the ${over[0].label} limit of ${fmt(over[0].chars)}`;
+      text = t("counter.of", { length: count, count: chosen.chars });
+      const name = (label) => t("counter.limit_name", { label });
+      if (count > chosen.chars) {
+        text = t("counter.over", { text, over: count - chosen.chars, name: name(message.limits.length > 1 ? chosen.label : message.channel.label) });
+      } else if (over.length) {
+        text = t("counter.fits_but", { text, over: count - over[0].chars, name: name(over[0].label), limit: over[0].chars });
+      }
     } else {
-      text = `${fmt(count)} ${unit(count)}`;
+      text = t("counter.chars", { count });
     }
     message.counter.textContent = text;
     message.counter.classList.toggle("over", Boolean(chosen) && count > chosen.chars);
@@ -455,11 +446,11 @@ class ScriptPage {
     const crossedDown = message.limits.filter((limit) => message.overBefore.has(limit.label) && !now.has(limit.label));
     message.overBefore = now;
     if (!message.ready) return; // restoring the page is no crossing
-    const name = (limit) => (message.limits.length > 1 ? `the ${limit.label} limit of ${numberFormat.format(limit.chars)}` : `the limit of ${numberFormat.format(limit.chars)}`);
+    const name = (limit) => (message.limits.length > 1 ? t("announce.named", { label: limit.label, limit: limit.chars }) : t("announce.plain", { limit: limit.chars }));
     if (crossedUp.length) {
-      message.announcer.textContent = `${numberFormat.format(count)} characters: over ${name(crossedUp[0])}.`;
+      message.announcer.textContent = t("announce.over", { count, limit: name(crossedUp[0]) });
     } else if (crossedDown.length) {
-      message.announcer.textContent = `${numberFormat.format(count)} characters: back within ${name(crossedDown[crossedDown.length - 1])}.`;
+      message.announcer.textContent = t("announce.within", { count, limit: name(crossedDown[crossedDown.length - 1]) });
     }
   }
 
@@ -470,8 +461,10 @@ class ScriptPage {
     const items = findings.map((finding) => {
       const rule = this.rules.find((r) => r.id === finding.rule);
       const item = h("li", { className: "message-hint", "data-rule": finding.rule });
-      item.append(h("q", {}, finding.text), " ", rule.hint);
-      if (rule.url) item.append(" ", h("a", { href: rule.url }, "Why?"));
+      // The hint in the page's language; the rule's own (English) where the theme has none.
+      const hint = has(`checker.${rule.id}`) ? t(`checker.${rule.id}`) : rule.hint;
+      item.append(h("q", {}, finding.text), " ", hint);
+      if (rule.url) item.append(" ", h("a", { href: rule.url }, t("checker.why")));
       return item;
     });
     message.hints.replaceChildren(...items);
@@ -491,7 +484,7 @@ class ScriptPage {
       this.setStatus(
         message,
         "warn",
-        `Fill in: ${listLabels(message.missing)} first. Or press “${message.copyButton.textContent}” again to copy it with the blanks left empty.`,
+        t("copy.missing_again", { fields: list(message.missing), button: message.copyButton.textContent }),
       );
       return;
     }
@@ -499,10 +492,10 @@ class ScriptPage {
     if (await copyText(message.text)) {
       const cut = this.cutNote(message);
       if (cut) this.setStatus(message, "warn", cut);
-      else this.setStatus(message, "ok", message.missing.length ? "Copied, with blanks left empty." : "Copied.");
+      else this.setStatus(message, "ok", t(message.missing.length ? "copy.done_blanks" : "copy.done"));
     } else {
       selectContents(message.preview);
-      this.setStatus(message, "warn", "Your browser did not let this page copy. The message is selected: copy it with Ctrl+C (⌘C on a Mac).");
+      this.setStatus(message, "warn", t("copy.failed"));
     }
   }
 
@@ -512,22 +505,21 @@ class ScriptPage {
     const chosen = this.chosenLimit(message);
     const over = message.limits.filter((limit) => count > limit.chars);
     if (!over.length) return "";
-    const fmt = (n) => numberFormat.format(n);
-    const where = message.channel.label;
+    const channel = message.channel.label;
     if (chosen && count > chosen.chars) {
-      const named = message.limits.length > 1 ? ` (${chosen.label}, ${fmt(chosen.chars)})` : ` of ${fmt(chosen.chars)}`;
-      return `Copied, but it is over the limit${named}: ${where} will cut the last ${fmt(count - chosen.chars)} ${count - chosen.chars === 1 ? "character" : "characters"}. Shorten it before you send it.`;
+      const values = { label: chosen.label, limit: chosen.chars, channel, count: count - chosen.chars };
+      return t(message.limits.length > 1 ? "copy.cut_named" : "copy.cut", values);
     }
     const strict = over[0];
-    return `Copied. It fits your ${chosen.label} limit; with a ${strict.label} (${fmt(strict.chars)}) the last ${fmt(count - strict.chars)} characters would be cut.`;
+    return t("copy.fits", { label: chosen.label, strict: strict.label, limit: strict.chars, count: count - strict.chars });
   }
 
   async copySubject(message) {
     if (await copyText(message.subjectValue)) {
-      this.setStatus(message, "ok", "Subject copied.");
+      this.setStatus(message, "ok", t("copy.subject_done"));
     } else {
       selectContents(message.subjectText);
-      this.setStatus(message, "warn", "Your browser did not let this page copy. The subject is selected: copy it with Ctrl+C (⌘C on a Mac).");
+      this.setStatus(message, "warn", t("copy.subject_failed"));
     }
   }
 
@@ -545,7 +537,7 @@ class ScriptPage {
       if (message.status.classList.contains("warn") && message.confirmCopy !== null) {
         if (message.missing.length) {
           message.confirmCopy = null;
-          this.setStatus(message, "warn", `Fill in: ${listLabels(message.missing)} first.`);
+          this.setStatus(message, "warn", t("copy.missing", { fields: list(message.missing) }));
         } else {
           message.confirmCopy = null;
           this.setStatus(message, "", "");

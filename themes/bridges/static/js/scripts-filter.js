@@ -6,6 +6,8 @@
 // shown in a live region. The choice is kept in the URL fragment
 // (`#situation=first-contact&channel=email`) so a filtered list can be shared.
 
+import { t } from "./strings.js";
+
 const form = document.getElementById("scripts-filter");
 const count = document.getElementById("scripts-count");
 const empty = document.getElementById("scripts-empty");
@@ -30,7 +32,7 @@ function apply() {
   for (const group of groups) {
     group.hidden = !group.querySelector(".script-card:not([hidden])");
   }
-  count.textContent = shown === 1 ? "1 script" : `${shown} scripts`;
+  count.textContent = t("filter.count", { count: shown });
   if (empty) empty.hidden = shown !== 0;
 }
 

@@ -12,13 +12,15 @@
 // result. Scripts can be narrowed by situation, relationship and channel;
 // the filters work with an empty query too ("every LinkedIn note").
 
+import { t } from "./strings.js";
+
 const PAGE = 10;
 // Each filter's name for assistive technology, and its "no choice" option,
 // which is what a sighted reader sees as its label.
 const FILTERS = [
-  ["situation", "Situation", "Any situation"],
-  ["relationship", "Who they were to you", "Anyone"],
-  ["channel", "Channel", "Any channel"],
+  ["situation", t("search.situation"), t("search.any_situation")],
+  ["relationship", t("search.relationship"), t("search.any_relationship")],
+  ["channel", t("search.channel"), t("search.any_channel")],
 ];
 // How much a match in each piece of metadata counts (Pagefind's own
 // weights are 5 for the title and 1 for any other). Keywords are the words
@@ -49,7 +51,7 @@ function init(form) {
 
   function load() {
     loading ??= (async () => {
-      status.textContent = "Loading search…";
+      status.textContent = t("search.loading");
       open();
       try {
         const [module, labels] = await Promise.all([
@@ -65,7 +67,7 @@ function init(form) {
         status.textContent = "";
         if (hasQuery()) search();
       } catch {
-        status.textContent = "Search is not available: this site was built without its search index.";
+        status.textContent = t("search.unavailable");
       }
     })();
     return loading;
@@ -132,7 +134,7 @@ function init(form) {
     found = answer.results;
     showResults(first.map(resultItem), first.length);
     const count = found.length;
-    status.textContent = count === 0 ? "No results." : `${count} ${count === 1 ? "result" : "results"}.`;
+    status.textContent = count === 0 ? t("search.none") : t("search.count", { count });
     open();
   }
 
@@ -146,7 +148,7 @@ function init(form) {
   function updateMore() {
     const left = found.length - shown;
     more.hidden = left <= 0;
-    more.textContent = left > PAGE ? `Show ${PAGE} more` : `Show the last ${left}`;
+    more.textContent = left > PAGE ? t("search.more", { count: PAGE }) : t("search.last", { count: left });
   }
 
   // "Show more": the next ten results, with focus on the first of them so
@@ -162,7 +164,7 @@ function init(form) {
     const link = items[0].querySelector("a");
     link.focus();
     // The status says where the reader is, for those who cannot see it.
-    status.textContent = `${found.length} results; showing ${shown}.`;
+    status.textContent = t("search.showing", { count: found.length, shown });
   }
 
   function resultItem(result) {

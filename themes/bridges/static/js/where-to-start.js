@@ -18,6 +18,7 @@
 
 import { h } from "./dom.js";
 import { calendar } from "./calendar.js";
+import { t, parts, locale } from "./strings.js";
 
 const root = document.getElementById("where-to-start");
 
@@ -48,11 +49,19 @@ function workingDay(iso) {
   return weekday === 6 ? addDays(iso, 2) : weekday === 0 ? addDays(iso, 1) : iso;
 }
 
-/** `2026-03-04` → "Wednesday 4 March 2026", the guide's way of writing a date. */
+/**
+ * `2026-03-04` → "Wednesday 4 March 2026", the guide's way of writing a date:
+ * the names in the page's language, their order from its `helper.date`.
+ */
 function longDate(iso) {
   const date = new Date(`${iso}T00:00:00Z`);
-  const part = (options) => date.toLocaleDateString("en-GB", { ...options, timeZone: "UTC" });
-  return `${part({ weekday: "long" })} ${date.getUTCDate()} ${part({ month: "long" })} ${date.getUTCFullYear()}`;
+  const part = (options) => date.toLocaleDateString(locale, { ...options, timeZone: "UTC" });
+  return t("helper.date", {
+    weekday: part({ weekday: "long" }),
+    day: String(date.getUTCDate()),
+    month: part({ month: "long" }),
+    year: String(date.getUTCFullYear()),
+  });
 }
 
 // ----- What the page holds -----
@@ -98,26 +107,23 @@ function readWaiting() {
   };
 }
 
-// ----- The words of the plan -----
+// ----- The words of the plan: strings `helper.stop.<answer>`, `helper.prepare.<answer>`
+// and `helper.since.<answer>`, and the page each sentence links to -----
 
-const STOPS = {
-  harm: "You do not need to repair anything with someone who harassed, threatened or abused you. If you were the one who crossed that line, respect their distance: any contact can feel like a threat.",
-  formal: "While a complaint, an investigation or a legal matter between you is open, a message can read as pressure and can harm the process and you. Take advice from HR, a union representative or a lawyer first.",
-  asked: "They asked you not to contact them, and that stands until they lift it. A kind message still breaks it.",
-};
+const STOPS = ["harm", "formal", "asked"];
 
 const PREPARE = {
-  mine: ["Before you write, put your part into one sentence you could say aloud.", "your-part"],
-  both: ["Before you write, find your share, and only your share, and put it in one sentence.", "your-part"],
-  theirs: ["You owe no apology for what they did. Say what you would like now, and expect nothing back.", "theirs"],
-  drift: ["No apology is needed after a drift. A reason to write that is about them, such as their news, makes the first line easy.", "hook"],
+  mine: ["helper.prepare.mine", "your-part"],
+  both: ["helper.prepare.both", "your-part"],
+  theirs: ["helper.prepare.theirs", "theirs"],
+  drift: ["helper.prepare.drift", "hook"],
 };
 
 const SINCE = {
-  days: ["It is still raw. Give it a fortnight: the plan starts then.", "how-long"],
-  weeks: ["A few weeks is enough for the heat to cool, so you can write now.", "how-long"],
-  months: ["After some months, a hook helps: their news, or a memory you share.", "hook"],
-  years: ["After a long gap, keep it light: less about what happened, more about the time that has passed.", "how-long"],
+  days: ["helper.since.days", "how-long"],
+  weeks: ["helper.since.weeks", "how-long"],
+  months: ["helper.since.months", "hook"],
+  years: ["helper.since.years", "how-long"],
 };
 
 class Helper {
@@ -243,7 +249,7 @@ class Helper {
     this.calendarUrl = null;
     root.classList.toggle("has-plan", safe);
     if (!this.answers.has("safety")) {
-      this.status.textContent = this.answers.size ? "Answer the first question to see your plan." : "Start with the first question.";
+      this.status.textContent = t(this.answers.size ? "helper.first" : "helper.start");
       this.answer.replaceChildren();
     } else if (this.stopped()) this.renderStop();
     else this.renderPlan(this.plan());
@@ -323,27 +329,25 @@ class Helper {
         {
           id: "reply",
           date: null,
-          when: `When they answer: within ${answerWithin === 7 ? "a week" : `${answerWithin} days`}`,
-          title: "Answer, and take the next step",
-          text: ["An acceptance or a reply deserves an answer within a week: not within minutes, and not so late that the moment cools."],
+          when: t("helper.reply_when", { within: answerWithin === 7 ? t("helper.reply_week") : t("helper.reply_days", { count: answerWithin }) }),
+          title: t("helper.reply_title"),
+          text: [t("helper.reply_text")],
           script: reply.script,
           links: ["replies", "asking", "waiting-rule"],
         },
         {
           id: "follow-up",
           date: followUp,
-          title: "No answer yet? Send one follow-up",
-          text: [
-            `Three weeks after your message, look again. If nothing has come back, send one short follow-up${direct === "linkedin-note" ? ": a free account cannot message someone who has not accepted, so send it by email to an address they would expect you to use, or let it rest" : ", on the same channel"}.`,
-          ],
+          title: t("helper.follow_title"),
+          text: [t(direct === "linkedin-note" ? "helper.follow_text_note" : "helper.follow_text")],
           script: follow.script,
           links: ["follow-up", "waiting-rule"],
         },
         {
           id: "stop",
           date: stop,
-          title: "Still nothing? Stop here",
-          text: ["Silence after the follow-up is the answer, at least for now. Send nothing more on any channel, not even a closing note."],
+          title: t("helper.stop_step_title"),
+          text: [t("helper.stop_step_text")],
           script: null,
           links: ["moving-on"],
         },
@@ -355,24 +359,24 @@ class Helper {
   sendStep(send, planned, first, channel) {
     const text = [];
     const links = [];
-    const add = ([sentence, page]) => {
-      text.push(sentence);
+    const add = ([key, page]) => {
+      text.push(t(key));
       if (page) links.push(page);
     };
     const part = this.answers.get("part");
     const since = this.answers.get("since");
     if (since) add(SINCE[since]);
     if (part) add(PREPARE[part]);
-    if (this.answers.get("channel") === GO_BETWEEN) add(["Write to your go-between first, and ask one small thing of them: to pass on a note, or to ask whether a message would be welcome.", "go-between"]);
-    if (this.answers.get("work") === "yes") add(["You will see them anyway: ask for fifteen minutes in private, away from the work.", "colleague"]);
+    if (this.answers.get("channel") === GO_BETWEEN) add(["helper.go_between", "go-between"]);
+    if (this.answers.get("work") === "yes") add(["helper.colleague", "colleague"]);
     const who = this.relationship();
     if (who && this.pages.has(who) && who !== "colleague") links.push(who);
-    if (send !== planned) add(["Send it on a working day: the plan moves it to the Monday.", "working-day"]);
-    if (channel && first.script && !first.channelFits) text.push(`No script here is written for ${this.label("channel", channel).toLowerCase()}; this one's advice still applies.`);
+    if (send !== planned) add(["helper.working_day", "working-day"]);
+    if (channel && first.script && !first.channelFits) text.push(t("helper.no_script", { channel: this.label("channel", channel).toLocaleLowerCase(locale) }));
     return {
       id: "send",
       date: send,
-      title: this.answers.get("channel") === GO_BETWEEN ? "Ask your go-between" : "Send your first message",
+      title: t(this.answers.get("channel") === GO_BETWEEN ? "helper.ask_title" : "helper.send_title"),
       text,
       script: first.script,
       links,
@@ -388,14 +392,14 @@ class Helper {
 
   renderStop() {
     const value = this.answers.get("safety");
-    this.status.textContent = "Do not reach out for now. No script on this site is meant for this.";
+    this.status.textContent = t("helper.stop_status");
     this.answer.replaceChildren(
       h(
         "div",
         { className: "starter__stop" },
-        h("h3", { className: "starter__plan-title", id: "starter-plan-title", tabindex: "-1" }, "Do not reach out, for now"),
-        h("p", {}, STOPS[value] || STOPS.harm),
-        h("p", {}, "Your career does not depend on this relationship. There are other routes to references, and ways to handle meeting them."),
+        h("h3", { className: "starter__plan-title", id: "starter-plan-title", tabindex: "-1" }, t("helper.stop_title")),
+        h("p", {}, t(`helper.stop.${STOPS.includes(value) ? value : "harm"}`)),
+        h("p", {}, t("helper.stop_career")),
         h("ul", { className: "plan__links" }, ["not-to-mend", "instead"].map((key) => this.link(key)).filter(Boolean).map((a) => h("li", {}, a))),
       ),
     );
@@ -411,31 +415,36 @@ class Helper {
       h("h4", { className: "plan__title" }, step.title),
       step.text.map((sentence) => h("p", { className: "plan__text" }, sentence)),
       step.script
-        ? h("p", { className: "plan__script" }, "Script: ", h("a", { href: step.script.href }, step.script.title), step.script.summary ? h("span", { className: "plan__summary" }, ` ${step.script.summary}`) : null)
+        ? h(
+            "p",
+            { className: "plan__script" },
+            parts("helper.script", { link: h("a", { href: step.script.href }, step.script.title) }),
+            step.script.summary ? h("span", { className: "plan__summary" }, ` ${step.script.summary}`) : null,
+          )
         : null,
-      links.length ? h("ul", { className: "plan__links", "aria-label": "Read more" }, links.map((a) => h("li", {}, a))) : null,
+      links.length ? h("ul", { className: "plan__links", "aria-label": t("helper.read_more") }, links.map((a) => h("li", {}, a))) : null,
     );
   }
 
   renderPlan(plan) {
     const dated = plan.steps.filter((step) => step.date);
-    this.status.textContent = `Your plan is ready: ${plan.steps.length} steps, starting ${longDate(plan.steps[0].date)}.`;
+    this.status.textContent = t("helper.ready", { count: plan.steps.length, date: longDate(plan.steps[0].date) });
     this.calendarUrl = URL.createObjectURL(new Blob([this.calendarText(dated)], { type: "text/calendar" }));
     this.answer.replaceChildren(
       h(
         "div",
         { className: "starter__plan" },
-        h("h3", { className: "starter__plan-title", id: "starter-plan-title", tabindex: "-1" }, "Your plan"),
-        h("p", { className: "starter__plan-made" }, "Made on ", h("time", { datetime: plan.start }, longDate(plan.start)), ". The waiting rule sets the dates."),
+        h("h3", { className: "starter__plan-title", id: "starter-plan-title", tabindex: "-1" }, t("helper.title")),
+        h("p", { className: "starter__plan-made" }, parts("helper.made", { date: h("time", { datetime: plan.start }, longDate(plan.start)) })),
         h("ol", { className: "plan" }, plan.steps.map((step) => this.renderStep(step))),
         h(
           "p",
           { className: "plan__actions" },
-          h("a", { className: "button", href: this.calendarUrl, download: "mending-bridges-plan.ics", "data-calendar": true }, "Add the dates to your calendar (.ics)"),
-          h("button", { type: "button", className: "button button--quiet", "data-print": true }, "Print the plan"),
-          h("a", { className: "plan__keep", href: location.hash || "#" }, "Link to this plan"),
+          h("a", { className: "button", href: this.calendarUrl, download: t("calendar.file"), "data-calendar": true }, t("helper.calendar")),
+          h("button", { type: "button", className: "button button--quiet", "data-print": true }, t("helper.print")),
+          h("a", { className: "plan__keep", href: location.hash || "#" }, t("helper.keep")),
         ),
-        h("p", { className: "plan__private" }, "The calendar file and the link are made in your browser. Nothing is sent anywhere."),
+        h("p", { className: "plan__private" }, t("helper.private")),
       ),
     );
     this.answer.querySelector("[data-print]").addEventListener("click", () => window.print());
@@ -443,17 +452,19 @@ class Helper {
 
   calendarText(steps) {
     const absolute = (href) => new URL(href, location.href).href;
+    // The site's title, as the header shows it.
+    const site = document.querySelector(".site-title")?.textContent.trim() || document.title;
     const events = steps.map((step) => {
       const page = this.pages.get(step.links[0]);
-      const script = step.script ? ` Script: ${step.script.title}, ${absolute(step.script.href)}` : "";
+      const script = step.script ? [t("calendar.script", { title: step.script.title, url: absolute(step.script.href) })] : [];
       return {
         date: step.date,
-        summary: `Mending Bridges: ${step.title}`,
-        description: `${step.text.join(" ")}${script}`,
+        summary: t("calendar.summary", { site, title: step.title }),
+        description: [...step.text, ...script].join(" "),
         url: absolute(page ? page.href : location.href),
       };
     });
-    return calendar(events, { name: "Mending Bridges plan", host: location.hostname });
+    return calendar(events, { name: t("calendar.name", { site }), host: location.hostname });
   }
 }
 

@@ -18,6 +18,10 @@ use tera::{Function, Kwargs, State, TeraResult};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result, Warning};
 
+/// The language whose strings stand in when neither the page's nor the
+/// site's own language has a key: themes are written in English first.
+const LAST_RESORT: &str = "en";
+
 /// Every language's strings, by tag, then key.
 #[derive(Debug, Default)]
 pub struct Strings {
@@ -32,9 +36,19 @@ impl Strings {
     pub fn load(config: &Config, theme: Option<&Path>) -> Result<(Strings, Vec<Warning>)> {
         let mut tables = HashMap::new();
         let mut errors = Vec::new();
-        for language in &config.languages {
+        // English too, the last resort for a site whose own language the
+        // theme has no strings in.
+        let tags = config
+            .languages
+            .iter()
+            .map(|l| l.tag.as_str())
+            .chain([LAST_RESORT]);
+        for tag in tags {
+            if tables.contains_key(tag) {
+                continue;
+            }
             let mut table = BTreeMap::new();
-            let file = format!("{}.toml", language.tag);
+            let file = format!("{tag}.toml");
             let dirs = theme
                 .map(|t| t.join("i18n"))
                 .into_iter()
@@ -49,7 +63,7 @@ impl Strings {
                     Err(err) => errors.push(err),
                 }
             }
-            tables.insert(language.tag.clone(), table);
+            tables.insert(tag.to_string(), table);
         }
         Error::collect(errors)?;
         let strings = Strings {
@@ -112,11 +126,9 @@ impl Strings {
 
     /// The string `key` in `language`, else in the site's own language.
     pub fn get(&self, language: &str, key: &str) -> Option<&str> {
-        let own = || self.tables.get(&self.default)?.get(key);
-        self.tables
-            .get(language)
-            .and_then(|t| t.get(key))
-            .or_else(own)
+        [language, self.default.as_str(), LAST_RESORT]
+            .into_iter()
+            .find_map(|tag| self.tables.get(tag)?.get(key))
             .map(String::as_str)
     }
 
@@ -124,7 +136,7 @@ impl Strings {
     /// `language` (the site's own where it lacks one).
     pub fn with_prefix(&self, language: &str, prefix: &str) -> BTreeMap<String, String> {
         let mut found = BTreeMap::new();
-        for tag in [self.default.as_str(), language] {
+        for tag in [LAST_RESORT, self.default.as_str(), language] {
             let Some(table) = self.tables.get(tag) else {
                 continue;
             };

@@ -54,7 +54,7 @@ fn unknown_front_matter_key() {
     let site = site(&[("content/a.md", "---\ntitle: A\ntitel: B\n---\n")]);
     assert_eq!(
         error_of(&site),
-        "error: unknown front-matter key `titel`\n --> content/a.md:3:1\n  |\n3 | titel: B\n  | ^^^^^\n  = help: did you mean `title`? Allowed keys: title, description, date, updated, draft, weight, slug, aliases, template, image, keywords, extra, tags\n\n"
+        "error: unknown front-matter key `titel`\n --> content/a.md:3:1\n  |\n3 | titel: B\n  | ^^^^^\n  = help: did you mean `title`? Allowed keys: title, description, date, updated, draft, weight, slug, aliases, template, image, keywords, extra, source_hash, tags\n\n"
     );
 }
 

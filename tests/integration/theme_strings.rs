@@ -41,9 +41,16 @@ fn sources(dir: &Path, ext: &str) -> Vec<(String, String)> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|entry| entry.unwrap())
-        .filter(|entry| entry.file_type().is_file() && entry.path().to_string_lossy().ends_with(ext))
+        .filter(|entry| {
+            entry.file_type().is_file() && entry.path().to_string_lossy().ends_with(ext)
+        })
         .map(|entry| {
-            let name = entry.path().strip_prefix(dir).unwrap().display().to_string();
+            let name = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .display()
+                .to_string();
             (name, std::fs::read_to_string(entry.path()).unwrap())
         })
         .collect()
@@ -117,7 +124,9 @@ fn placeholders(text: &str) -> BTreeSet<&str> {
     text.split('{')
         .skip(1)
         .filter_map(|part| part.split_once('}').map(|(name, _)| name))
-        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
         .collect()
 }
 
@@ -155,13 +164,18 @@ fn every_key_the_templates_ask_for_is_in_en_toml() {
         }
     }
     assert!(asked > 150, "only {asked} keys found in the templates");
-    assert!(missing.is_empty(), "keys missing from en.toml:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "keys missing from en.toml:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
 fn every_page_the_helper_links_to_has_its_text() {
     let en = strings("en");
-    let text = std::fs::read_to_string(theme().join("templates/partials/where-to-start.html")).unwrap();
+    let text =
+        std::fs::read_to_string(theme().join("templates/partials/where-to-start.html")).unwrap();
     let list = &text[text.find("<template id=\"starter-pages\">").unwrap()..];
     let list = &list[..list.find("] %}").unwrap()];
     let keys: Vec<&str> = list
@@ -171,7 +185,10 @@ fn every_page_the_helper_links_to_has_its_text() {
         .collect();
     assert!(keys.len() > 15, "only {} pages", keys.len());
     for key in keys {
-        assert!(en.contains_key(&format!("helper.pages.{key}")), "no helper.pages.{key}");
+        assert!(
+            en.contains_key(&format!("helper.pages.{key}")),
+            "no helper.pages.{key}"
+        );
     }
 }
 
@@ -183,7 +200,11 @@ fn every_key_the_javascript_asks_for_is_in_en_toml() {
         .filter_map(|(k, v)| k.strip_prefix("js.").map(|k| (k.to_string(), v.clone())))
         .collect();
     // The areas of the scripts' strings: "copy" of "copy.done".
-    let areas: BTreeSet<&str> = js.keys().filter_map(|k| k.split_once('.')).map(|(a, _)| a).collect();
+    let areas: BTreeSet<&str> = js
+        .keys()
+        .filter_map(|k| k.split_once('.'))
+        .map(|(a, _)| a)
+        .collect();
     let is_key = |text: &str| {
         text.contains('.')
             && text
@@ -205,13 +226,22 @@ fn every_key_the_javascript_asks_for_is_in_en_toml() {
             let start = text[..at].rfind('`').unwrap() + 1;
             let prefix = format!("{}.", &text[start..at]);
             if areas.contains(prefix.split('.').next().unwrap()) {
-                assert!(js.keys().any(|k| k.starts_with(&prefix)), "{file}: no key starts with {prefix}");
+                assert!(
+                    js.keys().any(|k| k.starts_with(&prefix)),
+                    "{file}: no key starts with {prefix}"
+                );
             }
         }
     }
     assert!(asked > 80, "only {asked} keys found in the scripts");
-    assert!(missing.is_empty(), "keys missing from en.toml:\n{}", missing.join("\n"));
-    for area in ["copy", "counter", "search", "helper", "calendar", "filter", "form"] {
+    assert!(
+        missing.is_empty(),
+        "keys missing from en.toml:\n{}",
+        missing.join("\n")
+    );
+    for area in [
+        "copy", "counter", "search", "helper", "calendar", "filter", "form",
+    ] {
         assert!(areas.contains(area), "no js.{area} strings");
     }
 }
@@ -241,13 +271,20 @@ fn every_language_has_the_same_keys_and_placeholders() {
         a.keys().filter(|k| !b.contains_key(*k)).cloned().collect()
     };
     assert_eq!(only(&en, &es), Vec::<String>::new(), "keys es.toml lacks");
-    assert_eq!(only(&es, &en), Vec::<String>::new(), "keys only es.toml has");
+    assert_eq!(
+        only(&es, &en),
+        Vec::<String>::new(),
+        "keys only es.toml has"
+    );
     for (key, english) in &en {
         let spanish = &es[key];
         let (want, got) = (placeholders(english), placeholders(spanish));
         // A language may say "one" in words ("el último carácter"), nothing else.
         if key.ends_with(".one") {
-            assert!(got.is_subset(&want), "{key}: {got:?} is not within {want:?}");
+            assert!(
+                got.is_subset(&want),
+                "{key}: {got:?} is not within {want:?}"
+            );
         } else {
             assert_eq!(got, want, "{key}: the placeholders differ");
         }
@@ -263,7 +300,10 @@ fn reader_text(html: &str) -> String {
     for element in ["script", "style", "template"] {
         while let Some(start) = html.find(&format!("<{element}")) {
             let close = format!("</{element}>");
-            let end = html[start..].find(&close).map(|e| start + e + close.len()).unwrap();
+            let end = html[start..]
+                .find(&close)
+                .map(|e| start + e + close.len())
+                .unwrap();
             html.replace_range(start..end, " ");
         }
     }
@@ -326,7 +366,11 @@ fn the_spanish_pages_show_no_english_of_the_theme() {
         .iter()
         .filter_map(|(k, v)| k.strip_prefix("js.").map(|k| (k.to_string(), v.clone())))
         .collect();
-    for page in ["es/index.html", "es/scripts/connection-note/index.html", "es/scripts/index.html"] {
+    for page in [
+        "es/index.html",
+        "es/scripts/connection-note/index.html",
+        "es/scripts/index.html",
+    ] {
         let html = std::fs::read_to_string(out.path().join(page)).unwrap();
         let text = reader_text(&html);
         for (key, english) in en.iter().filter(|(k, _)| !k.starts_with("js.")) {
@@ -335,14 +379,22 @@ fn the_spanish_pages_show_no_english_of_the_theme() {
             }
             for words in english.split(['{', '}']).step_by(2).map(str::trim) {
                 if words.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
-                    assert!(!has_words(&text, words), "{page} shows {key}'s English {words:?}");
+                    assert!(
+                        !has_words(&text, words),
+                        "{page} shows {key}'s English {words:?}"
+                    );
                 }
             }
         }
         // The scripts' words are the Spanish ones, with no English fallback.
-        assert_eq!(page_strings(&html), spanish_js, "{page}: the scripts' strings");
+        assert_eq!(
+            page_strings(&html),
+            spanish_js,
+            "{page}: the scripts' strings"
+        );
     }
-    let note = std::fs::read_to_string(out.path().join("es/scripts/connection-note/index.html")).unwrap();
+    let note =
+        std::fs::read_to_string(out.path().join("es/scripts/connection-note/index.html")).unwrap();
     assert_contains!(note, "<html lang=\"es\"");
     assert_contains!(note, "\"message.copy\":\"Copiar mensaje\"");
     assert_contains!(note, "Guion · Romper el silencio");
@@ -352,7 +404,8 @@ fn the_spanish_pages_show_no_english_of_the_theme() {
     assert_contains!(home, "¿Por dónde empiezo?");
     assert_contains!(home, "Buscar en la guía");
     // And the English pages keep theirs.
-    let english = std::fs::read_to_string(out.path().join("scripts/connection-note/index.html")).unwrap();
+    let english =
+        std::fs::read_to_string(out.path().join("scripts/connection-note/index.html")).unwrap();
     assert_contains!(english, "\"message.copy\":\"Copy message\"");
     assert_contains!(english, "Script · Breaking the silence");
 }
@@ -391,6 +444,12 @@ fn a_key_a_language_lacks_is_named_in_a_warning_and_shown_in_english() {
         "warning: 1 theme string with no Español (`es`) text: `farewell`; the English text is shown"
     );
     assert_contains!(run.stderr, "themes/t/i18n/es.toml");
-    assert_contains!(site.public("index.html"), "Hello / Goodbye / {\"copy\":\"Copy\"}");
-    assert_contains!(site.public("es/index.html"), "Hola / Goodbye / {\"copy\":\"Copiar\"}");
+    assert_contains!(
+        site.public("index.html"),
+        "Hello / Goodbye / {\"copy\":\"Copy\"}"
+    );
+    assert_contains!(
+        site.public("es/index.html"),
+        "Hola / Goodbye / {\"copy\":\"Copiar\"}"
+    );
 }

@@ -235,7 +235,8 @@ fn image(config: &Config, site: &Site, templates: &Templates, path: &str, alt: &
     }
     let size = file(site, templates, path).and_then(dimensions);
     ImageView {
-        url: format!("{}{path}", config.base_url),
+        // Files are the site's, at its root, whatever the page's language.
+        url: config.permalink(&format!("{}{path}", config.root_path())),
         width: size.map(|s| s.0),
         height: size.map(|s| s.1),
         mime: mime(path),

@@ -163,7 +163,7 @@ fn every_key_the_templates_ask_for_is_in_en_toml() {
             }
         }
     }
-    assert!(asked > 150, "only {asked} keys found in the templates");
+    assert!(asked > 100, "only {asked} keys found in the templates");
     assert!(
         missing.is_empty(),
         "keys missing from en.toml:\n{}",
@@ -205,8 +205,18 @@ fn every_key_the_javascript_asks_for_is_in_en_toml() {
         .filter_map(|k| k.split_once('.'))
         .map(|(a, _)| a)
         .collect();
+    // A CSS selector (`form.site-search`) is not a key.
+    let selector = |text: &str| {
+        let tag = text.split('.').next().unwrap_or("");
+        [
+            "form", "div", "a", "button", "input", "ol", "ul", "li", "p", "span", "nav", "section",
+        ]
+        .contains(&tag)
+            && text.contains('-')
+    };
     let is_key = |text: &str| {
-        text.contains('.')
+        !selector(text)
+            && text.contains('.')
             && text
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))

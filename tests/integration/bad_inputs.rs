@@ -3,6 +3,8 @@
 //! Each must end with exit status 1, no panic, the exact error of its
 //! `expected.txt`, the last good `public/` byte for byte as it was, and all of
 //! it within [`TIME_LIMIT`]. `tests/bad_inputs/README.md` describes a case.
+//! The builds run in this process ([`guide::run::run_captured`]), on every
+//! core; those as another user (`nobody`, from a root run) run the binary.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

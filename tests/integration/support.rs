@@ -105,12 +105,11 @@ impl Site {
     /// prints it ([`relative_to`]).
     pub fn run(&self, args: &[&str]) -> Run {
         let root = self.root();
-        let run = guide::run::run_captured(rooted(root, args));
+        let run = Run::from(guide::run::run_captured(rooted(root, args)));
         Run {
-            ok: run.ok(),
-            code: Some(run.code),
             stdout: relative_to(root, &run.stdout),
             stderr: relative_to(root, &run.stderr),
+            ..run
         }
     }
 
@@ -260,7 +259,7 @@ pub fn relative_to(root: &Path, text: &str) -> String {
     shown
 }
 
-/// What one run of the binary did.
+/// What one run of guide did, in this process or as the binary.
 pub struct Run {
     pub ok: bool,
     pub code: Option<i32>,

@@ -4,9 +4,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use guide::cli::{Cli, Color, MessageFormat};
-
-use guide::terminal::Terminal;
+use guide::cli::Cli;
+use guide::terminal::Standard;
 
 /// jemalloc: faster than glibc's allocator for the many small allocations
 /// that parsing, rendering and indexing make from several threads, and
@@ -25,35 +24,11 @@ fn main() -> ExitCode {
         eprintln!("note: internal error{place}");
     }));
     let cli = Cli::parse();
-    let color = match cli.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stderr().is_terminal()
-        }
-    };
-    let terminal = Terminal {
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-        color,
-        json: cli.message_format == MessageFormat::Json,
-    };
-    match guide::run::run(cli, terminal) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            let errors = err.flatten();
-            for error in &errors {
-                terminal.error(error);
-            }
-            if errors.len() > 1 && !terminal.json {
-                eprintln!(
-                    "{} {} errors; nothing was written",
-                    terminal.paint("1;31", "error:"),
-                    errors.len()
-                );
-            }
-            ExitCode::FAILURE
-        }
+    let on_terminal = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    if guide::run::run_and_report(cli, on_terminal, Standard) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

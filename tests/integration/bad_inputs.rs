@@ -3,13 +3,15 @@
 //! Each must end with exit status 1, no panic, the exact error of its
 //! `expected.txt`, the last good `public/` byte for byte as it was, and all of
 //! it within [`TIME_LIMIT`]. `tests/bad_inputs/README.md` describes a case.
+//! The builds run in this process ([`guide::run::run_captured`]), on every
+//! core; those as another user (`nobody`, from a root run) run the binary.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_dir, repo, snapshot};
+use crate::support::{copy_dir, relative_to, repo, snapshot};
 
 /// The longest any one run of guide may take (a debug build, on a busy machine).
 const TIME_LIMIT: Duration = Duration::from_secs(20);
@@ -44,7 +46,7 @@ fn every_bad_input_gets_a_clean_error_and_leaves_the_output_alone() {
         }
     }
     // The cases are independent builds of their own folders: run them on
-    // every core (each build is mostly one process waiting on another).
+    // every core (each case mostly waits on its build's threads).
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -82,8 +84,8 @@ fn every_bad_input_gets_a_clean_error_and_leaves_the_output_alone() {
     );
 }
 
-/// Who runs guide: the test's own user, or (from a root run) `nobody`, for
-/// whom file permissions hold.
+/// Who runs guide: the test's own user, in this process, or (from a root
+/// run) `nobody`, for whom file permissions hold, in a process of its own.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Runner {
     Me,
@@ -294,8 +296,41 @@ struct Run {
     stderr: String,
 }
 
-/// Runs `guide build` in `site`, killing it past the time limit.
+/// Runs `guide build` of `site`, as its runner, within the time limit.
 fn guide(site: &Path, logs: &Path, runner: Runner) -> Result<Run, String> {
+    match runner {
+        Runner::Me => build_in_process(site),
+        Runner::Nobody => build_as_nobody(site, logs),
+    }
+}
+
+/// Runs `guide build --root <site>` in this process, its standard error
+/// shown as from the site's folder. Past the time limit the case fails; the
+/// build, which nothing can stop, goes on in its thread until the tests end.
+fn build_in_process(site: &Path) -> Result<Run, String> {
+    let args = ["build".into(), "--root".into(), site.as_os_str().to_owned()];
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let run = std::panic::catch_unwind(|| guide::run::run_captured(args));
+        let _ = sender.send(run);
+    });
+    match receiver.recv_timeout(TIME_LIMIT) {
+        Ok(Ok(run)) => Ok(Run {
+            code: Some(run.code),
+            stderr: relative_to(site, &run.stderr),
+        }),
+        Ok(Err(panic)) => Err(format!(
+            "guide panicked: {}",
+            guide::error::panicked_message(panic.as_ref())
+        )),
+        Err(_) => Err(format!("guide took more than {TIME_LIMIT:?}")),
+    }
+}
+
+/// Runs the binary's `guide build` in `site` as `nobody` (a process is what
+/// takes another user's permissions), killing it past the time limit.
+fn build_as_nobody(site: &Path, logs: &Path) -> Result<Run, String> {
+    use std::os::unix::process::CommandExt;
     let stdout = logs.join("stdout");
     let stderr = logs.join("stderr");
     let mut command = Command::new(env!("CARGO_BIN_EXE_guide"));
@@ -305,11 +340,9 @@ fn guide(site: &Path, logs: &Path, runner: Runner) -> Result<Run, String> {
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(File::create(&stdout).unwrap())
-        .stderr(File::create(&stderr).unwrap());
-    if runner == Runner::Nobody {
-        use std::os::unix::process::CommandExt;
-        command.uid(NOBODY).gid(NOBODY);
-    }
+        .stderr(File::create(&stderr).unwrap())
+        .uid(NOBODY)
+        .gid(NOBODY);
     let mut child = command
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run guide: {e}"));

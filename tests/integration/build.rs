@@ -4,10 +4,11 @@
 use crate::assert_contains;
 use crate::support::Site;
 
+/// One of the few tests of the binary itself (the rest build in process).
 #[test]
 fn pages_and_sections_get_pretty_urls() {
     let site = Site::fixture("basic");
-    let run = site.build();
+    let run = site.build_binary();
     assert_contains!(run.stdout, "Built 3 pages, 3 sections, 2 scripts");
     for path in [
         "index.html",
@@ -172,14 +173,15 @@ fn the_bundled_guide_builds() {
     }
 }
 
+/// The binary's: clap prints help and version and exits the process.
 #[test]
 fn help_and_version_work() {
     let site = Site::fixture("basic");
-    let help = site.run(&["--help"]);
+    let help = site.run_binary(&["--help"]);
     assert!(help.ok);
     assert_contains!(help.stdout, "build");
     assert_contains!(help.stdout, "check");
-    let version = site.run(&["--version"]);
+    let version = site.run_binary(&["--version"]);
     assert_contains!(version.stdout, env!("CARGO_PKG_VERSION"));
 }
 

@@ -50,10 +50,11 @@ fn check_finds_each_planted_problem() {
     assert!(!site.has("index.html"), "check wrote the site");
 }
 
+/// The binary's exit status and standard error.
 #[test]
 fn deny_warnings_makes_them_fail() {
     let site = fixture();
-    let run = site.run(&["check", "--deny-warnings"]);
+    let run = site.run_binary(&["check", "--deny-warnings"]);
     assert_contains!(
         run.failed(),
         "5 warnings, and --deny-warnings makes them errors"

@@ -195,6 +195,8 @@ fn site_toml_syntax_error() {
     assert_contains!(err, " --> site.toml:1:");
 }
 
+/// The binary's exit status and standard error (the rest of this module
+/// builds in process).
 #[test]
 fn every_bad_file_is_reported_together() {
     let site = site(&[
@@ -202,7 +204,7 @@ fn every_bad_file_is_reported_together() {
         ("content/b.md", "---\ntitle: B\ndate: 2026-13-01\n---\n"),
         ("content/c.md", "no front matter\n"),
     ]);
-    let err = error_of(&site);
+    let err = site.run_binary(&["build"]).failed().to_string();
     assert_contains!(err, "content/a.md:3:1");
     assert_contains!(err, "content/b.md:3:7");
     assert_contains!(err, "content/c.md:1:1");
@@ -301,6 +303,41 @@ fn a_template_that_never_ends_is_reported_and_the_output_kept() {
             leftovers(&site),
             Vec::<String>::new(),
             "a staging folder was left"
+        );
+    }
+}
+
+/// What the other tests rely on: a command run in this process (as
+/// `Site::run` runs it, from the site's folder) prints the same bytes to
+/// each stream, and ends with the same status, as the binary does.
+#[test]
+fn a_command_prints_the_same_in_process_as_the_binary() {
+    let broken = site(&[
+        ("content/a.md", "---\ntitle: A\ntitel: B\n---\n"),
+        ("content/b.md", "---\ntitle: B\ndate: 2026-13-01\n---\n"),
+        ("content/c.md", "no front matter\n"),
+    ]);
+    // An orphan page: a warning from `check`.
+    let warned = site(&[("content/a.md", "---\ntitle: A\n---\nText.\n")]);
+    let runs: [(&Site, &[&str]); 9] = [
+        (&broken, &["build"]),
+        (&broken, &["build", "--message-format", "json"]),
+        (&broken, &["check", "--quiet"]),
+        (&warned, &["check", "--quiet"]),
+        (&warned, &["check", "--quiet", "--deny-warnings"]),
+        (&warned, &["check", "--quiet", "--message-format", "json"]),
+        (&warned, &["build", "--no-such-option"]),
+        (&warned, &["new", "page", "../outside"]),
+        (&warned, &["--version"]),
+    ];
+    for (site, args) in runs {
+        let binary = site.run_binary(args);
+        let in_process = site.run(args);
+        assert_eq!(
+            (in_process.code, &in_process.stdout, &in_process.stderr),
+            (binary.code, &binary.stdout, &binary.stderr),
+            "guide {}: in process, then the binary",
+            args.join(" ")
         );
     }
 }

@@ -439,7 +439,7 @@ fn a_taken_port_given_with_port_is_an_error() {
     let site = Site::fixture("basic");
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
-    let run = site.run(&["serve", "--port", &port]);
+    let run = site.run_binary(&["serve", "--port", &port]);
     let stderr = run.failed();
     assert_contains!(stderr, &format!("cannot listen on 127.0.0.1, port {port}"));
     assert_contains!(stderr, "--port");

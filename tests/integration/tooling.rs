@@ -29,11 +29,12 @@ fn json_lines(stdout: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The binary's standard output and exit status.
 #[test]
 fn message_format_json_prints_one_diagnostic_per_line() {
     let site = broken();
     for command in ["build", "check"] {
-        let run = site.run(&[command, "--message-format", "json"]);
+        let run = site.run_binary(&[command, "--message-format", "json"]);
         run.failed();
         let lines = json_lines(&run.stdout);
         assert!(lines.len() >= 2, "{command}: {}", run.stdout);

@@ -132,17 +132,34 @@ fn translate_document(
         .help("rename the translation after its source (`page.md` → `page.es.md`), or remove it")
         .into());
     };
-    let mut document = crate::content::parse_document(
+    let document = crate::content::parse_document(
         config,
         file.path.clone(),
         &file.relative,
         file.source.clone(),
     )?;
+    Ok(finish(document, source, config))
+}
+
+/// A translated page parsed again (by `serve`), completed from its source
+/// in `default`, the site in its own language; `None` when it is a draft
+/// left out or its source is gone.
+pub fn complete(document: Document, default: &Site, config: &Config) -> Option<Document> {
+    let source = default
+        .documents
+        .iter()
+        .find(|d| d.relative == document.relative)?;
+    finish(document, source, config)
+}
+
+/// A translation with what it leaves out taken from its source; `None`
+/// when it is a draft left out.
+fn finish(mut document: Document, source: &Document, config: &Config) -> Option<Document> {
     inherit(&mut document, source, config);
     if document.meta.draft && !config.drafts {
-        return Ok(None);
+        return None;
     }
-    Ok(Some(document))
+    Some(document)
 }
 
 /// What a translation takes from its source when it leaves it out.
@@ -227,7 +244,7 @@ fn translate_scripts(
 }
 
 /// Every language's pages, by content path.
-fn versions(config: &Config, default: &Site, editions: &[Edition]) -> Versions {
+pub fn versions(config: &Config, default: &Site, editions: &[Edition]) -> Versions {
     if editions.is_empty() {
         return Versions::default();
     }

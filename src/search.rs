@@ -83,6 +83,46 @@ pub fn is_search_file(path: &str) -> bool {
         .is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// What a language's index needs, taken out of the site model for `serve`
+/// to build it on another thread: the language's configuration, its pages,
+/// and where its files go in the output (`""`, or `es/`).
+pub struct Language {
+    pub config: Config,
+    pub pages: Pages,
+    pub prefix: String,
+}
+
+impl Language {
+    pub fn of(config: &Config, site: &Site, prefix: &str) -> Language {
+        Language {
+            config: config.clone(),
+            pages: Pages::of(config, site),
+            prefix: prefix.to_string(),
+        }
+    }
+}
+
+/// Each language's index, built from `output`: its prefix in the output
+/// (`""`, `es/`) and its files (paths below that prefix); `None` once
+/// `cancelled` says so.
+pub fn index_languages(
+    languages: &[Language],
+    output: &Output,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Option<Vec<(String, Files)>>, SearchError> {
+    let mut indexes = Vec::new();
+    for language in languages {
+        let files = language
+            .pages
+            .index(&language.config, output, &language.prefix, cancelled)?;
+        let Some(files) = files else {
+            return Ok(None);
+        };
+        indexes.push((language.prefix.clone(), files));
+    }
+    Ok(Some(indexes))
+}
+
 /// What indexing needs of the site model, taken out of it, so that an index
 /// can be built on another thread while the model moves on (as `serve` does
 /// after a page edit, and [`Indexer`] while the site renders).
@@ -146,17 +186,21 @@ impl Pages {
     /// parsed one at a time on the calling thread (Pagefind's own way),
     /// `cancelled` is asked before each, and Pagefind's other parallel
     /// steps run in the caller's rayon pool (serve's is one thread).
+    ///
+    /// The pages are read under `prefix` in `output` (`es/` for a language
+    /// of the site other than its own); the files come back without it.
     pub fn index(
         &self,
         config: &Config,
         output: &Output,
+        prefix: &str,
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Option<Files>, SearchError> {
         self.run(&config.language, Parse::OneByOne, &mut |next| {
             if cancelled() {
                 return Ok(None);
             }
-            let path = output_path(config, &self.entries[next].url);
+            let path = format!("{prefix}{}", output_path(config, &self.entries[next].url));
             let html = output.get(&path).ok_or(SearchError::Missing(path))?;
             Ok(Some(vec![html.to_vec()]))
         })

@@ -13,24 +13,24 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
 
-use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::output::Output;
-use crate::search::Pages;
+use crate::search::{Files, Language};
 
-/// What to index: the pages of one version of the project, and its output.
+/// What to index: the pages of one version of the project in each of its
+/// languages, and its output.
 pub struct Request {
     pub version: u64,
-    pub config: Config,
-    pub pages: Pages,
+    pub languages: Vec<Language>,
     pub output: Arc<Output>,
 }
 
 /// A finished index of one version of the project.
 pub struct Indexed {
     pub version: u64,
-    /// The files of `pagefind/`, paths relative to the output root.
-    pub files: Vec<(String, Vec<u8>)>,
+    /// Each language's prefix in the output (`""`, `es/`) and the files of
+    /// its `pagefind/`, paths relative to that prefix.
+    pub indexes: Vec<(String, Files)>,
 }
 
 /// The thread that builds search indexes, one at a time, newest first.
@@ -72,13 +72,15 @@ impl Indexer {
                     // want their index.
                     let indexed = super::caught(|| {
                         pool.install(|| {
-                            request
-                                .pages
-                                .index(&request.config, &request.output, &stale)
+                            crate::search::index_languages(
+                                &request.languages,
+                                &request.output,
+                                &stale,
+                            )
                         })
                     });
                     match indexed {
-                        Ok(Ok(Some(files))) => done(Indexed { version, files }),
+                        Ok(Ok(Some(indexes))) => done(Indexed { version, indexes }),
                         Ok(Ok(None)) => {}
                         Ok(Err(error)) => eprintln!("warning: {}", Error::from(error)),
                         Err(panic) => eprintln!(

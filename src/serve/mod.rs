@@ -150,7 +150,7 @@ fn first_build(
     let started = Instant::now();
     match caught(|| load(root, overrides)).unwrap_or_else(|p| Err(panicked(&p))) {
         Ok(project) => {
-            project.site.warnings.iter().for_each(|w| terminal.warn(w));
+            project.warnings().for_each(|w| terminal.warn(w));
             let (pages, sections) = project.site.counts();
             terminal.say(&format!(
                 "Built {pages} pages, {sections} sections, {} scripts, {} files in {} ms",
@@ -251,7 +251,7 @@ impl Rebuilder {
         match &result {
             Ok((applied, _)) => {
                 if let Some(project) = &self.project {
-                    project.site.warnings.iter().for_each(|w| terminal.warn(w));
+                    project.warnings().for_each(|w| terminal.warn(w));
                 }
                 let how = if applied.full {
                     "reloaded everything, "
@@ -310,8 +310,7 @@ impl Rebuilder {
         if project.search_is_stale() {
             self.indexer.request(indexer::Request {
                 version: self.version,
-                config: project.config.clone(),
-                pages: project.search_pages(),
+                languages: project.search_pages(),
                 output: Arc::clone(&project.output),
             });
         }
@@ -326,7 +325,7 @@ impl Rebuilder {
         if indexed.version != self.version {
             return;
         }
-        project.replace_search_index(indexed.files);
+        project.replace_search_index(indexed.indexes);
         let output = Arc::clone(&project.output);
         let mut snapshot = self.shared.write().unwrap_or_else(|e| e.into_inner());
         if snapshot.error.is_none() {

@@ -166,9 +166,7 @@ fn a_page_edit_leaves_the_search_index_to_be_rebuilt_elsewhere() {
     project.apply(&edit(&[SECOND])).unwrap();
     assert!(project.search_is_stale());
     // What serve's search thread does.
-    let files = project
-        .search_pages()
-        .index(&project.config, &project.output, &|| false)
+    let files = guide::search::index_languages(&project.search_pages(), &project.output, &|| false)
         .unwrap()
         .expect("not cancelled");
     project.replace_search_index(files);
@@ -185,10 +183,8 @@ fn a_page_edit_leaves_the_search_index_to_be_rebuilt_elsewhere() {
 fn an_index_being_built_stops_when_cancelled() {
     let site = Site::fixture("basic");
     let project = project(&site);
-    let cancelled = project
-        .search_pages()
-        .index(&project.config, &project.output, &|| true)
-        .unwrap();
+    let cancelled =
+        guide::search::index_languages(&project.search_pages(), &project.output, &|| true).unwrap();
     assert!(cancelled.is_none());
 }
 

@@ -344,3 +344,200 @@ fn a_site_in_one_language_builds_as_before() {
     assert!(site.has("guide/first-es/index.html") || site.has("guide/first.es/index.html"));
     assert!(!site.has("es/index.html"));
 }
+
+mod serve {
+    //! `serve` takes a translation's edit like its source's: it renders the
+    //! translated page and what lists it, and nothing is left stale.
+
+    use guide::build::{render_site, Edit, Project};
+    use guide::config::{Config, Overrides};
+
+    use super::bilingual;
+    use crate::assert_contains;
+    use crate::support::Site;
+
+    const TIMING_ES: &str = "content/guide/timing.es.md";
+
+    fn project(site: &Site) -> Project {
+        Project::load(Config::load(site.root(), &Overrides::default()).unwrap()).unwrap()
+    }
+
+    fn edit(path: &str) -> Edit {
+        Edit::Content {
+            paths: vec![path.to_string()],
+            structural: false,
+        }
+    }
+
+    fn page(project: &Project, path: &str) -> String {
+        String::from_utf8(project.output.get(path).unwrap().to_vec()).unwrap()
+    }
+
+    /// The project's output is a full build's, but for the search index
+    /// (page edits leave it to serve's search thread).
+    fn assert_same_as_full_build(site: &Site, project: &Project) {
+        let config = Config::load(site.root(), &Overrides::default()).unwrap();
+        let full = render_site(&config, Vec::new()).unwrap().output;
+        let indexed = |(path, _): &(&str, &[u8])| !path.contains("pagefind/");
+        let ours: Vec<_> = project.output.iter().filter(indexed).collect();
+        let theirs: Vec<_> = full.iter().filter(indexed).collect();
+        let paths =
+            |files: &[(&str, &[u8])]| files.iter().map(|f| f.0.to_string()).collect::<Vec<_>>();
+        assert_eq!(paths(&ours), paths(&theirs));
+        for ((path, a), (_, b)) in ours.iter().zip(&theirs) {
+            assert!(a == b, "{path} differs from a full build");
+        }
+    }
+
+    #[test]
+    fn a_translation_edit_renders_the_translated_page_and_what_lists_it() {
+        let site = bilingual(&[]);
+        let mut project = project(&site);
+        let english = page(&project, "guide/timing/index.html");
+        site.write(
+            TIMING_ES,
+            "---\ntitle: Cuándo escribir\ntags: [el momento]\n---\n## La espera\n\nEspera dos semanas.\n",
+        );
+        let applied = project.apply(&edit(TIMING_ES)).unwrap();
+        assert!(
+            !applied.full,
+            "a translation's edit loads everything: {applied:?}"
+        );
+        let spanish = page(&project, "es/guide/timing/index.html");
+        assert_contains!(spanish, "Espera dos semanas.");
+        assert_contains!(spanish, "Cuándo escribir");
+        // The Spanish section lists it under its new title.
+        assert_contains!(page(&project, "es/guide/index.html"), "Cuándo escribir");
+        // Its title changed, so the English page, whose `page.translations`
+        // names it, renders again too; nothing else of the English site.
+        assert!(
+            applied.rendered < 10,
+            "rendered {} pages: {:?}",
+            applied.rendered,
+            applied.because
+        );
+        assert!(
+            applied.because.iter().any(|b| b.contains("(in Español)")),
+            "{:?}",
+            applied.because
+        );
+        assert!(
+            applied
+                .because
+                .iter()
+                .any(|b| b == "guide/timing.md changed"),
+            "{:?}",
+            applied.because
+        );
+        assert_eq!(page(&project, "guide/timing/index.html"), english);
+        assert_same_as_full_build(&site, &project);
+    }
+
+    #[test]
+    fn a_body_edit_of_a_translation_leaves_the_site_in_its_own_language_alone() {
+        let site = bilingual(&[]);
+        let mut project = project(&site);
+        let before: Vec<(String, Vec<u8>)> = project
+            .output
+            .iter()
+            .filter(|(p, _)| !p.starts_with("es/"))
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect();
+        site.write(
+            TIMING_ES,
+            "---\ntitle: El momento\ntags: [el momento]\n---\n## La espera\n\nEspera tres semanas, o cuatro.\n",
+        );
+        let applied = project.apply(&edit(TIMING_ES)).unwrap();
+        assert!(!applied.full);
+        assert_contains!(page(&project, "es/guide/timing/index.html"), "o cuatro.");
+        let after: Vec<(String, Vec<u8>)> = project
+            .output
+            .iter()
+            .filter(|(p, _)| !p.starts_with("es/"))
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect();
+        assert!(
+            before == after,
+            "an edit of a Spanish body changed the English site"
+        );
+        assert_same_as_full_build(&site, &project);
+    }
+
+    #[test]
+    fn a_source_edit_renders_its_translation_which_takes_the_source_date() {
+        let site = bilingual(&[]);
+        let mut project = project(&site);
+        let path = "content/guide/timing.md";
+        site.write(
+            path,
+            "---\ntitle: Timing\ndate: 2026-05-20\nweight: 2\ntags: [timing]\n---\n## Waiting\n\nWait three weeks.\n",
+        );
+        let applied = project.apply(&edit(path)).unwrap();
+        assert!(!applied.full);
+        // The translation gives no date of its own: it takes the new one.
+        assert_contains!(page(&project, "es/guide/timing/index.html"), "2026-05-20");
+        assert_same_as_full_build(&site, &project);
+    }
+
+    #[test]
+    fn a_broken_translation_changes_nothing_and_its_fix_is_taken() {
+        let site = bilingual(&[]);
+        let mut project = project(&site);
+        let before = page(&project, "es/guide/timing/index.html");
+        site.write(TIMING_ES, "---\ntitle: [unclosed\n---\nCuerpo.\n");
+        let error = project.apply(&edit(TIMING_ES)).unwrap_err().to_string();
+        assert_contains!(error, "timing.es.md");
+        assert_eq!(page(&project, "es/guide/timing/index.html"), before);
+        // Another file's edit takes the failed one along once it is fixed.
+        site.write(
+            TIMING_ES,
+            "---\ntitle: El momento justo\ntags: [el momento]\n---\n## La espera\n\nEspera.\n",
+        );
+        let applied = project.apply(&edit("content/guide/other.md")).unwrap();
+        assert!(!applied.full, "{applied:?}");
+        assert_contains!(
+            page(&project, "es/guide/timing/index.html"),
+            "El momento justo"
+        );
+        assert_same_as_full_build(&site, &project);
+    }
+}
+
+#[test]
+fn serve_rebuilds_the_search_index_of_the_language_edited() {
+    use guide::build::{render_site, Edit, Project};
+    use guide::config::{Config, Overrides};
+    let site = bilingual(&[]);
+    let config = || Config::load(site.root(), &Overrides::default()).unwrap();
+    let mut project = Project::load(config()).unwrap();
+    site.write(
+        "content/guide/timing.es.md",
+        "---\ntitle: El momento\ntags: [el momento]\n---\n## La espera\n\nEspera con paciencia.\n",
+    );
+    let edit = Edit::Content {
+        paths: vec!["content/guide/timing.es.md".into()],
+        structural: false,
+    };
+    project.apply(&edit).unwrap();
+    assert!(project.search_is_stale());
+    let languages = project.search_pages();
+    let prefixes: Vec<&str> = languages.iter().map(|l| l.prefix.as_str()).collect();
+    assert_eq!(prefixes, ["", "es/"]);
+    let indexes = guide::search::index_languages(&languages, &project.output, &|| false)
+        .unwrap()
+        .expect("not cancelled");
+    project.replace_search_index(indexes);
+    // Search files and all, the output is a full build's.
+    let full = render_site(&config(), Vec::new()).unwrap().output;
+    let ours: Vec<_> = project.output.iter().collect();
+    let theirs: Vec<_> = full.iter().collect();
+    let paths = |files: &[(&str, &[u8])]| files.iter().map(|f| f.0.to_string()).collect::<Vec<_>>();
+    assert_eq!(paths(&ours), paths(&theirs));
+    for ((path, a), (_, b)) in ours.iter().zip(&theirs) {
+        assert!(a == b, "{path} differs from a full build's");
+    }
+    assert!(project
+        .output
+        .get("es/pagefind/pagefind-entry.json")
+        .is_some());
+}

@@ -1,6 +1,7 @@
 //! The render plan's promise, as a property: after every edit in a random
 //! sequence (a body, a title, a date, a weight, tags, aliases, a draft, a
-//! link, an embed, a new page, a deletion, a rename, a template), what
+//! link, an embed, a new page, a deletion, a rename, a template; a
+//! page's Spanish translation made, edited or removed), what
 //! `serve` holds in memory is byte for byte what a full build of the same
 //! files gives, and an edit fails exactly when a full build would.
 //!
@@ -21,7 +22,7 @@ use crate::support::Site;
 const STEPS: usize = 8;
 
 /// Sequences run when `GUIDE_PLAN_CASES` does not say.
-const CASES: u64 = 250;
+const CASES: u64 = 120;
 
 /// SplitMix64: small, seeded, the same on every machine.
 struct Random(u64);
@@ -64,6 +65,55 @@ struct Page {
     link: Option<String>,
     /// Whether it links to the script, or embeds it.
     script: Option<&'static str>,
+    /// Its Spanish translation (`x.es.md`), if it has one.
+    translation: Option<Translation>,
+}
+
+/// A page's translation: what it gives of its own (the rest it takes from
+/// its source).
+#[derive(Debug, Clone)]
+struct Translation {
+    title: String,
+    words: usize,
+    date: Option<u32>,
+    tags: Vec<&'static str>,
+}
+
+const TITULOS: [&str; 4] = [
+    "Primeros pasos",
+    "Pedir otra vez",
+    "Una semana tranquila",
+    "Asumirlo",
+];
+
+impl Translation {
+    fn new(random: &mut Random) -> Translation {
+        Translation {
+            title: random.pick(&TITULOS).to_string(),
+            words: 1 + random.below(30),
+            date: random.chance(30).then(|| 1 + random.below(27) as u32),
+            tags: TAGS.iter().copied().filter(|_| random.chance(30)).collect(),
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut front = format!("---\ntitle: {}\n", self.title);
+        if let Some(day) = self.date {
+            writeln!(front, "date: 2026-04-{day:02}").unwrap();
+        }
+        if !self.tags.is_empty() {
+            writeln!(front, "tags: [{}]", self.tags.join(", ")).unwrap();
+        }
+        front.push_str("---\n## Apartado\n\n");
+        front.push_str(&vec!["palabra"; self.words].join(" "));
+        front.push('\n');
+        front
+    }
+}
+
+/// The path of `page`'s Spanish translation (`a/one.md` → `a/one.es.md`).
+fn spanish(page: &str) -> String {
+    format!("{}.es.md", page.trim_end_matches(".md"))
 }
 
 const TAGS: [&str; 5] = ["Trust", "timing", "LinkedIn", "follow-up", "linkedin"];
@@ -88,6 +138,7 @@ impl Page {
             words: 1 + random.below(30),
             link: None,
             script: None,
+            translation: random.chance(50).then(|| Translation::new(random)),
         }
     }
 
@@ -189,11 +240,15 @@ impl Model {
                 "site.toml",
                 "title = \"Plan\"\nbase_url = \"https://example.org/\"\ntheme = \"dump\"\n\
                  [search]\nenabled = false\n[offline]\nenabled = false\n\
+                 [languages.en]\nname = \"English\"\n\
+                 [languages.es]\nname = \"Español\"\ntitle = \"Plan en español\"\n\
                  [channels.email]\nlabel = \"Email\"\n\
                  [situations.first-contact]\nlabel = \"Breaking the silence\"\n\
                  [relationships.peer]\nlabel = \"A former peer\"\n",
             ),
             ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+            ("content/_index.es.md", "---\ntitle: Inicio\n---\nBienvenida.\n"),
+            ("content/a/_index.es.md", "---\ntitle: Sección A\n---\nLas páginas de A.\n"),
             ("content/a/_index.md", "---\ntitle: Section A\n---\nA's pages.\n"),
             ("content/b/_index.md", "---\ntitle: Section B\n---\nB's pages.\n"),
             ("content/scripts/_index.md", "---\ntitle: Scripts\n---\nAll.\n"),
@@ -221,6 +276,11 @@ impl Model {
         ] {
             let page = Page::new(path, random);
             model.site.write(&format!("content/{path}"), &page.text());
+            if let Some(translation) = &page.translation {
+                model
+                    .site
+                    .write(&format!("content/{}", spanish(path)), &translation.text());
+            }
             model.pages.push(page);
         }
         model
@@ -245,7 +305,7 @@ impl Model {
     /// report, with the edit in words for a failure's message.
     fn edit(&mut self, random: &mut Random) -> (Edit, String) {
         let n = random.below(self.pages.len());
-        let what = random.below(13);
+        let what = random.below(16);
         let others: Vec<String> = self
             .pages
             .iter()
@@ -296,6 +356,8 @@ impl Model {
                 format!("{path}: script {:?}", page.script)
             }
             9 => return self.add(random),
+            13 | 14 if page.translation.is_some() => return self.edit_translation(n, random),
+            13..=15 => return self.toggle_translation(n, random),
             10 if self.pages.len() > 2 => return self.delete(n),
             11 => return self.rename(n, random),
             _ => {
@@ -310,23 +372,88 @@ impl Model {
         (self.write(n), said)
     }
 
+    /// Changes one thing of a page's translation.
+    fn edit_translation(&mut self, n: usize, random: &mut Random) -> (Edit, String) {
+        let page = &mut self.pages[n];
+        let translation = page.translation.as_mut().expect("a translated page");
+        let said = match random.below(4) {
+            0 => {
+                translation.title = random.pick(&TITULOS).to_string();
+                format!("title {}", translation.title)
+            }
+            1 => {
+                translation.words = 1 + random.below(30);
+                format!("body of {} words", translation.words)
+            }
+            2 => {
+                translation.date = random.chance(50).then(|| 1 + random.below(27) as u32);
+                format!("date {:?}", translation.date)
+            }
+            _ => {
+                translation.tags = TAGS.iter().copied().filter(|_| random.chance(40)).collect();
+                format!("tags {:?}", translation.tags)
+            }
+        };
+        let path = spanish(&page.path);
+        self.site
+            .write(&format!("content/{path}"), &translation.text());
+        (content_edit(&path, false), format!("{path}: {said}"))
+    }
+
+    /// Translates a page, or removes its translation.
+    fn toggle_translation(&mut self, n: usize, random: &mut Random) -> (Edit, String) {
+        let page = &mut self.pages[n];
+        let path = spanish(&page.path);
+        let file = self.site.root().join("content").join(&path);
+        match page.translation.take() {
+            Some(_) => {
+                std::fs::remove_file(file).unwrap();
+                (content_edit(&path, true), format!("removed {path}"))
+            }
+            None => {
+                let translation = Translation::new(random);
+                self.site
+                    .write(&format!("content/{path}"), &translation.text());
+                page.translation = Some(translation);
+                (content_edit(&path, true), format!("translated {path}"))
+            }
+        }
+    }
+
     fn add(&mut self, random: &mut Random) -> (Edit, String) {
         self.made += 1;
         let folder = *random.pick(&["a", "b"]);
         let path = format!("{folder}/new-{}.md", self.made);
         let page = Page::new(&path, random);
         self.site.write(&format!("content/{path}"), &page.text());
+        let mut paths = vec![format!("content/{path}")];
+        if let Some(translation) = &page.translation {
+            let translated = format!("content/{}", spanish(&path));
+            self.site.write(&translated, &translation.text());
+            paths.push(translated);
+        }
         self.pages.push(page);
-        (content_edit(&path, true), format!("new page {path}"))
+        let edit = Edit::Content {
+            paths,
+            structural: true,
+        };
+        (edit, format!("new page {path}"))
     }
 
     fn delete(&mut self, n: usize) -> (Edit, String) {
         let page = self.pages.remove(n);
-        std::fs::remove_file(self.site.root().join("content").join(&page.path)).unwrap();
-        (
-            content_edit(&page.path, true),
-            format!("deleted {}", page.path),
-        )
+        let content = self.site.root().join("content");
+        std::fs::remove_file(content.join(&page.path)).unwrap();
+        let mut paths = vec![format!("content/{}", page.path)];
+        if page.translation.is_some() {
+            std::fs::remove_file(content.join(spanish(&page.path))).unwrap();
+            paths.push(format!("content/{}", spanish(&page.path)));
+        }
+        let edit = Edit::Content {
+            paths,
+            structural: true,
+        };
+        (edit, format!("deleted {} and its translation", page.path))
     }
 
     fn rename(&mut self, n: usize, random: &mut Random) -> (Edit, String) {
@@ -336,8 +463,14 @@ impl Model {
         let from = std::mem::replace(&mut self.pages[n].path, to.clone());
         let content = self.site.root().join("content");
         std::fs::rename(content.join(&from), content.join(&to)).unwrap();
+        let mut paths = vec![format!("content/{from}"), format!("content/{to}")];
+        if self.pages[n].translation.is_some() {
+            let (from, to) = (spanish(&from), spanish(&to));
+            std::fs::rename(content.join(&from), content.join(&to)).unwrap();
+            paths.extend([format!("content/{from}"), format!("content/{to}")]);
+        }
         let edit = Edit::Content {
-            paths: vec![format!("content/{from}"), format!("content/{to}")],
+            paths,
             structural: true,
         };
         (edit, format!("renamed {from} to {to}"))
@@ -478,7 +611,14 @@ fn the_dump_template_shows_every_value_of_its_context() {
         "menu:",
         "share:",
         "Section A",
+        "translations:",
+        "languages:",
     ] {
         assert!(page.contains(expected), "the dump lacks {expected}: {page}");
     }
+    let home = String::from_utf8(built.get("es/index.html").unwrap().to_vec()).unwrap();
+    assert!(
+        home.contains("Inicio") && home.contains("lang:es"),
+        "{home}"
+    );
 }

@@ -224,7 +224,7 @@ fn rooted(root: &Path, args: &[&str]) -> Vec<OsString> {
     );
     let reads_site = matches!(
         words.as_slice(),
-        ["build" | "check", ..] | ["new", "page" | "script", ..]
+        ["build" | "check", ..] | ["new", "page" | "script" | "translation", ..]
     );
     if reads_site && !has_root {
         line.extend(["--root".into(), root.into()]);

@@ -8,21 +8,22 @@
 //! a page edit's index to be rebuilt on another thread
 //! ([`Project::search_pages`], [`Project::replace_search_index`]).
 
-use std::collections::{BTreeSet, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::content::Document;
-use crate::content::{Kind, SCRIPTS_DIR};
 use crate::error::{Error, Result, Warning};
 use crate::languages::Edition;
 use crate::offline::{Precache, Recorder};
 use crate::output::{Output, Staging};
-use crate::render::plan::{self, Before, Changes, Claimant, Plan, Read};
 use crate::render::Renderer;
 use crate::render::Templates;
-use crate::site::{Bodies, NodeId, Site};
+use crate::site::{Bodies, Site};
+
+mod project;
+
+pub use project::{Applied, Edit, Project};
 
 /// What a successful build produced.
 pub struct Built {
@@ -130,7 +131,7 @@ fn with_precache_warning(
 }
 
 /// Renders the site into memory and, when search is on, adds its index.
-fn render_and_index(r: Renderer<'_>, editions: &[Edition]) -> Result<Output> {
+pub(crate) fn render_and_index(r: Renderer<'_>, editions: &[Edition]) -> Result<Output> {
     let output = Mutex::new(Output::default());
     render_and_store(r, editions, &|path, bytes| {
         output
@@ -145,9 +146,14 @@ fn render_and_index(r: Renderer<'_>, editions: &[Edition]) -> Result<Output> {
         .expect("the lock is free once rendering ends"))
 }
 
-/// Puts `files` (a whole search index) in place of those under `pagefind/`.
-fn replace_search_files(output: &mut Output, files: Vec<(String, Vec<u8>)>) {
-    let prefix = format!("{}/", crate::search::DIR);
+/// Puts `files` (a whole search index, paths below `language`, which is
+/// `""` or `es/`) in place of those under `<language>pagefind/`.
+pub(crate) fn replace_search_files(
+    output: &mut Output,
+    language: &str,
+    files: Vec<(String, Vec<u8>)>,
+) {
+    let prefix = format!("{language}{}/", crate::search::DIR);
     let old: Vec<String> = output
         .iter()
         .filter(|(path, _)| path.starts_with(&prefix))
@@ -157,7 +163,7 @@ fn replace_search_files(output: &mut Output, files: Vec<(String, Vec<u8>)>) {
         output.remove(&path);
     }
     for (path, bytes) in files {
-        output.insert(path, bytes);
+        output.insert(format!("{language}{path}"), bytes);
     }
 }
 
@@ -266,7 +272,7 @@ fn render_and_index_into(
 
 /// Loads content and templates (in parallel) and builds the site model,
 /// keeping the Markdown bodies or not; any error fails the load.
-fn load(config: &Config, bodies: Bodies) -> Result<(Site, Vec<Edition>, Templates)> {
+pub(crate) fn load(config: &Config, bodies: Bodies) -> Result<(Site, Vec<Edition>, Templates)> {
     let loaded = load_all(config, bodies);
     Error::collect(loaded.errors)?;
     match (loaded.site, loaded.templates) {
@@ -410,350 +416,4 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
         stages,
         precache,
     })
-}
-
-/// What changed on disk, as `serve` saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Edit {
-    /// Files of `static/` (the site's or the theme's).
-    Static,
-    /// Files under `content/` (paths relative to the site root); `structural`
-    /// when files appeared, disappeared or were renamed.
-    Content {
-        paths: Vec<String>,
-        structural: bool,
-    },
-    /// Templates of the site or the theme.
-    Templates,
-}
-
-/// What applying an edit did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied {
-    /// How many pages, sections and scripts were rendered again.
-    pub rendered: usize,
-    /// Whether the whole content was loaded again.
-    pub full: bool,
-    /// Why, in words: what the edit changed (`serve -v` shows it).
-    pub because: Vec<String>,
-}
-
-impl Applied {
-    /// Every page, section and script rendered again, for this reason.
-    pub fn everything(site: &Site, full: bool, reason: &str) -> Applied {
-        Applied {
-            rendered: site.documents.len() + site.scripts.len(),
-            full,
-            because: vec![reason.to_string()],
-        }
-    }
-}
-
-/// A site kept in memory between changes, as `serve` needs it: the model,
-/// the templates and the output, each replaced only by a successful update.
-pub struct Project {
-    pub config: Config,
-    pub site: Site,
-    /// The site in its other languages. While there are any, every edit
-    /// loads and renders everything again (a translation inherits from its
-    /// source, and every page's language switcher reads every language).
-    editions: Vec<Edition>,
-    templates: Templates,
-    pub output: Arc<Output>,
-    /// The render plan of the site and templates above.
-    plan: Plan,
-    /// Content files whose last update failed: tried again with the next one.
-    pending: BTreeSet<String>,
-    /// Whether the last failure needs a full reload to recover from.
-    stale: bool,
-    /// Whether page edits have changed the pages since the search index was
-    /// built (they leave it to be rebuilt elsewhere: see
-    /// [`Project::search_pages`]).
-    search_stale: bool,
-}
-
-impl Project {
-    /// Loads and renders the whole site.
-    pub fn load(config: Config) -> Result<Project> {
-        let (site, editions, templates) = load(&config, Bodies::Keep)?;
-        let r = Renderer {
-            config: &config,
-            site: &site,
-            templates: &templates,
-        };
-        let (output, plan) = render_planned(r, &editions)?;
-        Ok(Project {
-            config,
-            site,
-            editions,
-            templates,
-            output: Arc::new(output),
-            plan,
-            pending: BTreeSet::new(),
-            stale: false,
-            search_stale: false,
-        })
-    }
-
-    /// Applies a change, redoing only what it touches: one page's Markdown
-    /// re-renders that page and the pages that list it; templates re-render
-    /// everything without reloading content; static files are re-read alone.
-    /// On error nothing changes, and the next edit retries what failed.
-    pub fn apply(&mut self, edit: &Edit) -> Result<Applied> {
-        // A content edit that failed is still waiting: whatever comes next
-        // must take it too, or the site would go on without it.
-        let settled = !self.stale && self.pending.is_empty() && self.editions.is_empty();
-        let result = match edit {
-            Edit::Static if settled => self.reload_static(),
-            Edit::Templates if settled => self.reload_templates(),
-            Edit::Content { paths, structural }
-                if !self.stale && !structural && self.editions.is_empty() =>
-            {
-                let mut paths: BTreeSet<String> = paths.iter().cloned().collect();
-                paths.extend(self.pending.iter().cloned());
-                match self.page_edits(&paths) {
-                    Some(pages) => self.update_pages(&pages),
-                    None => self.reload_all(),
-                }
-            }
-            _ => self.reload_all(),
-        };
-        if result.is_err() {
-            if let Edit::Content {
-                paths,
-                structural: false,
-            } = edit
-            {
-                self.pending.extend(paths.iter().cloned());
-            } else {
-                self.stale = true;
-            }
-        } else {
-            self.pending.clear();
-            self.stale = false;
-        }
-        result
-    }
-
-    /// Whether page edits have changed pages since the search index in the
-    /// output was built.
-    pub fn search_is_stale(&self) -> bool {
-        self.search_stale
-    }
-
-    /// What a new search index needs of the site, to be built from
-    /// [`Project::output`] on another thread.
-    pub fn search_pages(&self) -> crate::search::Pages {
-        crate::search::Pages::of(&self.config, &self.site)
-    }
-
-    /// Puts a search index built from the current output in place of the
-    /// old one.
-    pub fn replace_search_index(&mut self, files: Vec<(String, Vec<u8>)>) {
-        replace_search_files(Arc::make_mut(&mut self.output), files);
-        self.search_stale = false;
-    }
-
-    /// The content-relative paths of `paths` when every one is an existing
-    /// page (not a section, script or asset), or `None`.
-    fn page_edits(&self, paths: &BTreeSet<String>) -> Option<Vec<String>> {
-        paths
-            .iter()
-            .map(|path| {
-                let relative = path.strip_prefix("content/")?;
-                let is_page = relative.ends_with(".md")
-                    && !relative.ends_with("_index.md")
-                    && !relative.starts_with(&format!("{SCRIPTS_DIR}/"));
-                let known = self
-                    .site
-                    .documents
-                    .iter()
-                    .any(|d| d.relative == relative && d.kind == Kind::Page);
-                (is_page && known).then(|| relative.to_string())
-            })
-            .collect()
-    }
-
-    /// Re-reads the given pages and renders again exactly the jobs of the
-    /// render plan that read what the edit changed ([`Plan::stale`]).
-    fn update_pages(&mut self, pages: &[String]) -> Result<Applied> {
-        let Some((indices, documents)) = self.read_pages(pages)? else {
-            return self.reload_all();
-        };
-        let before = Before::of(&self.config, &self.site, &indices);
-        if self.site.replace_pages(&self.config, documents)?.is_none() {
-            return self.reload_all();
-        }
-        // The model has changed: if what follows fails, the next edit
-        // loads everything again.
-        self.stale = true;
-        let changes = before.changes(&self.config, &self.site);
-        let applied = self.render_changes(&changes)?;
-        self.stale = false;
-        Ok(applied)
-    }
-
-    /// The pages' indices and their files parsed again, or `None` when one
-    /// is gone, is not a page of the site or became a draft (a full reload
-    /// is needed then).
-    fn read_pages(&self, pages: &[String]) -> Result<Option<(Vec<usize>, Vec<Document>)>> {
-        let content = self.config.content_dir();
-        let mut indices = Vec::new();
-        let mut documents = Vec::new();
-        for relative in pages {
-            let file = content.join(relative);
-            let Some(NodeId::Document(index)) = self.site.node(relative) else {
-                return Ok(None);
-            };
-            if !file.is_file() {
-                return Ok(None);
-            }
-            let source = crate::fs::read_text(&file)?;
-            let path = self.config.root.join("content").join(relative);
-            let document = crate::content::parse_document(&self.config, path, relative, source)?;
-            if document.meta.draft && !self.config.drafts {
-                return Ok(None);
-            }
-            indices.push(index);
-            documents.push(document);
-        }
-        Ok(Some((indices, documents)))
-    }
-
-    /// Renders the stale jobs of the plan into the output; when paths
-    /// moved (an alias, a term), plans again and drops what is no longer
-    /// claimed.
-    fn render_changes(&mut self, changes: &Changes) -> Result<Applied> {
-        let (config, site, templates) = (&self.config, &self.site, &self.templates);
-        let r = Renderer {
-            config,
-            site,
-            templates,
-        };
-        let mut replanned = match changes.moves_paths() {
-            true => Some(plan::plan(r)?),
-            false => None,
-        };
-        let plan = replanned.as_mut().unwrap_or(&mut self.plan);
-        let stale = plan.stale(site, templates, changes);
-        let files = crate::render::render_claims(r, &stale)?;
-        let output = Arc::make_mut(&mut self.output);
-        if let Some(plan) = &replanned {
-            for (path, _) in self.plan.claims() {
-                if plan.claimant(path).is_none() {
-                    output.remove(path);
-                }
-            }
-        }
-        for (path, bytes) in files {
-            output.insert(path, bytes);
-        }
-        if let Some(plan) = replanned {
-            self.plan = plan;
-        }
-        if self.config.search {
-            self.search_stale = true;
-        }
-        let nodes = stale.iter().filter(|(_, c)| matches!(c, Claimant::Node(_)));
-        Ok(Applied {
-            rendered: nodes.count(),
-            full: false,
-            because: changes.describe(&self.site),
-        })
-    }
-
-    fn reload_templates(&mut self) -> Result<Applied> {
-        let templates = Templates::load(&self.config)?;
-        let r = Renderer {
-            config: &self.config,
-            site: &self.site,
-            templates: &templates,
-        };
-        let (output, plan) = render_planned(r, &self.editions)?;
-        self.templates = templates;
-        self.output = Arc::new(output);
-        self.plan = plan;
-        self.search_stale = false;
-        Ok(Applied::everything(
-            &self.site,
-            false,
-            "the templates changed",
-        ))
-    }
-
-    /// Static files changed: they take their paths, and the jobs that read
-    /// files (shared images' sizes, the manifest's icons) render again.
-    fn reload_static(&mut self) -> Result<Applied> {
-        let templates = Templates::load(&self.config)?;
-        // A new static file claims its path like any other output.
-        let mut plan = plan::plan(Renderer {
-            config: &self.config,
-            site: &self.site,
-            templates: &templates,
-        })?;
-        if templates
-            .statics
-            .iter()
-            .any(|(path, _)| plan.is_replaced(path) != self.plan.is_replaced(path))
-        {
-            // It replaces a generated file (robots.txt), or no longer does.
-            return self.reload_templates();
-        }
-        let mut changes = Changes::default();
-        changes.add(Read::Files);
-        let stale = plan.stale(&self.site, &templates, &changes);
-        let files = crate::render::render_claims(
-            Renderer {
-                config: &self.config,
-                site: &self.site,
-                templates: &templates,
-            },
-            &stale,
-        )?;
-        let output = Arc::make_mut(&mut self.output);
-        for (path, _) in &self.templates.statics {
-            output.remove(path);
-        }
-        for (path, bytes) in files {
-            output.insert(path, bytes);
-        }
-        let nodes = stale.iter().filter(|(_, c)| matches!(c, Claimant::Node(_)));
-        let rendered = nodes.count();
-        self.templates = templates;
-        self.plan = plan;
-        Ok(Applied {
-            rendered,
-            full: false,
-            because: changes.describe(&self.site),
-        })
-    }
-
-    fn reload_all(&mut self) -> Result<Applied> {
-        let (site, editions, templates) = load(&self.config, Bodies::Keep)?;
-        let r = Renderer {
-            config: &self.config,
-            site: &site,
-            templates: &templates,
-        };
-        let (output, plan) = render_planned(r, &editions)?;
-        self.site = site;
-        self.editions = editions;
-        self.templates = templates;
-        self.output = Arc::new(output);
-        self.plan = plan;
-        self.search_stale = false;
-        Ok(Applied::everything(&self.site, true, "the content changed"))
-    }
-}
-
-/// The whole site rendered and indexed, and its plan with its jobs indexed
-/// by their reads (kept by a [`Project`] to find what an edit makes stale).
-fn render_planned(r: Renderer<'_>, editions: &[Edition]) -> Result<(Output, Plan)> {
-    let Renderer {
-        site, templates, ..
-    } = r;
-    let output = render_and_index(r, editions)?;
-    let mut plan = plan::plan(r)?;
-    plan.index_reads(site, templates);
-    Ok((output, plan))
 }

@@ -1143,3 +1143,80 @@ fn copying_an_over_limit_note_says_how_much_will_be_cut() {
     );
     forget_limit_choice(&tab);
 }
+
+// ----- In Spanish -----
+
+#[test]
+fn a_spanish_script_page_works_with_spanish_strings() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/es/scripts/connection-note/");
+    assert_eq!(eval_string(&tab, "document.documentElement.lang"), "es");
+    assert_eq!(text_of(&tab, ".script-form__title"), "Tus datos");
+    let copy = r#".button.copy[data-message="note"]"#;
+    assert_eq!(text_of(&tab, copy), "Copiar mensaje");
+    let preview = r#".message-preview[data-message="note"]"#;
+    let counter = r#".char-counter[data-message="note"]"#;
+    type_keys(&tab, "#field-name", "Lucía");
+    wait_for(
+        &tab,
+        "the Spanish preview shows the typed name",
+        &format!(
+            "document.querySelector({}).textContent.includes('Hola, Lucía:')",
+            js(preview)
+        ),
+    );
+    let shown = shown_length(&tab, preview);
+    let counted = text_of(&tab, counter);
+    assert!(
+        counted.starts_with(&format!("{shown} / 200 caracteres")),
+        "the counter speaks Spanish and counts the message: {counted:?}"
+    );
+    for english in ["characters", "Copy", "Your details", "optional)"] {
+        let page = eval_string(&tab, "document.querySelector('#workbench').innerText");
+        assert!(!page.contains(english), "English {english:?} on the Spanish page:\n{page}");
+    }
+}
+
+#[test]
+fn switching_language_on_a_filled_script_keeps_what_was_filled_in() {
+    let Some(session) = session() else { return };
+    let tab = session.open_script("/scripts/reconnect-email/#name=Priya&company=Acme");
+    let preview = r#".message-preview[data-message="email"]"#;
+    assert!(text_of(&tab, preview).starts_with("Hi Priya,"));
+    // The reader types one more field, then switches to Spanish.
+    type_keys(&tab, "#field-your_name", "Sam");
+    wait_for(
+        &tab,
+        "the fragment holds the new field",
+        "location.hash.includes('your_name=Sam')",
+    );
+    eval(&tab, "window.__english = true");
+    click(&tab, ".language-switcher a[hreflang=es]");
+    wait_for(
+        &tab,
+        "the Spanish page opens",
+        "window.__english === undefined && location.pathname === '/es/scripts/reconnect-email/'",
+    );
+    wait_enhanced(&tab, "/es/scripts/reconnect-email/");
+    let hash = eval_string(&tab, "location.hash");
+    for kept in ["name=Priya", "company=Acme", "your_name=Sam"] {
+        assert!(hash.contains(kept), "{kept} lost on the way: {hash}");
+    }
+    assert_eq!(value_of(&tab, "#field-name"), "Priya");
+    assert_eq!(value_of(&tab, "#field-company"), "Acme");
+    assert_eq!(value_of(&tab, "#field-your_name"), "Sam");
+    let text = text_of(&tab, preview);
+    assert!(text.contains("Hola, Priya:"), "{text:?}");
+    assert!(text.contains("en Acme"), "{text:?}");
+    // And back: the English page comes back filled in too.
+    eval(&tab, "window.__spanish = true");
+    click(&tab, ".language-switcher a[hreflang=en]");
+    wait_for(
+        &tab,
+        "the English page opens",
+        "window.__spanish === undefined && location.pathname === '/scripts/reconnect-email/'",
+    );
+    wait_enhanced(&tab, "/scripts/reconnect-email/");
+    assert_eq!(value_of(&tab, "#field-your_name"), "Sam");
+    assert!(text_of(&tab, preview).starts_with("Hi Priya,"));
+}

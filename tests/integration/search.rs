@@ -449,9 +449,17 @@ fn search_tab(
     served: &chrome::Served,
     width: u32,
 ) -> std::sync::Arc<headless_chrome::Tab> {
-    let tab = chrome::open_with(browser, &served.url("/first-message/timing/"), |tab| {
-        set_width(tab, width)
-    });
+    search_tab_on(browser, served, width, "/first-message/timing/")
+}
+
+/// [`search_tab`] on the page at `path`.
+fn search_tab_on(
+    browser: &headless_chrome::Browser,
+    served: &chrome::Served,
+    width: u32,
+    path: &str,
+) -> std::sync::Arc<headless_chrome::Tab> {
+    let tab = chrome::open_with(browser, &served.url(path), |tab| set_width(tab, width));
     wait_for(
         &tab,
         "search.js shows the box",
@@ -701,4 +709,39 @@ fn reader_queries_find_the_page_that_answers_them() {
         misses.join("\n"),
         report.join("; ")
     );
+}
+
+#[test]
+fn each_language_searches_its_own_pages_only() {
+    let Some(browser) = chrome::launch("the search-per-language test") else {
+        return;
+    };
+    let served = chrome::bundled_site();
+    let spanish = search_tab_on(&browser, served, 1280, "/es/first-message/timing/");
+    assert_eq!(
+        eval(&spanish, "document.querySelector('form.site-search').dataset.pagefind"),
+        "/es/pagefind/",
+        "the Spanish pages search the Spanish index"
+    );
+    // Spanish words find Spanish pages, and only those.
+    for query in ["silencio", "disculpa", "correo"] {
+        let urls = search_for(&spanish, query);
+        assert!(!urls.is_empty(), "{query:?} finds nothing in Spanish");
+        assert!(
+            urls.iter().all(|u| u.starts_with("/es/")),
+            "{query:?} in Spanish finds pages of another language: {urls:?}"
+        );
+    }
+    // The English box searches the English pages: a Spanish word that
+    // appears in no English page finds nothing there.
+    let english = search_tab(&browser, served, 1280);
+    for query in ["silencio", "disculpa"] {
+        let urls = search_for(&english, query);
+        assert!(
+            urls.iter().all(|u| !u.starts_with("/es/")),
+            "{query:?} in English finds Spanish pages: {urls:?}"
+        );
+    }
+    let urls = search_for(&english, "apology");
+    assert!(!urls.is_empty() && urls.iter().all(|u| !u.starts_with("/es/")), "{urls:?}");
 }

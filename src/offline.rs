@@ -2,6 +2,11 @@
 //! the service worker and its precache list, and the worker `serve` answers
 //! instead, which unregisters itself.
 //!
+//! Each language has its own worker, manifest and offline page under its
+//! prefix (`es/sw.js`, scope `/es/`): a reader downloads the pages of the
+//! language they read, with the styles, scripts, fonts and icons the
+//! languages share, and not every language's pages.
+//!
 //! The worker is made last, from every other file of the output: its list
 //! names each page, stylesheet, script, font and icon, and Pagefind's core
 //! files (its index chunks are cached when a search first fetches them);
@@ -31,26 +36,59 @@ pub const ICONS: [(&str, u32); 2] = [("img/icon-192.png", 192), ("img/icon-512.p
 /// The tab icon every page links to (the touch icon is `img/icon-192.png`).
 pub const FAVICON: &str = "img/favicon.svg";
 
-/// What the worker precaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What each language's worker precaches, the site's own language first.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Precache {
+    pub workers: Vec<Worker>,
+}
+
+/// What one language's worker precaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worker {
+    /// The language's name in itself (`English`, `Español`).
+    pub language: String,
     pub files: usize,
     pub bytes: u64,
 }
 
 impl Precache {
-    /// "214 files, 3.1 MB".
+    /// "214 files, 3.1 MB", or with several languages "English: 214 files,
+    /// 3.1 MB; Español: 210 files, 3.0 MB".
     pub fn describe(&self) -> String {
-        format!("{} files, {}", self.files, size(self.bytes))
+        let one = |w: &Worker| format!("{} files, {}", w.files, size(w.bytes));
+        match self.workers.as_slice() {
+            [only] => one(only),
+            all => all
+                .iter()
+                .map(|w| format!("{}: {}", w.language, one(w)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
     }
 
+    /// A warning for each worker whose precache is larger than `[offline]
+    /// max_precache`.
+    pub fn warnings(&self, config: &Config) -> Vec<Warning> {
+        let several = self.workers.len() > 1;
+        self.workers
+            .iter()
+            .filter_map(|w| w.warning(config, several))
+            .collect()
+    }
+}
+
+impl Worker {
     /// The warning when the precache is larger than `[offline] max_precache`.
-    pub fn warning(&self, config: &Config) -> Option<Warning> {
+    fn warning(&self, config: &Config, name_it: bool) -> Option<Warning> {
         if self.bytes <= config.offline.max_precache {
             return None;
         }
+        let whose = match name_it {
+            true => format!(" in {}", self.language),
+            false => String::new(),
+        };
         let message = format!(
-            "the offline precache is {}, over `max_precache` ({}): every reader's first visit downloads all of it",
+            "the offline precache{whose} is {}, over `max_precache` ({}): every reader's first visit downloads all of it",
             size(self.bytes),
             size(config.offline.max_precache)
         );
@@ -99,31 +137,99 @@ impl Recorder {
             .push(entry);
     }
 
-    /// The worker for the recorded output, and what it precaches. `aliases`
+    /// Each language's worker for the recorded output, as (its path in
+    /// the output, its script), and what they precache. `languages` are the
+    /// configurations of the site's languages, its own first; `aliases`
     /// are the redirect pages, left out of the precache.
-    pub fn worker(self, config: &Config, aliases: &[String]) -> (String, Precache) {
+    pub fn workers(
+        self,
+        languages: &[&Config],
+        aliases: &[String],
+    ) -> (Vec<(String, String)>, Precache) {
         let mut files = self
             .files
             .into_inner()
             .expect("the lock is free once rendering ends");
         files.sort();
-        let mut hasher = std::hash::DefaultHasher::new();
-        files.hash(&mut hasher);
-        let version = format!("{:016x}", hasher.finish());
-        let mut urls = Vec::new();
-        let mut bytes = 0;
-        for (path, _, len) in &files {
-            if precached(path) && !aliases.contains(path) {
-                urls.push(url_of(config, path));
-                bytes += len;
-            }
+        let prefixes: Vec<String> = languages.iter().skip(1).map(|c| prefix(c)).collect();
+        let theirs = |path: &str| prefixes.iter().any(|p| path.starts_with(p.as_str()));
+        let own: Vec<_> = files.iter().filter(|(path, ..)| !theirs(path)).collect();
+        // What every language's reader needs of the site's own files.
+        let shared: Vec<_> = own
+            .iter()
+            .copied()
+            .filter(|(path, ..)| is_shared(path))
+            .collect();
+        let mut scripts = Vec::new();
+        let mut workers = Vec::new();
+        for (place, config) in languages.iter().enumerate() {
+            let prefix = prefix(config);
+            let mine: Vec<_> = match place {
+                0 => own.clone(),
+                _ => files
+                    .iter()
+                    .filter(|(path, ..)| path.starts_with(&prefix))
+                    .chain(shared.iter().copied())
+                    .collect(),
+            };
+            let (script, worker) = worker(config, &prefix, languages[0], &mine, aliases);
+            scripts.push((format!("{prefix}{WORKER}"), script));
+            workers.push(worker);
         }
-        let precache = Precache {
-            files: urls.len(),
-            bytes,
-        };
-        (worker_script(config, &version, &urls), precache)
+        (scripts, Precache { workers })
     }
+}
+
+/// A language's prefix in the output: `""` for the site's own, `es/`.
+fn prefix(config: &Config) -> String {
+    match config.is_default_language() {
+        true => String::new(),
+        false => format!("{}/", config.language),
+    }
+}
+
+/// Whether a file of the site's own language is one every language's
+/// worker precaches: its styles, scripts, fonts and icons, not its pages,
+/// manifest or search index.
+fn is_shared(path: &str) -> bool {
+    precached(path)
+        && !path.ends_with(".html")
+        && !path.starts_with("pagefind/")
+        && path != MANIFEST
+}
+
+/// One language's worker and what it precaches: `files` are its own (paths
+/// under `prefix`) and the shared ones (from the site root, `root`'s).
+fn worker(
+    config: &Config,
+    prefix: &str,
+    root: &Config,
+    files: &[&(String, u64, u64)],
+    aliases: &[String],
+) -> (String, Worker) {
+    let mut hasher = std::hash::DefaultHasher::new();
+    files.hash(&mut hasher);
+    let version = format!("{:016x}", hasher.finish());
+    let mut urls = Vec::new();
+    let mut bytes = 0;
+    for (path, _, len) in files {
+        let url = match path.strip_prefix(prefix).filter(|_| !prefix.is_empty()) {
+            Some(inside) if precached(inside) => url_of(config, inside),
+            Some(_) => continue,
+            None if precached(path) => url_of(root, path),
+            None => continue,
+        };
+        if !aliases.contains(path) {
+            urls.push(url);
+            bytes += len;
+        }
+    }
+    let worker = Worker {
+        language: config.current_language().name.clone(),
+        files: urls.len(),
+        bytes,
+    };
+    (worker_script(config, &version, &urls), worker)
 }
 
 /// Whether a file of the output is fetched ahead: pages, styles, scripts,
@@ -184,15 +290,17 @@ pub fn unregistering_worker(config: &Config) -> String {
     )
 }
 
-/// The web app manifest: name, start URL and scope at the base path, the
-/// colours, the theme's icons that exist, the language.
+/// The web app manifest of a language: its name, start URL and scope at
+/// its base path (`/es/`), the colours, the theme's icons that exist (at
+/// the site root, which every language shares), its language and
+/// direction.
 pub fn manifest(config: &Config, has: impl Fn(&str) -> bool) -> String {
     let icons: Vec<serde_json::Value> = ICONS
         .iter()
         .filter(|(path, _)| has(path))
         .map(|(path, px)| {
             serde_json::json!({
-                "src": format!("{}{path}", config.base_path),
+                "src": format!("{}{path}", config.root_path()),
                 "sizes": format!("{px}x{px}"),
                 "type": "image/png",
                 "purpose": "any maskable",
@@ -210,6 +318,7 @@ pub fn manifest(config: &Config, has: impl Fn(&str) -> bool) -> String {
         "theme_color": config.offline.theme_color,
         "background_color": config.offline.background_color,
         "lang": config.language,
+        "dir": config.current_language().direction.as_str(),
         "icons": icons,
     });
     serde_json::to_string_pretty(&manifest).expect("JSON serializes") + "\n"
@@ -263,6 +372,82 @@ mod tests {
         ] {
             assert!(!precached(no), "{no}");
         }
+    }
+
+    fn config(toml: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.toml"), toml).unwrap();
+        Config::load(dir.path(), &crate::config::Overrides::default()).unwrap()
+    }
+
+    #[test]
+    fn each_language_precaches_its_pages_and_the_shared_files() {
+        let site = config(
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n\
+             [languages.en]\nname = \"English\"\n[languages.es]\nname = \"Español\"\n",
+        );
+        let spanish = site.for_language(&site.languages[1]);
+        let recorder = Recorder::default();
+        for path in [
+            "index.html",
+            "a/index.html",
+            "css/style.css",
+            "manifest.webmanifest",
+            "pagefind/pagefind.js",
+            "es/index.html",
+            "es/a/index.html",
+            "es/manifest.webmanifest",
+            "es/pagefind/pagefind.js",
+            "es/atom.xml",
+        ] {
+            recorder.record(path, path.as_bytes());
+        }
+        let (workers, precache) = recorder.workers(&[&site, &spanish], &[]);
+        let paths: Vec<&str> = workers.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["sw.js", "es/sw.js"]);
+        let list = |script: &str| -> Vec<String> {
+            let line = script
+                .lines()
+                .find(|l| l.starts_with("const PRECACHE"))
+                .unwrap();
+            let json = line
+                .trim_start_matches("const PRECACHE = ")
+                .trim_end_matches(';');
+            serde_json::from_str(json).unwrap()
+        };
+        let english = list(&workers[0].1);
+        assert_eq!(
+            english,
+            [
+                "/a/",
+                "/css/style.css",
+                "/",
+                "/manifest.webmanifest",
+                "/pagefind/pagefind.js"
+            ]
+        );
+        let theirs = list(&workers[1].1);
+        assert_eq!(
+            theirs,
+            [
+                "/es/a/",
+                "/es/",
+                "/es/manifest.webmanifest",
+                "/es/pagefind/pagefind.js",
+                "/css/style.css"
+            ]
+        );
+        assert!(workers[1].1.contains("const PREFIX = \"guide:/es/:\""));
+        assert_eq!(precache.workers.len(), 2);
+        assert_eq!(precache.workers[1].files, 5);
+        assert_eq!(
+            precache.describe(),
+            format!(
+                "English: 5 files, {}; Español: 5 files, {}",
+                size(precache.workers[0].bytes),
+                size(precache.workers[1].bytes)
+            )
+        );
     }
 
     #[test]

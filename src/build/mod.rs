@@ -58,6 +58,7 @@ impl Built {
         let (pages, sections) = self.site.counts();
         let offline = self
             .precache
+            .as_ref()
             .map(|p| format!("; offline: {} precached", p.describe()))
             .unwrap_or_default();
         let languages: String = self
@@ -101,7 +102,7 @@ pub fn render_site(config: &Config, earlier: Vec<Error>) -> Result<Built> {
         .into_inner()
         .expect("the lock is free once rendering ends");
     Ok(Built {
-        warnings: with_precache_warning(config, all_warnings(&site, &editions), precache),
+        warnings: with_precache_warning(config, all_warnings(&site, &editions), &precache),
         site,
         editions,
         files: output.len(),
@@ -124,9 +125,9 @@ fn all_warnings(site: &Site, editions: &[Edition]) -> Vec<Warning> {
 fn with_precache_warning(
     config: &Config,
     mut warnings: Vec<Warning>,
-    precache: Option<Precache>,
+    precache: &Option<Precache>,
 ) -> Vec<Warning> {
-    warnings.extend(precache.and_then(|p| p.warning(config)));
+    warnings.extend(precache.iter().flat_map(|p| p.warnings(config)));
     warnings
 }
 
@@ -195,8 +196,13 @@ fn render_and_store(
             .flat_map(|d| &d.meta.aliases)
             .filter_map(|a| crate::render::feeds::alias_path(&a.0))
             .collect();
-        let (worker, precache) = recorder.worker(config, &aliases);
-        store(crate::offline::WORKER.to_string(), worker.as_bytes())?;
+        let languages: Vec<&Config> = std::iter::once(config)
+            .chain(editions.iter().map(|e| &e.config))
+            .collect();
+        let (workers, precache) = recorder.workers(&languages, &aliases);
+        for (path, script) in workers {
+            store(path, script.as_bytes())?;
+        }
         Ok(Some(precache))
     })
 }
@@ -407,7 +413,7 @@ pub fn build(config: &Config, earlier: Vec<Error>) -> Result<Built> {
         .chain(replaced)
         .collect();
     Ok(Built {
-        warnings: with_precache_warning(config, warnings, precache),
+        warnings: with_precache_warning(config, warnings, &precache),
         site,
         editions,
         output: Output::default(),

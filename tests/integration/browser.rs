@@ -1173,7 +1173,10 @@ fn a_spanish_script_page_works_with_spanish_strings() {
     );
     for english in ["characters", "Copy", "Your details", "optional)"] {
         let page = eval_string(&tab, "document.querySelector('#workbench').innerText");
-        assert!(!page.contains(english), "English {english:?} on the Spanish page:\n{page}");
+        assert!(
+            !page.contains(english),
+            "English {english:?} on the Spanish page:\n{page}"
+        );
     }
 }
 

@@ -229,3 +229,71 @@ fn serve_registers_no_worker() {
     let worker = eval(&tab, "fetch('/sw.js').then((r) => r.text())");
     assert!(worker.as_str().unwrap().contains("unregister"), "{worker}");
 }
+
+#[test]
+fn a_spanish_reader_saves_the_spanish_pages_only() {
+    let Some(browser) = chrome::launch("offline browser test") else {
+        return;
+    };
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = probe.local_addr().unwrap().port();
+    drop(probe);
+    let base = format!("http://127.0.0.1:{port}/");
+    let site = sources();
+    let files: Files = Arc::new(RwLock::new(build(site.path(), &base)));
+    let server = serve(port, &files);
+
+    let home = chrome::open(&browser, &format!("{base}es/"));
+    controlled(&home);
+    let scope = eval(
+        &home,
+        "navigator.serviceWorker.getRegistration().then((r) => new URL(r.scope).pathname)",
+    );
+    assert_eq!(
+        scope, "/es/",
+        "the Spanish pages have a worker of their own"
+    );
+    let keys = eval(&home, "caches.keys().then((k) => k.join(' '))");
+    assert!(keys.as_str().unwrap().starts_with("guide:/es/:"), "{keys}");
+    // What it saved: Spanish pages and the shared styles, scripts and
+    // fonts, and no English page.
+    let saved = eval(
+        &home,
+        "caches.keys().then((k) => caches.open(k[0])).then((c) => c.keys())\
+         .then((r) => r.map((q) => new URL(q.url).pathname))",
+    );
+    let saved: Vec<String> = serde_json::from_value(saved).unwrap();
+    assert!(
+        saved.contains(&"/es/scripts/coffee-ask/".to_string()),
+        "{saved:?}"
+    );
+    assert!(saved.contains(&"/css/style.css".to_string()), "{saved:?}");
+    let english: Vec<&String> = saved
+        .iter()
+        .filter(|p| !p.starts_with("/es/") && (p.ends_with('/') || p.ends_with(".html")))
+        .collect();
+    assert!(
+        english.is_empty(),
+        "the Spanish worker saved English pages: {english:?}"
+    );
+
+    server.unblock();
+    drop(server);
+    std::thread::sleep(Duration::from_millis(200));
+    let script = chrome::open_with(
+        &browser,
+        &format!("{base}es/scripts/coffee-ask/"),
+        go_offline,
+    );
+    wait_for(
+        &script,
+        "the Spanish script page is enhanced offline",
+        "document.querySelector('#workbench.is-enhanced') !== null",
+    );
+    let unknown = chrome::open_with(&browser, &format!("{base}es/nunca-escrita/"), go_offline);
+    let shown = eval(&unknown, "document.querySelector('h1').textContent");
+    assert!(
+        shown.as_str().unwrap().contains("sin conexión"),
+        "the offline page is the Spanish one: {shown}"
+    );
+}

@@ -719,7 +719,10 @@ fn each_language_searches_its_own_pages_only() {
     let served = chrome::bundled_site();
     let spanish = search_tab_on(&browser, served, 1280, "/es/first-message/timing/");
     assert_eq!(
-        eval(&spanish, "document.querySelector('form.site-search').dataset.pagefind"),
+        eval(
+            &spanish,
+            "document.querySelector('form.site-search').dataset.pagefind"
+        ),
         "/es/pagefind/",
         "the Spanish pages search the Spanish index"
     );
@@ -743,5 +746,8 @@ fn each_language_searches_its_own_pages_only() {
         );
     }
     let urls = search_for(&english, "apology");
-    assert!(!urls.is_empty() && urls.iter().all(|u| !u.starts_with("/es/")), "{urls:?}");
+    assert!(
+        !urls.is_empty() && urls.iter().all(|u| !u.starts_with("/es/")),
+        "{urls:?}"
+    );
 }

@@ -61,11 +61,17 @@ const GENERATED: [(&str, &str); 8] = [
 
 /// Whether guide makes this generated file for this site.
 fn generates(config: &Config, templates: &Templates, path: &str) -> bool {
-    if !config.is_default_language() {
-        // Another language has its own feed; the rest is the site's.
-        return path == feeds::ATOM;
-    }
     let offline = config.offline.enabled && !config.serving;
+    if !config.is_default_language() {
+        // Another language has its own feed, and its own worker, manifest
+        // and offline page; the rest is the site's.
+        return match path {
+            feeds::ATOM => true,
+            offline::MANIFEST | offline::PAGE => offline,
+            offline::WORKER => offline || config.serving,
+            _ => false,
+        };
+    }
     match path {
         "404.html" => templates.has("404.html"),
         offline::MANIFEST | offline::PAGE => offline,

@@ -1,14 +1,18 @@
-// Offline reading: registers the site's service worker (sw.js, made by
-// `guide build` with `[offline] enabled`) and, when a newer version of the
-// site has been saved in the background, offers "A new version is
+// Offline reading: registers the service worker of the page's language
+// (sw.js, or es/sw.js on a Spanish page, made by `guide build` with
+// `[offline] enabled`) and, when a newer version of the language's pages
+// has been saved in the background, offers "A new version is
 // available — reload" instead of reloading by itself. A script's values
 // live in the URL fragment, so the reload keeps them. `guide serve` never
 // includes this file.
 
 import { t, parts } from "./strings.js";
 
-const worker = new URL("../sw.js", import.meta.url);
-const scope = new URL("../", import.meta.url).pathname;
+// The page names its language's worker (`/es/sw.js` on a Spanish page, whose
+// scope is `/es/`); a page that names none has the site's, beside js/.
+const named = document.querySelector('meta[name="guide-worker"]');
+const worker = new URL(named ? named.content : "../sw.js", named ? location.href : import.meta.url);
+const scope = new URL("./", worker).pathname;
 
 function offer(waiting) {
   if (document.querySelector(".update-prompt")) return;

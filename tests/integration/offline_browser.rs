@@ -59,6 +59,32 @@ fn build(root: &std::path::Path, base: &str) -> BTreeMap<String, Vec<u8>> {
     snapshot(&public)
 }
 
+/// The bundled guide built for a free port of loopback and served there.
+struct Online {
+    port: u16,
+    base: String,
+    site: tempfile::TempDir,
+    files: Files,
+    server: Arc<tiny_http::Server>,
+}
+
+fn online() -> Online {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = probe.local_addr().unwrap().port();
+    drop(probe);
+    let base = format!("http://127.0.0.1:{port}/");
+    let site = sources();
+    let files: Files = Arc::new(RwLock::new(build(site.path(), &base)));
+    let server = serve(port, &files);
+    Online {
+        port,
+        base,
+        site,
+        files,
+        server,
+    }
+}
+
 fn go_offline(tab: &Tab) {
     set_offline(tab, true);
 }
@@ -99,13 +125,13 @@ fn the_guide_reads_offline_and_offers_a_new_version() {
     let Some(browser) = chrome::launch("offline browser test") else {
         return;
     };
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = probe.local_addr().unwrap().port();
-    drop(probe);
-    let base = format!("http://127.0.0.1:{port}/");
-    let site = sources();
-    let files: Files = Arc::new(RwLock::new(build(site.path(), &base)));
-    let server = serve(port, &files);
+    let Online {
+        port,
+        base,
+        site,
+        files,
+        server,
+    } = online();
 
     let home = chrome::open(&browser, &base);
     controlled(&home);
@@ -235,13 +261,13 @@ fn a_spanish_reader_saves_the_spanish_pages_only() {
     let Some(browser) = chrome::launch("offline browser test") else {
         return;
     };
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = probe.local_addr().unwrap().port();
-    drop(probe);
-    let base = format!("http://127.0.0.1:{port}/");
-    let site = sources();
-    let files: Files = Arc::new(RwLock::new(build(site.path(), &base)));
-    let server = serve(port, &files);
+    let Online {
+        base,
+        site: _sources,
+        files: _files,
+        server,
+        ..
+    } = online();
 
     let home = chrome::open(&browser, &format!("{base}es/"));
     controlled(&home);

@@ -146,6 +146,11 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// The word an email's subject line starts with in the page's language.
+    fn subject_word(&self) -> &'a str {
+        &self.config.current_language().subject
+    }
+
     fn channel(&self, id: &str) -> &'a Channel {
         self.config
             .channel(id)
@@ -155,7 +160,7 @@ impl<'a> Views<'a> {
     fn message(&self, script: &'a Script, message: &'a Message) -> MessageView<'a> {
         let channel = self.channel(&message.channel);
         let example = script.example(message);
-        let (subject, body) = script::split_subject(&example);
+        let (subject, body) = script::split_subject(&example, self.subject_word());
         let example_length = script::length(body);
         let blanks = |name: &str| {
             script
@@ -197,7 +202,7 @@ impl<'a> Views<'a> {
                     name: &m.name,
                     label: &m.label,
                     body: &m.body,
-                    subject: script::split_subject(&m.body).0,
+                    subject: script::split_subject(&m.body, self.subject_word()).0,
                     channel: self.channel(&m.channel),
                 })
                 .collect(),

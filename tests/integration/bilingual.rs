@@ -1,0 +1,362 @@
+//! A site in more than one language, and the bundled guide in both of
+//! its own: an email script's subject line is split off in the words of
+//! the page's language, and left out of the text the page copies.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::support::{build_bundled, copy_dir, repo, snapshot, Site};
+
+/// The bundled guide, built once: every file it wrote, by path.
+fn built() -> &'static BTreeMap<String, Vec<u8>> {
+    static BUILT: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let public = out.path().join("public");
+        let run = build_bundled(&public, &["--quiet"]);
+        assert!(run.ok, "the bundled guide does not build:\n{}", run.stderr);
+        snapshot(&public)
+    })
+}
+
+fn text(path: &str) -> String {
+    let bytes = built()
+        .get(path)
+        .unwrap_or_else(|| panic!("the bundled guide has no {path}"));
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+// ----- Reading HTML -----
+
+/// One start tag: its name, its attributes (values unescaped), and where
+/// it ends in the page.
+struct Tag {
+    name: String,
+    attributes: Vec<(String, String)>,
+    end: usize,
+}
+
+impl Tag {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Every start tag of `html`, in order, with the text of each
+/// `<script type="application/json">` (the data a page's scripts read).
+fn tags(html: &str) -> (Vec<Tag>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut data = Vec::new();
+    let mut at = 0;
+    while let Some(open) = html[at..].find('<').map(|i| at + i) {
+        if html[open..].starts_with("<!--") {
+            at = html[open..]
+                .find("-->")
+                .map_or(html.len(), |i| open + i + 3);
+            continue;
+        }
+        let tag = tag_at(html, open);
+        at = tag.end;
+        if tag.name == "script" {
+            let close = html[at..].find("</script>").map_or(html.len(), |i| at + i);
+            if tag.get("type") == Some("application/json") {
+                data.push(html[at..close].to_string());
+            }
+            at = close;
+        }
+        if !tag.name.is_empty() {
+            found.push(tag);
+        }
+    }
+    (found, data)
+}
+
+/// The tag that starts at `open` (a `<`); an end tag has no name here.
+fn tag_at(html: &str, open: usize) -> Tag {
+    let mut chars = html[open + 1..].char_indices().peekable();
+    let mut name = String::new();
+    while let Some(&(_, c)) = chars.peek() {
+        if !(c.is_ascii_alphanumeric() || c == '-') {
+            break;
+        }
+        name.push(c.to_ascii_lowercase());
+        chars.next();
+    }
+    let mut attributes = Vec::new();
+    let mut end = html.len();
+    loop {
+        while chars
+            .next_if(|&(_, c)| c.is_whitespace() || c == '/')
+            .is_some()
+        {}
+        let Some((i, c)) = chars.next() else { break };
+        if c == '>' {
+            end = open + 1 + i + 1;
+            break;
+        }
+        let mut attribute = String::from(c);
+        while let Some((_, c)) = chars.next_if(|&(_, c)| !"= \t\n>".contains(c)) {
+            attribute.push(c);
+        }
+        let mut value = String::new();
+        if chars.next_if(|&(_, c)| c == '=').is_some() {
+            match chars.next() {
+                Some((_, quote @ ('"' | '\''))) => {
+                    for (_, c) in chars.by_ref() {
+                        if c == quote {
+                            break;
+                        }
+                        value.push(c);
+                    }
+                }
+                Some((_, c)) => {
+                    value.push(c);
+                    while let Some((_, c)) = chars.next_if(|&(_, c)| !c.is_whitespace() && c != '>')
+                    {
+                        value.push(c);
+                    }
+                }
+                None => {}
+            }
+        }
+        attributes.push((attribute.to_ascii_lowercase(), unescape(&value)));
+    }
+    if !name.is_empty() && html[open + 1..].starts_with('/') {
+        name.clear();
+    }
+    Tag {
+        name,
+        attributes,
+        end,
+    }
+}
+
+// ----- An email's subject, in the page's language -----
+
+/// The script data (`data_json`) of a built script page.
+fn script_data(html: &str) -> Value {
+    let (_, data) = tags(html);
+    let json = data
+        .iter()
+        .find(|d| d.contains("\"messages\""))
+        .expect("the page has its script's data");
+    serde_json::from_str(json).unwrap()
+}
+
+/// Each message's example (`data-example`, the message filled in with the
+/// fields' example values), by message name, on a built script page.
+fn examples(html: &str) -> BTreeMap<String, String> {
+    let tags = tags(html).0;
+    let mut examples = BTreeMap::new();
+    let mut message = None;
+    for tag in &tags {
+        if tag.name == "section" {
+            if let Some(name) = tag.get("data-message") {
+                message = Some(name.to_string());
+            }
+        }
+        if let (Some(example), Some(name)) = (tag.get("data-example"), &message) {
+            examples.insert(name.clone(), example.to_string());
+        }
+    }
+    examples
+}
+
+/// What the page's JavaScript makes of each message of `data` filled in with
+/// the fields' examples: `[subject or null, the text the copy button
+/// copies]`, from the theme's js/subject.js and guide's js/message.js run
+/// by Node; `None` (the test skipped) without Node.
+fn copied(data: &Value) -> Option<Vec<(Option<String>, String)>> {
+    let Ok(mut node) = Command::new("node")
+        .args(["--input-type=module", "-e"])
+        .arg(format!(
+            "import {{ splitSubject }} from {subject};
+             import {{ render }} from {message};
+             let input = '';
+             for await (const chunk of process.stdin) input += chunk;
+             const data = JSON.parse(input);
+             const values = Object.fromEntries(data.fields.map((f) => [f.name, f.example]));
+             const out = data.messages.map((m) => {{
+               const {{ subject, body }} = splitSubject(m);
+               return [subject === null ? null : render(subject, values), render(body, values)];
+             }});
+             console.log(JSON.stringify(out));",
+            subject = Value::from(format!(
+                "file://{}",
+                repo().join("themes/bridges/static/js/subject.js").display()
+            )),
+            message = Value::from(format!(
+                "file://{}",
+                repo().join("src/render/builtin/js/message.js").display()
+            )),
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        crate::chrome::cannot_run(
+            "the subject line's JavaScript test",
+            "no node on PATH (install Debian's nodejs)",
+        );
+        return None;
+    };
+    let mut stdin = node.stdin.take().unwrap();
+    stdin.write_all(data.to_string().as_bytes()).unwrap();
+    drop(stdin);
+    let output = node.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "node: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(serde_json::from_slice(&output.stdout).unwrap())
+}
+
+#[test]
+fn a_spanish_email_script_splits_its_subject_in_spanish_and_an_english_one_in_english() {
+    let mut emails = 0;
+    for (page, word, other) in [
+        ("es/scripts/reconnect-email/index.html", "Asunto", "Subject"),
+        (
+            "es/scripts/reference-request/index.html",
+            "Asunto",
+            "Subject",
+        ),
+        ("es/scripts/one-follow-up/index.html", "Asunto", "Subject"),
+        ("scripts/reconnect-email/index.html", "Subject", "Asunto"),
+        ("scripts/reference-request/index.html", "Subject", "Asunto"),
+    ] {
+        let html = text(page);
+        let data = script_data(&html);
+        let examples = examples(&html);
+        let messages = data["messages"].as_array().unwrap();
+        let email: Vec<&Value> = messages
+            .iter()
+            .filter(|m| m["channel"]["id"] == "email")
+            .collect();
+        assert!(!email.is_empty(), "{page} has no email");
+        for message in &email {
+            let name = message["name"].as_str().unwrap();
+            let body = message["body"].as_str().unwrap();
+            assert!(
+                body.starts_with(&format!("{word}:")),
+                "{page} {name}: {body}"
+            );
+            // guide found the subject line, in the page's language's word.
+            let subject = message["subject"].as_str();
+            let (expected, _) = guide::script::split_subject(body, word);
+            assert!(
+                subject.is_some() && subject == expected,
+                "{page} {name}: subject {subject:?}"
+            );
+            assert_eq!(guide::script::split_subject(body, other).0, None);
+            emails += 1;
+        }
+        let Some(copied) = copied(&data) else {
+            continue;
+        };
+        for (message, (subject, text)) in messages.iter().zip(&copied) {
+            let name = message["name"].as_str().unwrap();
+            if message["subject"].is_null() {
+                assert_eq!(subject, &None, "{page} {name}");
+                continue;
+            }
+            // The page copies the body alone, as guide splits it.
+            let example = &examples[name];
+            let (shown, body) = guide::script::split_subject(example, word);
+            assert_eq!(subject.as_deref(), shown, "{page} {name}: the subject");
+            assert_eq!(text, body, "{page} {name}: the copied text");
+            assert!(
+                !text.contains(&format!("{word}:")) && !text.starts_with('\n'),
+                "{page} {name} copies {text:?}"
+            );
+        }
+    }
+    assert!(emails >= 5, "only {emails} emails");
+}
+
+/// A site in English and two other languages, with an email script in each.
+fn trilingual() -> Site {
+    let site = Site::from_files(&[
+        (
+            "site.toml",
+            "title = \"Bridges\"\nbase_url = \"https://example.org/\"\ntheme = \"bridges\"\n\
+             [search]\nenabled = false\n\
+             [channels.email]\nlabel = \"Email\"\n\
+             [situations.first-contact]\nlabel = \"Breaking the silence\"\n\
+             [relationships.peer]\nlabel = \"A former peer\"\n\
+             [extra]\nauthor = \"The team\"\n\
+             [languages.en]\nname = \"English\"\n\
+             [languages.es]\nname = \"Español\"\n\
+             [languages.fr]\nname = \"Français\"\nsubject = \"Objet\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: Bridges\n---\nSee [the script](@/scripts/hello.yaml).\n"),
+        ("content/_index.es.md", "---\ntitle: Puentes\n---\nMira [el guion](@/scripts/hello.yaml).\n"),
+        ("content/_index.fr.md", "---\ntitle: Ponts\n---\nVoir [le script](@/scripts/hello.yaml).\n"),
+        ("content/scripts/_index.md", "---\ntitle: Scripts\n---\n"),
+        ("content/scripts/_index.es.md", "---\ntitle: Guiones\n---\n"),
+        ("content/scripts/_index.fr.md", "---\ntitle: Scripts\n---\n"),
+        (
+            "content/scripts/hello.yaml",
+            "title: Hello\nsummary: A note.\nsituation: first-contact\nrelationship: peer\n\
+             fields:\n  - name: name\n    label: Their first name\n    example: Priya\n\
+             messages:\n  - name: email\n    channel: email\n    body: |\n      Subject: Hello, {{name}}\n\n      I'm sorry if I upset you.\n\
+             notes: |\n  **When to use it.** Now.\n",
+        ),
+        (
+            "content/scripts/hello.es.yaml",
+            "title: Hola\nsummary: Una nota.\nfields:\n  - name: name\n    label: Su nombre\n    example: Lucía\n\
+             messages:\n  - name: email\n    body: |\n      Asunto: Hola, {{name}}\n\n      Siento si te molestó lo que dije.\n\
+             notes: |\n  **Cuándo usarlo.** Ahora.\n",
+        ),
+        (
+            "content/scripts/hello.fr.yaml",
+            "title: Bonjour\nsummary: Un mot.\nfields:\n  - name: name\n    label: Son prénom\n    example: Léa\n\
+             messages:\n  - name: email\n    body: |\n      Objet : Bonjour, {{name}}\n\n      Je voulais te dire bonjour.\n\
+             notes: |\n  **Quand.** Maintenant.\n",
+        ),
+    ]);
+    copy_dir(
+        &repo().join("themes/bridges"),
+        &site.root().join("themes/bridges"),
+    );
+    site
+}
+
+#[test]
+fn each_language_splits_the_subject_with_its_own_word() {
+    let site = trilingual();
+    site.build();
+    let message = |path: &str| script_data(&site.public(path))["messages"][0].clone();
+    assert_eq!(
+        message("scripts/hello/index.html")["subject"],
+        "Hello, {{name}}"
+    );
+    assert_eq!(
+        message("es/scripts/hello/index.html")["subject"],
+        "Hola, {{name}}"
+    );
+    // site.toml's word; French puts a space before its colon.
+    assert_eq!(
+        message("fr/scripts/hello/index.html")["subject"],
+        "Bonjour, {{name}}"
+    );
+}

@@ -1,8 +1,10 @@
-//! A site in more than one language, and the bundled guide in both of
-//! its own: an email script's subject line is split off in the words of
-//! the page's language, and left out of the text the page copies.
+//! The bundled guide in both its languages, and a small site in three: every
+//! link to a `#fragment` in every built page (and in the data a page's
+//! scripts read, the helper's list of pages among them) leads to an element
+//! of its page; and an email script's subject line is split off in the
+//! words of the page's language, and left out of the text the page copies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -10,6 +12,9 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::support::{build_bundled, copy_dir, repo, snapshot, Site};
+
+/// The bundled guide's `base_url`, which its permalinks start with.
+const BASE: &str = "http://127.0.0.1:1111/";
 
 /// The bundled guide, built once: every file it wrote, by path.
 fn built() -> &'static BTreeMap<String, Vec<u8>> {
@@ -28,6 +33,16 @@ fn text(path: &str) -> String {
         .get(path)
         .unwrap_or_else(|| panic!("the bundled guide has no {path}"));
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The pages readers see, by path: every HTML file but alias redirects.
+fn pages() -> BTreeMap<&'static str, String> {
+    built()
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path.as_str(), String::from_utf8_lossy(bytes).into_owned()))
+        .filter(|(_, html)| !html.contains("http-equiv=\"refresh\""))
+        .collect()
 }
 
 // ----- Reading HTML -----
@@ -146,6 +161,220 @@ fn tag_at(html: &str, open: usize) -> Tag {
         attributes,
         end,
     }
+}
+
+/// Every string inside a JSON value.
+fn json_strings<'v>(value: &'v Value, into: &mut Vec<&'v str>) {
+    match value {
+        Value::String(s) => into.push(s),
+        Value::Array(items) => items.iter().for_each(|v| json_strings(v, into)),
+        Value::Object(map) => map.values().for_each(|v| json_strings(v, into)),
+        _ => {}
+    }
+}
+
+// ----- Every fragment leads somewhere -----
+
+/// The output file a URL of the site names, from the page at `from`; `None`
+/// for a URL elsewhere.
+fn file_of(url: &str, from: &str) -> Option<String> {
+    let path = match url.strip_prefix(BASE) {
+        Some(rest) => format!("/{rest}"),
+        None if url.contains("://") || url.starts_with("mailto:") || url.starts_with("//") => {
+            return None
+        }
+        None => url.to_string(),
+    };
+    if path.is_empty() {
+        return Some(from.to_string());
+    }
+    let mut parts: Vec<&str> = match path.strip_prefix('/') {
+        Some(rest) => rest.split('/').collect(),
+        None => from
+            .rsplit_once('/')
+            .map_or(Vec::new(), |(dir, _)| dir.split('/').collect())
+            .into_iter()
+            .chain(path.split('/'))
+            .collect(),
+    };
+    let mut resolved: Vec<&str> = Vec::new();
+    let last = parts.pop().unwrap_or("");
+    for part in parts {
+        match part {
+            "" | "." => {}
+            ".." => {
+                resolved.pop();
+            }
+            part => resolved.push(part),
+        }
+    }
+    let dir = resolved.join("/");
+    let dir = if dir.is_empty() {
+        dir
+    } else {
+        format!("{dir}/")
+    };
+    Some(match last {
+        "" => format!("{dir}index.html"),
+        file if file.contains('.') => format!("{dir}{file}"),
+        folder => format!("{dir}{folder}/index.html"),
+    })
+}
+
+/// A link to a fragment: the page it is on, what holds it, and the URL.
+struct FragmentLink {
+    page: &'static str,
+    holder: String,
+    url: String,
+}
+
+/// Every link to a fragment in the built pages: `href`s (those of
+/// `<template>`s too, such as the helper's list of pages), any other
+/// attribute that holds a URL of the site, and URLs in the pages' JSON data.
+fn fragment_links(pages: &BTreeMap<&'static str, String>) -> Vec<FragmentLink> {
+    let is_url = |value: &str| {
+        value.contains('#')
+            && !value.contains(char::is_whitespace)
+            && (value.starts_with('/') || value.starts_with('#') || value.starts_with(BASE))
+    };
+    let mut links = Vec::new();
+    for (page, html) in pages {
+        let (tags, data) = tags(html);
+        for tag in &tags {
+            for (attribute, value) in &tag.attributes {
+                let url_attribute = attribute == "href" || attribute.starts_with("data-");
+                if url_attribute && (is_url(value) || (attribute == "href" && value.contains('#')))
+                {
+                    let holder = match tag.get("data-page") {
+                        Some(key) => format!("<{} data-page={key}> {attribute}", tag.name),
+                        None => format!("<{}> {attribute}", tag.name),
+                    };
+                    links.push(FragmentLink {
+                        page,
+                        holder,
+                        url: value.clone(),
+                    });
+                }
+            }
+        }
+        for json in data {
+            let Ok(value) = serde_json::from_str::<Value>(&json) else {
+                continue;
+            };
+            let mut strings = Vec::new();
+            json_strings(&value, &mut strings);
+            for url in strings.into_iter().filter(|s| is_url(s)) {
+                links.push(FragmentLink {
+                    page,
+                    holder: "JSON data".to_string(),
+                    url: url.to_string(),
+                });
+            }
+        }
+    }
+    links
+}
+
+/// The `id`s of each page.
+fn ids(pages: &BTreeMap<&'static str, String>) -> BTreeMap<&'static str, BTreeSet<String>> {
+    pages
+        .iter()
+        .map(|(page, html)| {
+            let ids = tags(html)
+                .0
+                .iter()
+                .filter_map(|tag| tag.get("id").map(str::to_string))
+                .collect();
+            (*page, ids)
+        })
+        .collect()
+}
+
+#[test]
+fn every_link_to_a_fragment_leads_to_an_id_of_its_page_in_both_languages() {
+    let pages = pages();
+    let ids = ids(&pages);
+    let links = fragment_links(&pages);
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for link in &links {
+        let (path, fragment) = link.url.split_once('#').unwrap();
+        if fragment.is_empty() {
+            continue; // `#`: the page itself, as a script's "keep" link starts.
+        }
+        let Some(file) = file_of(path, link.page) else {
+            continue;
+        };
+        checked += 1;
+        match ids.get(file.as_str()) {
+            None => broken.push(format!(
+                "{} ({}): {} leads to {file}, which the site does not have",
+                link.page, link.holder, link.url
+            )),
+            Some(found) if !found.contains(fragment) => broken.push(format!(
+                "{} ({}): {} has no id `{fragment}` on {file}",
+                link.page, link.holder, link.url
+            )),
+            Some(_) => {}
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "{} of {checked} links to a fragment lead nowhere:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+    // The test reads what it means to: both languages' pages, the helper's
+    // list of pages in each, and links written in content.
+    for (page, at_least) in [("index.html", 10), ("es/index.html", 10)] {
+        let helper = links
+            .iter()
+            .filter(|l| l.page == page && l.holder.starts_with("<a data-page="))
+            .count();
+        assert!(
+            helper >= at_least,
+            "{page}: only {helper} of the helper's links have a heading"
+        );
+    }
+    let spanish: Vec<&FragmentLink> = links.iter().filter(|l| l.page.starts_with("es/")).collect();
+    let elsewhere = spanish.iter().filter(|l| !l.url.starts_with('#')).count();
+    assert!(
+        links.len() > 600 && spanish.len() > 300 && elsewhere > 50,
+        "only {} links to a fragment, {} on Spanish pages, {elsewhere} of them to another page",
+        links.len(),
+        spanish.len()
+    );
+}
+
+#[test]
+fn a_fragment_link_to_a_heading_of_the_other_language_is_found() {
+    // The check itself: an English heading's id on a Spanish page is broken.
+    let mut pages = BTreeMap::new();
+    pages.insert(
+        "es/a/index.html",
+        "<h2 id=\"la-espera\">La espera</h2><template><a data-page=\"x\" href=\"/es/a/#the-wait\">x</a></template>".to_string(),
+    );
+    pages.insert(
+        "es/index.html",
+        "<a href=\"a/#la-espera\">ok</a><script type=\"application/json\">{\"url\":\"/es/a/#waiting\"}</script>".to_string(),
+    );
+    let ids = ids(&pages);
+    let broken: Vec<String> = fragment_links(&pages)
+        .into_iter()
+        .filter(|l| {
+            let (path, fragment) = l.url.split_once('#').unwrap();
+            let file = file_of(path, l.page).unwrap();
+            !ids[file.as_str()].contains(fragment)
+        })
+        .map(|l| format!("{}: {}", l.holder, l.url))
+        .collect();
+    assert_eq!(
+        broken,
+        [
+            "<a data-page=x> href: /es/a/#the-wait",
+            "JSON data: /es/a/#waiting"
+        ]
+    );
 }
 
 // ----- An email's subject, in the page's language -----

@@ -172,23 +172,41 @@ fn every_key_the_templates_ask_for_is_in_en_toml() {
 }
 
 #[test]
-fn every_page_the_helper_links_to_has_its_text() {
-    let en = strings("en");
+fn every_page_the_helper_links_to_has_its_text_and_each_heading_its_id_in_every_language() {
     let text =
         std::fs::read_to_string(theme().join("templates/partials/where-to-start.html")).unwrap();
     let list = &text[text.find("<template id=\"starter-pages\">").unwrap()..];
     let list = &list[..list.find("] %}").unwrap()];
-    let keys: Vec<&str> = list
+    // [key, path, anchored]
+    let links: Vec<(&str, bool)> = list
         .split("[\"")
         .skip(1)
-        .map(|entry| entry.split('"').next().unwrap())
+        .map(|entry| {
+            let key = entry.split('"').next().unwrap();
+            let anchored = entry
+                .split(']')
+                .next()
+                .unwrap()
+                .trim_end()
+                .ends_with("true");
+            (key, anchored)
+        })
         .collect();
-    assert!(keys.len() > 15, "only {} pages", keys.len());
-    for key in keys {
-        assert!(
-            en.contains_key(&format!("helper.pages.{key}")),
-            "no helper.pages.{key}"
-        );
+    assert!(links.len() > 15, "only {} pages", links.len());
+    assert!(links.iter().filter(|(_, a)| *a).count() > 10);
+    for language in ["en", "es"] {
+        let table = strings(language);
+        for (key, anchored) in &links {
+            assert!(
+                table.contains_key(&format!("helper.pages.{key}")),
+                "{language}: no helper.pages.{key}"
+            );
+            assert_eq!(
+                table.contains_key(&format!("helper.anchors.{key}")),
+                *anchored,
+                "{language}: helper.anchors.{key} and the template disagree on whether the link has a heading"
+            );
+        }
     }
 }
 

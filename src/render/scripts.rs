@@ -106,7 +106,8 @@ struct Data<'a> {
     slug: &'a str,
     fields: &'a [Field],
     messages: Vec<DataMessage<'a>>,
-    /// The checker's rules that apply to this script, for the reader's text.
+    /// The checker's rules that apply to this script, in the page's
+    /// language, for the reader's text.
     rules: Vec<RuleView<'a>>,
 }
 
@@ -231,9 +232,10 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The checker's rules for the script `slug`, each with its page's URL.
+    /// The checker's rules for the script `slug` in the page's language,
+    /// each with its page's URL.
     fn rules_for(&self, slug: &str) -> Vec<RuleView<'a>> {
-        checker::rules()
+        checker::rules(&self.config.language)
             .iter()
             .filter(|rule| rule.scripts.is_empty() || rule.scripts.iter().any(|s| s == slug))
             .map(|rule| {

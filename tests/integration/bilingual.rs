@@ -1,8 +1,9 @@
 //! The bundled guide in both its languages, and a small site in three: every
 //! link to a `#fragment` in every built page (and in the data a page's
 //! scripts read, the helper's list of pages among them) leads to an element
-//! of its page; and an email script's subject line is split off in the
-//! words of the page's language, and left out of the text the page copies.
+//! of its page; an email script's subject line is split off in the words of
+//! the page's language, and left out of the text the page copies; and
+//! `guide check` reads each language's examples with its own rules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -11,6 +12,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::assert_contains;
 use crate::support::{build_bundled, copy_dir, repo, snapshot, Site};
 
 /// The bundled guide's `base_url`, which its permalinks start with.
@@ -587,5 +589,30 @@ fn each_language_splits_the_subject_with_its_own_word() {
     assert_eq!(
         message("fr/scripts/hello/index.html")["subject"],
         "Bonjour, {{name}}"
+    );
+}
+
+#[test]
+fn check_reads_each_languages_examples_with_its_own_rules() {
+    let site = trilingual();
+    let run = site.run(&["check"]);
+    assert!(run.ok, "{}", run.stderr);
+    assert_contains!(
+        run.stderr,
+        "message `email` of script `hello`, with the example values, has “sorry if” (conditional-apology)"
+    );
+    assert_contains!(
+        run.stderr,
+        "message `email` of script `hello`, with the example values, has “Siento si” (conditional-apology)"
+    );
+    assert_contains!(run.stderr, "content/scripts/hello.es.yaml");
+    assert_contains!(run.stderr, "«Siento si…» hace depender la disculpa");
+    assert_contains!(run.stderr, "“Sorry if…” makes the apology depend");
+    // French has no rules of its own: the English ones find nothing in it.
+    assert_eq!(
+        run.stderr.matches("(conditional-apology)").count(),
+        2,
+        "{}",
+        run.stderr
     );
 }

@@ -275,19 +275,24 @@ fn every_key_the_javascript_asks_for_is_in_en_toml() {
 }
 
 #[test]
-fn the_english_checker_hints_are_the_rule_files() {
-    let en = strings("en");
-    let rules: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("src/script/message-rules.json")).unwrap(),
-    )
-    .unwrap();
-    for rule in rules["rules"].as_array().unwrap() {
-        let id = rule["id"].as_str().unwrap();
-        assert_eq!(
-            en.get(&format!("js.checker.{id}")).map(String::as_str),
-            rule["hint"].as_str(),
-            "js.checker.{id} is not message-rules.json's hint"
-        );
+fn each_languages_checker_hints_are_its_rule_files() {
+    for (language, file) in [
+        ("en", "src/script/message-rules.json"),
+        ("es", "src/script/message-rules.es.json"),
+    ] {
+        let theme = strings(language);
+        let rules: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(repo().join(file)).unwrap()).unwrap();
+        let rules = rules["rules"].as_array().unwrap();
+        assert!(rules.len() >= 8, "{file} has {} rules", rules.len());
+        for rule in rules {
+            let id = rule["id"].as_str().unwrap();
+            assert_eq!(
+                theme.get(&format!("js.checker.{id}")).map(String::as_str),
+                rule["hint"].as_str(),
+                "js.checker.{id} of {language}.toml is not {file}'s hint"
+            );
+        }
     }
 }
 

@@ -6,7 +6,8 @@
 //! (`timing.es.md`).
 //!
 //! Besides texts, a language has the word its email scripts start their
-//! subject line with (`Asunto: …`).
+//! subject line with (`Asunto: …`), and may set `[extra]` keys of its own
+//! over the site's (an author's name, for one).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -69,6 +70,10 @@ pub(super) struct RawLanguage {
     /// `Asunto` for Spanish, `Subject` for any other language.
     #[schemars(with = "Option<String>")]
     subject: Option<Spanned<String>>,
+    /// `config.extra` in this language: these keys over the site's `[extra]`.
+    #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
+    extra: toml::Table,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -116,6 +121,8 @@ pub struct Language {
     /// The word before the colon of an email's subject line (`Subject`,
     /// `Asunto`): see [`crate::script::split_subject`].
     pub subject: String,
+    /// `[languages.<tag>.extra]`, laid over the site's `extra`.
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The word that starts an email's subject line in a language whose table
@@ -221,7 +228,8 @@ fn default_language(
         || !table.situations.is_empty()
         || !table.relationships.is_empty()
         || !table.taxonomies.is_empty()
-        || table.offline.short_name.is_some();
+        || table.offline.short_name.is_some()
+        || !table.extra.is_empty();
     if has_texts {
         errors.push(at(
             span,
@@ -252,6 +260,7 @@ fn other_language(
         description: table.description,
         short_name: table.offline.short_name,
         subject: subject(&tag, table.subject, errors, at),
+        extra: extra(table.extra),
         ..Language::bare(&tag)
     };
     for (id, text) in table.channels {
@@ -360,7 +369,16 @@ impl Language {
             taxonomies: HashMap::new(),
             short_name: None,
             subject: default_subject(tag).to_string(),
+            extra: serde_json::Map::new(),
         }
+    }
+}
+
+/// A TOML table as the JSON templates see (`config.extra`).
+fn extra(table: toml::Table) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(table) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => unreachable!("a TOML table is a JSON object"),
     }
 }
 
@@ -434,6 +452,9 @@ impl Config {
         relabel(&mut config.taxonomies, &language.taxonomies);
         if language.short_name.is_some() {
             config.offline.short_name = language.short_name.clone();
+        }
+        if let serde_json::Value::Object(extra) = &mut config.extra {
+            extra.extend(language.extra.clone());
         }
         config
     }
@@ -528,4 +549,29 @@ mod tests {
         assert_eq!(position, Some((10, 11)));
     }
 
+    #[test]
+    fn a_languages_extra_replaces_the_sites_keys_and_keeps_the_others() {
+        let config = parse(
+            "[languages.es]\nname = \"Español\"\n[languages.es.extra]\nauthor = \"El equipo\"\nnew = 1\n[languages.fr]\nname = \"Français\"\n",
+        )
+        .unwrap();
+        let es = config.for_language(language(&config, "es"));
+        assert_eq!(es.extra["author"], "El equipo");
+        assert_eq!(es.extra["repo"], "https://example.org/repo");
+        assert_eq!(es.extra["new"], 1);
+        let fr = config.for_language(language(&config, "fr"));
+        assert_eq!(fr.extra["author"], "The team");
+        assert_eq!(config.extra["author"], "The team");
+        assert!(config.extra.get("new").is_none());
+    }
+
+    #[test]
+    fn the_sites_own_language_takes_no_extra_of_its_own() {
+        let (message, position) = error("[languages.en.extra]\nauthor = \"Someone\"\n");
+        assert!(
+            message.ends_with("give it only `name`, `direction` and `subject`"),
+            "{message}"
+        );
+        assert_eq!(position, Some((6, 12)));
+    }
 }

@@ -2,8 +2,9 @@
 //! link to a `#fragment` in every built page (and in the data a page's
 //! scripts read, the helper's list of pages among them) leads to an element
 //! of its page; an email script's subject line is split off in the words of
-//! the page's language, and left out of the text the page copies; and
-//! `guide check` reads each language's examples with its own rules.
+//! the page's language, and left out of the text the page copies; `guide
+//! check` reads each language's examples with its own rules; and a
+//! language's `[extra]` is the site's with its own keys over it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -537,6 +538,7 @@ fn trilingual() -> Site {
              [extra]\nauthor = \"The team\"\n\
              [languages.en]\nname = \"English\"\n\
              [languages.es]\nname = \"Español\"\n\
+             [languages.es.extra]\nauthor = \"El equipo\"\n\
              [languages.fr]\nname = \"Français\"\nsubject = \"Objet\"\n",
         ),
         ("content/_index.md", "---\ntitle: Bridges\n---\nSee [the script](@/scripts/hello.yaml).\n"),
@@ -590,6 +592,23 @@ fn each_language_splits_the_subject_with_its_own_word() {
         message("fr/scripts/hello/index.html")["subject"],
         "Bonjour, {{name}}"
     );
+}
+
+#[test]
+fn a_languages_extra_is_the_sites_with_its_own_keys_over_it() {
+    let site = trilingual();
+    site.build();
+    let footer = |path: &str| {
+        let html = site.public(path);
+        let at = html
+            .find("site-footer__author")
+            .expect("a footer with the author");
+        html[at..at + html[at..].find("</p>").unwrap()].to_string()
+    };
+    assert_contains!(footer("index.html"), "The team");
+    assert_contains!(footer("es/index.html"), "El equipo");
+    assert_contains!(footer("fr/index.html"), "The team");
+    assert_contains!(site.public("es/atom.xml"), "<name>El equipo</name>");
 }
 
 #[test]

@@ -2,9 +2,10 @@
 //! link to a `#fragment` in every built page (and in the data a page's
 //! scripts read, the helper's list of pages among them) leads to an element
 //! of its page; an email script's subject line is split off in the words of
-//! the page's language, and left out of the text the page copies; `guide
-//! check` reads each language's examples with its own rules; and a
-//! language's `[extra]` is the site's with its own keys over it.
+//! the page's language, and left out of the text the page copies; and the
+//! words guide writes itself (the author, the message checker's rules and
+//! hints, what a script is in the search index, a feed's link for a form)
+//! reach the Spanish pages in Spanish.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -634,4 +635,105 @@ fn check_reads_each_languages_examples_with_its_own_rules() {
         "{}",
         run.stderr
     );
+}
+
+// ----- guide's own words, in the page's language -----
+
+/// The words guide wrote into the English pages that a Spanish page must
+/// say in Spanish: (what, the English, the Spanish), looked for in every
+/// page of each language.
+const OWN_WORDS: [(&str, &str, &str); 5] = [
+    // `config.extra.author`, in the footer and the JSON-LD.
+    ("the author", "The guide team", "El equipo de la guía"),
+    // The message checker's hints and rules, in each script's data.
+    (
+        "a checker hint",
+        "makes the apology depend on how they took it",
+        "hace depender la disculpa de cómo se lo tomó",
+    ),
+    ("a checker phrase", "\"sorry if\"", "\"siento si\""),
+    (
+        "a checker hint",
+        "is hard to follow on a phone",
+        "cuesta de seguir en un teléfono",
+    ),
+    (
+        "a checker exception",
+        "\"i just wanted to say\"",
+        "\"solo quería decir\"",
+    ),
+];
+
+#[test]
+fn the_spanish_pages_have_none_of_the_english_that_guide_writes() {
+    let pages = pages();
+    let (spanish, english): (Vec<_>, Vec<_>) = pages
+        .iter()
+        .filter(|(path, _)| !matches!(**path, "404.html" | "offline.html"))
+        .partition(|(path, _)| path.starts_with("es/"));
+    assert!(spanish.len() > 60 && english.len() > 60);
+    for (what, en, es) in OWN_WORDS {
+        let with = |pages: &[(&&str, &String)], words: &str| -> Vec<String> {
+            pages
+                .iter()
+                .filter(|(_, html)| html.contains(words))
+                .map(|(path, _)| path.to_string())
+                .collect()
+        };
+        let leaks = with(&spanish, en);
+        assert!(
+            leaks.is_empty(),
+            "{what} in English ({en}) on {} Spanish pages: {:?}…",
+            leaks.len(),
+            &leaks[..leaks.len().min(3)]
+        );
+        // The same pages in English say it, so the check can fail.
+        assert!(!with(&english, en).is_empty(), "no English page has {en}");
+        assert!(!with(&spanish, es).is_empty(), "no Spanish page has {es}");
+    }
+    // The checker's rules reach every script page, each in its language.
+    for (page, html) in &spanish {
+        if page.starts_with("es/scripts/") && **page != "es/scripts/index.html" {
+            assert_contains!(html, "hace depender la disculpa");
+        }
+    }
+    // A feed gives a link for each embedded form, in the feed's language.
+    let feed = text("es/atom.xml");
+    assert!(!feed.contains("Fill in"), "the Spanish feed says Fill in");
+    assert_contains!(feed, "Rellena «");
+    assert_contains!(feed, "<name>El equipo de la guía</name>");
+    assert_contains!(text("atom.xml"), "Fill in “");
+    assert_contains!(text("atom.xml"), "<name>The guide team</name>");
+}
+
+/// The metadata of every page of a language's search index (`prefix`: ""
+/// or "es/"): each fragment is gzip holding `pagefind_dcd` and a page's JSON.
+fn indexed_meta(prefix: &str) -> Vec<Value> {
+    use std::io::Read as _;
+    built()
+        .iter()
+        .filter(|(path, _)| {
+            path.strip_prefix(prefix)
+                .is_some_and(|p| p.starts_with("pagefind/fragment/"))
+        })
+        .map(|(_, bytes)| {
+            let mut text = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut text)
+                .unwrap();
+            let json = text.strip_prefix(b"pagefind_dcd").unwrap();
+            serde_json::from_slice::<Value>(json).unwrap()["meta"].clone()
+        })
+        .collect()
+}
+
+#[test]
+fn a_script_is_a_guion_in_the_spanish_search_index_and_a_script_in_the_english() {
+    for (prefix, kind) in [("", "Script"), ("es/", "Guion")] {
+        let meta = indexed_meta(prefix);
+        let kinds: BTreeSet<&str> = meta.iter().filter_map(|m| m["kind"].as_str()).collect();
+        assert_eq!(kinds, BTreeSet::from([kind]), "{prefix}pagefind");
+        let scripts = meta.iter().filter(|m| m["kind"] == kind).count();
+        assert!(scripts >= 20, "{prefix}pagefind: {scripts} scripts");
+    }
 }

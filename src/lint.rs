@@ -14,7 +14,8 @@
 //!
 //! An embed (a ```` ```script <slug> ```` fence) counts as a link to its
 //! script. The **message checker** (`script::checker`) runs over every
-//! script's example output, each finding a warning at its message.
+//! script's example output in each language, with that language's rules,
+//! each finding a warning at its message.
 //!
 //! **Local references** are images and links whose destination is a path on
 //! the site rather than a URL, an anchor or an `@/` link. A relative one is
@@ -133,19 +134,22 @@ pub fn check(config: &Config, site: &Site, output: &Output) -> Vec<Warning> {
     }
     warnings.extend(orphans(site, &linked));
     warnings.extend(unlinked_scripts(site, &linked));
-    warnings.extend(checked_examples(site));
+    warnings.extend(checked_examples(config, site));
     warnings
 }
 
-/// What the message checker finds in every script's example output, each
-/// at the line of the message where the words are written.
-fn checked_examples(site: &Site) -> Vec<Warning> {
+/// What the message checker finds in every script's example output, read
+/// with the rules of the site's language ([`crate::script::checker::rules`]),
+/// each at the line of the message where the words are written. `guide
+/// check` runs it over the site in each of its languages.
+pub fn checked_examples(config: &Config, site: &Site) -> Vec<Warning> {
+    let language = &config.language;
     let mut warnings = Vec::new();
     for script in &site.scripts {
         for message in &script.messages {
             let example = script.example(message);
-            for finding in crate::script::checker::check(&example, &script.slug) {
-                let rule = crate::script::checker::rules()
+            for finding in crate::script::checker::check(&example, &script.slug, language) {
+                let rule = crate::script::checker::rules(language)
                     .iter()
                     .find(|r| r.id == finding.rule)
                     .expect("a finding names its rule");

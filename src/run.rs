@@ -216,6 +216,13 @@ fn check_site<S: Sink>(
         .iter()
         .cloned()
         .chain(lint::check(&config, &built.site, &built.output))
+        // Each language's scripts, read with that language's checker rules.
+        .chain(
+            built
+                .editions
+                .iter()
+                .flat_map(|e| lint::checked_examples(&e.config, &e.site)),
+        )
         .chain(stale)
         .collect();
     built

@@ -162,10 +162,11 @@ impl Pages {
             });
         }
         let first_script = entries.len();
+        let kind = script_kind(config, site);
         entries.extend(
             site.scripts
                 .iter()
-                .map(|script| script_entry(config, script)),
+                .map(|script| script_entry(config, script, &kind)),
         );
         Pages {
             entries,
@@ -313,10 +314,27 @@ fn document_meta(site: &Site, index: usize) -> Vec<(&'static str, String)> {
     meta
 }
 
+/// The theme string of what a script is, in a result, and its English
+/// default.
+const SCRIPT_KIND: (&str, &str) = ("guide.script", "Script");
+
+/// The word that says a result is a script, in the site's language: the
+/// theme's (`guide.script`), else "Script". Searched too, so that "guion"
+/// finds the scripts of a Spanish site. (Read from the theme's files: the
+/// index is made from the site model, without the templates.)
+fn script_kind(config: &Config, site: &Site) -> String {
+    if site.scripts.is_empty() {
+        return String::new();
+    }
+    crate::render::strings::lookup(config, SCRIPT_KIND.0)
+        .unwrap_or_else(|| SCRIPT_KIND.1.to_string())
+}
+
 /// A script's filters (the ids of its situation, relationships and
-/// channels) and metadata: that it is a script, and the labels of its
-/// situation and channels, for the sub-line of its result.
-fn script_entry(config: &Config, script: &Script) -> Entry {
+/// channels) and metadata: that it is a script (`kind`, in the site's
+/// language), and the labels of its situation and channels, for the
+/// sub-line of its result.
+fn script_entry(config: &Config, script: &Script, kind: &str) -> Entry {
     let channels: BTreeSet<&str> = script.messages.iter().map(|m| &m.channel[..]).collect();
     let mut filters = vec![("situation", script.situation.clone())];
     filters.extend(
@@ -326,7 +344,7 @@ fn script_entry(config: &Config, script: &Script) -> Entry {
             .map(|r| ("relationship", r.clone())),
     );
     filters.extend(channels.iter().map(|c| ("channel", c.to_string())));
-    let mut meta = vec![("kind", "Script".to_string())];
+    let mut meta = vec![("kind", kind.to_string())];
     if let Some(situation) = config.situations.iter().find(|s| s.id == script.situation) {
         meta.push(("situation", situation.label.clone()));
     }

@@ -4,6 +4,10 @@
 //! The default language stays at the site's root; another is published
 //! under `/<tag>/`, from the translation files beside their sources
 //! (`timing.es.md`).
+//!
+//! Besides texts, a language has the word its email scripts start their
+//! subject line with (`Asunto: …`), and may set `[extra]` keys of its own
+//! over the site's (an author's name, for one).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -61,6 +65,15 @@ pub(super) struct RawLanguage {
     taxonomies: IndexMap<Spanned<String>, RawLabelText>,
     #[serde(default)]
     offline: RawOfflineText,
+    /// The word an email script's first line starts with to give the
+    /// subject, before its colon (`Asunto` in `Asunto: Hola`). Default:
+    /// `Asunto` for Spanish, `Subject` for any other language.
+    #[schemars(with = "Option<String>")]
+    subject: Option<Spanned<String>>,
+    /// `config.extra` in this language: these keys over the site's `[extra]`.
+    #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
+    extra: toml::Table,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -105,6 +118,54 @@ pub struct Language {
     relationships: HashMap<String, (Option<String>, Option<String>)>,
     taxonomies: HashMap<String, (Option<String>, Option<String>)>,
     short_name: Option<String>,
+    /// The word before the colon of an email's subject line (`Subject`,
+    /// `Asunto`): see [`crate::script::split_subject`].
+    pub subject: String,
+    /// `[languages.<tag>.extra]`, laid over the site's `extra`.
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The word that starts an email's subject line in a language whose table
+/// does not say: Spanish (`es`, `es-MX`, …) has its own, every other
+/// language the English one.
+fn default_subject(tag: &str) -> &'static str {
+    match tag.split('-').next() {
+        Some("es") => "Asunto",
+        _ => "Subject",
+    }
+}
+
+/// `subject` as written, checked: one word or a few, on one line, without
+/// the colon that follows it in a script.
+fn subject(
+    tag: &str,
+    written: Option<Spanned<String>>,
+    errors: &mut Vec<Error>,
+    at: &impl Fn(Range<usize>, String) -> Error,
+) -> String {
+    let Some(written) = written else {
+        return default_subject(tag).to_string();
+    };
+    let word = written.get_ref().trim();
+    let problem = if word.is_empty() {
+        Some("is empty")
+    } else if word.contains(':') {
+        Some("has a colon: write the word alone (`subject = \"Asunto\"`), and guide reads it followed by `:`")
+    } else if word.contains(['\n', '\r']) {
+        Some("is more than one line")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => {
+            errors.push(at(
+                written.span(),
+                format!("`[languages.{tag}] subject` {problem}"),
+            ));
+            default_subject(tag).to_string()
+        }
+        None => word.to_string(),
+    }
 }
 
 /// Validates `[languages]`: the default language first (its name and
@@ -167,18 +228,20 @@ fn default_language(
         || !table.situations.is_empty()
         || !table.relationships.is_empty()
         || !table.taxonomies.is_empty()
-        || table.offline.short_name.is_some();
+        || table.offline.short_name.is_some()
+        || !table.extra.is_empty();
     if has_texts {
         errors.push(at(
             span,
             format!(
-                "`[languages.{tag}]` is the site's own language (`language = \"{tag}\"`): its texts are the top-level ones; give it only `name` and `direction`"
+                "`[languages.{tag}]` is the site's own language (`language = \"{tag}\"`): its texts are the top-level ones; give it only `name`, `direction` and `subject`"
             ),
         ));
     }
     Language {
         name: table.name.unwrap_or_else(|| tag.clone()),
         direction: table.direction,
+        subject: subject(&tag, table.subject, errors, at),
         ..Language::bare(&tag)
     }
 }
@@ -196,6 +259,8 @@ fn other_language(
         title: table.title,
         description: table.description,
         short_name: table.offline.short_name,
+        subject: subject(&tag, table.subject, errors, at),
+        extra: extra(table.extra),
         ..Language::bare(&tag)
     };
     for (id, text) in table.channels {
@@ -303,7 +368,17 @@ impl Language {
             relationships: HashMap::new(),
             taxonomies: HashMap::new(),
             short_name: None,
+            subject: default_subject(tag).to_string(),
+            extra: serde_json::Map::new(),
         }
+    }
+}
+
+/// A TOML table as the JSON templates see (`config.extra`).
+fn extra(table: toml::Table) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(table) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => unreachable!("a TOML table is a JSON object"),
     }
 }
 
@@ -378,6 +453,9 @@ impl Config {
         if language.short_name.is_some() {
             config.offline.short_name = language.short_name.clone();
         }
+        if let serde_json::Value::Object(extra) = &mut config.extra {
+            extra.extend(language.extra.clone());
+        }
         config
     }
 }
@@ -393,5 +471,107 @@ fn relabel(labels: &mut [Label], texts: &HashMap<String, (Option<String>, Option
         if description.is_some() {
             label.description = description.clone();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::{Config, Overrides};
+
+    const SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n[extra]\nauthor = \"The team\"\nrepo = \"https://example.org/repo\"\n[languages.en]\nname = \"English\"\n";
+
+    fn parse(more: &str) -> crate::error::Result<Config> {
+        let source = format!("{SITE}{more}");
+        Config::parse(
+            Path::new("."),
+            Path::new("site.toml"),
+            &source,
+            &Overrides::default(),
+        )
+    }
+
+    /// The message and position of the one error a configuration has.
+    fn error(more: &str) -> (String, Option<(usize, usize)>) {
+        let err = parse(more).unwrap_err();
+        let d = err.diagnostic().expect("a located error");
+        (d.message.clone(), d.position)
+    }
+
+    fn language<'c>(config: &'c Config, tag: &str) -> &'c super::Language {
+        config.languages.iter().find(|l| l.tag == tag).unwrap()
+    }
+
+    #[test]
+    fn a_languages_subject_word_is_its_own_or_the_built_in_one() {
+        let config = parse(
+            "[languages.es]\nname = \"Español\"\n[languages.fr]\nname = \"Français\"\nsubject = \"Objet\"\n[languages.pt]\nname = \"Português\"\n",
+        )
+        .unwrap();
+        assert_eq!(language(&config, "en").subject, "Subject");
+        assert_eq!(language(&config, "es").subject, "Asunto");
+        assert_eq!(language(&config, "fr").subject, "Objet");
+        assert_eq!(language(&config, "pt").subject, "Subject");
+        let es = config.for_language(language(&config, "es"));
+        assert_eq!(es.current_language().subject, "Asunto");
+        let own = parse("").unwrap();
+        assert_eq!(own.current_language().subject, "Subject");
+    }
+
+    #[test]
+    fn the_sites_own_language_may_name_its_subject_word() {
+        let source = SITE.replace(
+            "name = \"English\"\n",
+            "name = \"English\"\nsubject = \"Re\"\n",
+        );
+        let config = Config::parse(
+            Path::new("."),
+            Path::new("site.toml"),
+            &source,
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(config.current_language().subject, "Re");
+    }
+
+    #[test]
+    fn a_bad_subject_word_is_located() {
+        let (message, position) =
+            error("[languages.es]\nname = \"Español\"\nsubject = \"Asunto:\"\n");
+        assert!(
+            message.starts_with("`[languages.es] subject` has a colon"),
+            "{message}"
+        );
+        assert_eq!(position, Some((10, 11)));
+        let (message, position) = error("[languages.es]\nname = \"Español\"\nsubject = \" \"\n");
+        assert_eq!(message, "`[languages.es] subject` is empty");
+        assert_eq!(position, Some((10, 11)));
+    }
+
+    #[test]
+    fn a_languages_extra_replaces_the_sites_keys_and_keeps_the_others() {
+        let config = parse(
+            "[languages.es]\nname = \"Español\"\n[languages.es.extra]\nauthor = \"El equipo\"\nnew = 1\n[languages.fr]\nname = \"Français\"\n",
+        )
+        .unwrap();
+        let es = config.for_language(language(&config, "es"));
+        assert_eq!(es.extra["author"], "El equipo");
+        assert_eq!(es.extra["repo"], "https://example.org/repo");
+        assert_eq!(es.extra["new"], 1);
+        let fr = config.for_language(language(&config, "fr"));
+        assert_eq!(fr.extra["author"], "The team");
+        assert_eq!(config.extra["author"], "The team");
+        assert!(config.extra.get("new").is_none());
+    }
+
+    #[test]
+    fn the_sites_own_language_takes_no_extra_of_its_own() {
+        let (message, position) = error("[languages.en.extra]\nauthor = \"Someone\"\n");
+        assert!(
+            message.ends_with("give it only `name`, `direction` and `subject`"),
+            "{message}"
+        );
+        assert_eq!(position, Some((6, 12)));
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::share::Subject;
-use super::templates::Engine;
+use super::templates::{Engine, Templates};
 
 use super::context::{LinkView, PageView, Views};
 use super::output_path;
@@ -81,7 +81,7 @@ struct FeedCategory<'a> {
 
 /// The Atom feed (RFC 4287) of the newest dated pages, rendered by the
 /// template `atom.xml` (the site's, the theme's or guide's own).
-pub fn atom(config: &Config, site: &Site, tera: &Engine) -> Result<String> {
+pub fn atom(config: &Config, site: &Site, templates: &Templates, tera: &Engine) -> Result<String> {
     let mut pages: Vec<usize> = (0..site.documents.len())
         .filter(|&i| site.documents[i].kind == Kind::Page)
         .filter(|&i| site.documents[i].meta.date.is_some())
@@ -98,9 +98,10 @@ pub fn atom(config: &Config, site: &Site, tera: &Engine) -> Result<String> {
         .get("author")
         .and_then(|a| a.as_str())
         .unwrap_or(&config.title);
+    let fill_in = templates.text(&config.language, FILL_IN.0, FILL_IN.1);
     let entries: Vec<FeedEntry<'_>> = pages
         .iter()
-        .map(|&index| feed_entry(config, site, index))
+        .map(|&index| feed_entry(config, site, index, fill_in))
         .collect();
     let mut context = Context::new();
     context.insert("feed_url", &format!("{}{ATOM}", config.base_url));
@@ -111,7 +112,7 @@ pub fn atom(config: &Config, site: &Site, tera: &Engine) -> Result<String> {
 }
 
 /// The feed's view of the document at `index`.
-fn feed_entry<'a>(config: &Config, site: &'a Site, index: usize) -> FeedEntry<'a> {
+fn feed_entry<'a>(config: &Config, site: &'a Site, index: usize, fill_in: &str) -> FeedEntry<'a> {
     let page = &site.documents[index];
     let categories = page
         .meta
@@ -132,22 +133,27 @@ fn feed_entry<'a>(config: &Config, site: &'a Site, index: usize) -> FeedEntry<'a
         updated: rfc3339(last_change(page).unwrap_or(0)),
         summary: page.meta.description.as_deref(),
         categories,
-        content: absolute_links(config, &embeds_as_links(site, index)),
+        content: absolute_links(config, &embeds_as_links(site, index, fill_in)),
     }
 }
 
+/// The theme string of the link that stands for a script's form in a feed
+/// (and in guide's own embed partial), and its English default.
+const FILL_IN: (&str, &str) = ("guide.fill_in", "Fill in “{title}” on its own page");
+
 /// A document's HTML for the feed: each embedded script (a form, which a
-/// feed reader cannot run) becomes a link to the script's own page.
-fn embeds_as_links(site: &Site, index: usize) -> String {
+/// feed reader cannot run) becomes a link to the script's own page, whose
+/// words are `fill_in` (with `{title}`, the script's title).
+fn embeds_as_links(site: &Site, index: usize, fill_in: &str) -> String {
     let rendered = &site.rendered[index];
     let mut html = rendered.html.clone();
     for (i, embed) in rendered.embeds.iter().enumerate() {
         let slug = &embed.slug.0;
         let link = match site.scripts.iter().find(|s| s.slug == *slug) {
             Some(script) => format!(
-                "<p><a href=\"{}\">Fill in “{}” on its own page</a></p>",
+                "<p><a href=\"{}\">{}</a></p>",
                 escape(&script.url),
-                escape(&script.title)
+                escape(&fill_in.replace("{title}", &script.title))
             ),
             None => String::new(),
         };

@@ -119,9 +119,10 @@ fn render_lone_page(r: Renderer<'_>, page: &str) -> Result<String> {
     context.insert("current_url", &config.permalink(&url));
     context.insert("current_path", &format!("/{page}"));
     context.insert("breadcrumbs", &Vec::<()>::new());
+    // The title its template gives it, for its sharing metadata.
     let title = match page {
-        "404.html" => "Page not found",
-        _ => "Offline",
+        "404.html" => templates.text(&config.language, "not_found.title", "Page not found"),
+        _ => templates.text(&config.language, "offline.title", "Offline"),
     };
     if templates.shares() {
         context.insert("share", &share::view(r, &share::Subject::of(&url, title)));
@@ -142,7 +143,7 @@ fn generated(r: Renderer<'_>, name: &str) -> Result<Option<Vec<u8>>> {
     } = r;
     let fixed = || prepare_fixed(r);
     let text = match name {
-        feeds::ATOM => feeds::atom(config, site, &fixed())?,
+        feeds::ATOM => feeds::atom(config, site, templates, &fixed())?,
         feeds::SITEMAP => feeds::sitemap(config, site, &fixed())?,
         feeds::ROBOTS => feeds::robots(config, &fixed())?,
         feeds::REDIRECTS => feeds::redirects(config, site),

@@ -106,7 +106,8 @@ struct Data<'a> {
     slug: &'a str,
     fields: &'a [Field],
     messages: Vec<DataMessage<'a>>,
-    /// The checker's rules that apply to this script, for the reader's text.
+    /// The checker's rules that apply to this script, in the page's
+    /// language, for the reader's text.
     rules: Vec<RuleView<'a>>,
 }
 
@@ -146,6 +147,11 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// The word an email's subject line starts with in the page's language.
+    fn subject_word(&self) -> &'a str {
+        &self.config.current_language().subject
+    }
+
     fn channel(&self, id: &str) -> &'a Channel {
         self.config
             .channel(id)
@@ -155,7 +161,7 @@ impl<'a> Views<'a> {
     fn message(&self, script: &'a Script, message: &'a Message) -> MessageView<'a> {
         let channel = self.channel(&message.channel);
         let example = script.example(message);
-        let (subject, body) = script::split_subject(&example);
+        let (subject, body) = script::split_subject(&example, self.subject_word());
         let example_length = script::length(body);
         let blanks = |name: &str| {
             script
@@ -197,7 +203,7 @@ impl<'a> Views<'a> {
                     name: &m.name,
                     label: &m.label,
                     body: &m.body,
-                    subject: script::split_subject(&m.body).0,
+                    subject: script::split_subject(&m.body, self.subject_word()).0,
                     channel: self.channel(&m.channel),
                 })
                 .collect(),
@@ -226,9 +232,10 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The checker's rules for the script `slug`, each with its page's URL.
+    /// The checker's rules for the script `slug` in the page's language,
+    /// each with its page's URL.
     fn rules_for(&self, slug: &str) -> Vec<RuleView<'a>> {
-        checker::rules()
+        checker::rules(&self.config.language)
             .iter()
             .filter(|rule| rule.scripts.is_empty() || rule.scripts.iter().any(|s| s == slug))
             .map(|rule| {

@@ -5,7 +5,13 @@
 //! data `strings(prefix="js.")` puts in the page. A key missing in a
 //! language falls back to the site's own language, with a warning that
 //! names the key and the language; a key missing there too is an error
-//! at the template that asked for it.
+//! at the template that asked for it, unless it gives a `default`.
+//!
+//! guide's own words (the search index's kind of a result, the link that
+//! stands for a script's form in a feed, the titles of the 404 and offline
+//! pages in their sharing metadata) are theme strings too, with an English
+//! default where the theme has none: see [`super::Templates::text`] and
+//! [`lookup`].
 //!
 //! Tables may nest: `[search] placeholder = "…"` is `search.placeholder`.
 
@@ -34,6 +40,14 @@ impl Strings {
     /// theme's folder, if the site has a theme. Returns the warnings for
     /// the keys a language lacks.
     pub fn load(config: &Config, theme: Option<&Path>) -> Result<(Strings, Vec<Warning>)> {
+        let strings = Strings::read(config, theme)?;
+        let warnings = strings.missing(config, theme);
+        Ok((strings, warnings))
+    }
+
+    /// Reads the strings of every language of the site, as [`Strings::load`]
+    /// does, without looking for missing keys.
+    fn read(config: &Config, theme: Option<&Path>) -> Result<Strings> {
         let mut tables = HashMap::new();
         let mut errors = Vec::new();
         // English too, the last resort for a site whose own language the
@@ -66,12 +80,10 @@ impl Strings {
             tables.insert(tag.to_string(), table);
         }
         Error::collect(errors)?;
-        let strings = Strings {
+        Ok(Strings {
             default: config.languages[0].tag.clone(),
             tables,
-        };
-        let warnings = strings.missing(config, theme);
-        Ok((strings, warnings))
+        })
     }
 
     /// A warning for each key of the site's own language that another
@@ -151,6 +163,17 @@ impl Strings {
     }
 }
 
+/// The theme string `key` in the language of `config`, read from the
+/// theme's and the site's files, for what is made from the site model
+/// without the templates (the search index's word for a script). `None`
+/// when no language has the key, or when a file cannot be read (the
+/// templates' load reports that).
+pub fn lookup(config: &Config, key: &str) -> Option<String> {
+    let theme = super::templates::theme_folder(config);
+    let strings = Strings::read(config, theme.as_deref()).ok()?;
+    strings.get(&config.language, key).map(str::to_string)
+}
+
 /// One file's strings, nested tables flattened with dots.
 fn read(path: &Path) -> Result<BTreeMap<String, String>> {
     let text = crate::fs::read_text(path)?;
@@ -196,15 +219,19 @@ fn flatten(
     Ok(())
 }
 
-/// `t(key="copy")`: the string in the page's language (`lang`).
+/// `t(key="copy")`: the string in the page's language (`lang`);
+/// `t(key="copy", default="Copy")` gives `default` where no language has
+/// the key (guide's own templates, which any theme may use, do).
 pub struct Translate(pub Arc<Strings>);
 
 impl Function<TeraResult<String>> for Translate {
     fn call(&self, kwargs: Kwargs, state: &State) -> TeraResult<String> {
         let key: &str = kwargs.must_get("key")?;
+        let default: Option<String> = kwargs.get("default")?;
         let lang: Option<String> = state.get("lang")?;
         let lang = lang.unwrap_or_else(|| self.0.default.clone());
-        self.0.get(&lang, key).map(str::to_string).ok_or_else(|| {
+        let found = self.0.get(&lang, key).map(str::to_string);
+        found.or(default).ok_or_else(|| {
             tera::Error::message(format!(
                 "no theme string `{key}`: add it to the theme's i18n/{}.toml",
                 self.0.default

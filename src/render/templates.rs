@@ -60,6 +60,9 @@ pub struct Templates {
     /// The theme's strings found missing in a language (see
     /// [`super::strings`]), for the build to report.
     pub warnings: Vec<crate::error::Warning>,
+    /// Every language's theme strings, for the words guide writes itself
+    /// ([`Templates::text`]).
+    strings: Arc<super::strings::Strings>,
 }
 
 /// The templates made ready for one build's renders: Tera with the
@@ -136,7 +139,7 @@ impl Templates {
         let strings = Arc::new(strings);
         register_functions(&mut tera, config, &budgets);
         tera.register_function("t", super::strings::Translate(Arc::clone(&strings)));
-        tera.register_function("strings", super::strings::Table(strings));
+        tera.register_function("strings", super::strings::Table(Arc::clone(&strings)));
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| match e.kind() {
                 tera::ErrorKind::CircularInclude { tpl, include_chain } => {
@@ -154,7 +157,16 @@ impl Templates {
             shares,
             budgets,
             warnings,
+            strings,
         })
+    }
+
+    /// A word guide writes itself into a page or a feed (the link that
+    /// stands for a form in a feed, the 404 page's title in its sharing
+    /// metadata): the theme string `key` in `language` (see
+    /// [`super::strings::Strings::get`]), or `english` when the theme has none.
+    pub fn text<'s>(&'s self, language: &str, key: &str, english: &'s str) -> &'s str {
+        self.strings.get(language, key).unwrap_or(english)
     }
 
     /// Where the static file published at `path` comes from, from the
@@ -381,6 +393,12 @@ fn too_large(config: &Config, tera: &Tera, name: &str, page: Option<&Path>, most
         d.message.push_str(&format!(" (`{}`)", display_path(page)));
     }
     d.into()
+}
+
+/// The folder of the site's theme, if it has one that exists.
+pub(super) fn theme_folder(config: &Config) -> Option<PathBuf> {
+    let name = config.theme.as_ref()?;
+    theme_dir(config, name).ok().map(|(_, dir)| dir)
 }
 
 fn theme_dir(config: &Config, name: &str) -> Result<(String, PathBuf)> {

@@ -2,20 +2,29 @@
 //! if", a "but" after an apology, "mistakes were made", a sentence that
 //! starts "I just", …), found in a message's text.
 //!
-//! The rules are data, in `message-rules.json` beside this file: `guide
-//! check` runs them here over every script's example output, and the script
-//! page runs the same file over the reader's own text (it reaches the page
-//! inside each script's data). The two engines are kept identical by the
-//! shared vectors in `tests/vectors/message-checker.json`. Text is read as
-//! lowercase words (letters, digits, apostrophes), so that no regular
-//! expression dialect can make them disagree.
+//! The rules are data, one file per language beside this one:
+//! `message-rules.json` (English) and `message-rules.<tag>.json`
+//! (`message-rules.es.json`), each the same mistakes with the same ids as
+//! that language writes them. `guide check` runs a language's rules here
+//! over every script's example output in it, and a script page carries its
+//! language's rules inside each script's data for the reader's own text; a
+//! language with no file of its own is read with the English rules. The two
+//! engines are kept identical by the shared vectors in
+//! `tests/vectors/message-checker.json` (and each language's rules by its
+//! own, `message-checker.es.json`). Text is read as lowercase words
+//! (letters, digits, apostrophes), so that no regular expression dialect
+//! can make them disagree.
 
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-/// The rule file, as written.
-pub const RULES_JSON: &str = include_str!("message-rules.json");
+/// Each language's rule file, as written: its tag and its text. The first
+/// is the one a language without a file of its own is read with.
+pub const RULE_FILES: [(&str, &str); 2] = [
+    ("en", include_str!("message-rules.json")),
+    ("es", include_str!("message-rules.es.json")),
+];
 
 /// One rule of the checker.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -70,14 +79,30 @@ pub struct Finding {
     pub text: String,
 }
 
-/// The rules of `message-rules.json` (checked by a unit test, so a bad
-/// edit fails `cargo test` rather than a reader's page).
-pub fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        let file: File = serde_json::from_str(RULES_JSON).expect("message-rules.json is valid");
-        file.rules
-    })
+/// The rules the text of a page in `language` (a BCP 47 tag) is checked
+/// with: its language's file (`es` for `es-MX` too), else the English one.
+/// Every file is checked by a unit test, so a bad edit fails `cargo test`
+/// rather than a reader's page.
+pub fn rules(language: &str) -> &'static [Rule] {
+    static RULES: OnceLock<Vec<(&str, Vec<Rule>)>> = OnceLock::new();
+    let files = RULES.get_or_init(|| {
+        RULE_FILES
+            .iter()
+            .map(|(tag, text)| {
+                let file: File = serde_json::from_str(text)
+                    .unwrap_or_else(|e| panic!("the `{tag}` message rules are not valid: {e}"));
+                (*tag, file.rules)
+            })
+            .collect()
+    });
+    let primary = language.split('-').next().unwrap_or(language);
+    files
+        .iter()
+        .find(|(tag, _)| *tag == language)
+        .or_else(|| files.iter().find(|(tag, _)| *tag == primary))
+        .unwrap_or(&files[0])
+        .1
+        .as_slice()
 }
 
 /// A word of the text: lowercased, with its byte range in the text.
@@ -139,11 +164,11 @@ fn starts_at(words: &[Word], i: usize, phrase: &[String]) -> bool {
             .all(|(w, p)| &w.word == p && w.sentence == words[i].sentence)
 }
 
-/// Every finding of every rule that applies to the script `slug`, in rule
-/// order, each rule at most once.
-pub fn check(text: &str, slug: &str) -> Vec<Finding> {
+/// Every finding of every rule of `language` that applies to the script
+/// `slug`, in rule order, each rule at most once.
+pub fn check(text: &str, slug: &str, language: &str) -> Vec<Finding> {
     let words = words(text);
-    rules()
+    rules(language)
         .iter()
         .filter(|rule| rule.scripts.is_empty() || rule.scripts.iter().any(|s| s == slug))
         .filter_map(|rule| {
@@ -227,26 +252,84 @@ mod tests {
     }
 
     #[test]
-    fn the_rules_load_and_each_kind_has_what_it_needs() {
-        for rule in rules() {
-            let ok = match rule.kind {
-                Kind::Phrase => !rule.phrases.is_empty(),
-                Kind::After => !rule.first.is_empty() && !rule.then.is_empty(),
-                Kind::Question => true,
-                Kind::Sentence => rule.max_words.is_some(),
-            };
-            assert!(ok, "rule `{}` lacks its words", rule.id);
-            assert!(rule.explains.starts_with("@/"), "{}", rule.explains);
+    fn every_languages_rules_load_and_each_kind_has_what_it_needs() {
+        for (tag, _) in RULE_FILES {
+            for rule in rules(tag) {
+                let ok = match rule.kind {
+                    Kind::Phrase => !rule.phrases.is_empty(),
+                    Kind::After => !rule.first.is_empty() && !rule.then.is_empty(),
+                    Kind::Question => true,
+                    Kind::Sentence => rule.max_words.is_some(),
+                };
+                assert!(ok, "{tag}: rule `{}` lacks its words", rule.id);
+                assert!(rule.explains.starts_with("@/"), "{tag}: {}", rule.explains);
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_has_the_english_rules_with_their_kinds_and_pages() {
+        // The theme's hints (`js.checker.<id>`) and the pages that explain
+        // them are found by id, whatever the page's language.
+        let shape = |rules: &[Rule]| -> Vec<(String, Kind, Vec<String>, String)> {
+            rules
+                .iter()
+                .map(|r| (r.id.clone(), r.kind, r.scripts.clone(), r.explains.clone()))
+                .collect()
+        };
+        let english = shape(rules("en"));
+        for (tag, _) in RULE_FILES {
+            assert_eq!(shape(rules(tag)), english, "the `{tag}` rules");
+        }
+    }
+
+    #[test]
+    fn a_language_is_read_with_its_own_rules_or_else_the_english() {
+        let hint = |language: &str| rules(language)[0].hint.clone();
+        assert!(hint("en").starts_with("“Sorry if…”"), "{}", hint("en"));
+        assert!(hint("es").starts_with("«Siento si…»"), "{}", hint("es"));
+        assert_eq!(hint("es-MX"), hint("es"));
+        assert_eq!(hint("fr"), hint("en"));
+        let text = "Siento si te molestó. I'm sorry if it hurt.";
+        let found = |language: &str| -> Vec<String> {
+            check(text, "", language)
+                .into_iter()
+                .map(|f| f.text)
+                .collect()
+        };
+        assert_eq!(found("es"), ["Siento si"]);
+        assert_eq!(found("en"), ["sorry if"]);
+    }
+
+    /// The vectors of one language's rules.
+    fn vectors(text: &str, language: &str, at_least: usize) {
+        let vectors: Vec<Vector> = serde_json::from_str(text).unwrap();
+        assert!(vectors.len() >= at_least, "only {} vectors", vectors.len());
+        for v in vectors {
+            assert_eq!(
+                check(&v.text, &v.script, language),
+                v.expected,
+                "{language}: {}",
+                v.name
+            );
         }
     }
 
     #[test]
     fn the_shared_vectors_pass() {
-        let text = include_str!("../../tests/vectors/message-checker.json");
-        let vectors: Vec<Vector> = serde_json::from_str(text).unwrap();
-        assert!(vectors.len() >= 10);
-        for v in vectors {
-            assert_eq!(check(&v.text, &v.script), v.expected, "{}", v.name);
-        }
+        vectors(
+            include_str!("../../tests/vectors/message-checker.json"),
+            "en",
+            10,
+        );
+    }
+
+    #[test]
+    fn the_spanish_vectors_pass() {
+        vectors(
+            include_str!("../../tests/vectors/message-checker.es.json"),
+            "es",
+            16,
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod from_markdown;
 pub mod from_yaml;
 pub mod message;
 pub mod overlay;
+pub mod subject;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ use crate::content::ScriptSource;
 use crate::error::{did_you_mean, Diagnostic, Error, Result, Warning};
 use crate::slug::slugify;
 use message::Template;
+pub use subject::split_subject;
 
 /// What kind of input a field asks for.
 #[derive(
@@ -74,7 +76,8 @@ pub struct Message {
     pub name: String,
     pub label: String,
     pub channel: String,
-    /// The body as written (with a leading `Subject:` line for email).
+    /// The body as written (for email, with a leading subject line:
+    /// `Subject: …`, `Asunto: …`, see [`split_subject`]).
     pub body: String,
     pub template: Template,
     /// Where the body is in the script's file (or its template's, with `uses:`).
@@ -623,15 +626,4 @@ impl Script {
             None => Diagnostic::file(&self.path, text),
         }
     }
-}
-
-/// Splits an email's leading `Subject: …` line from the rest of a message
-/// (the rest without the blank lines that follow the subject).
-pub fn split_subject(text: &str) -> (Option<&str>, &str) {
-    let Some(rest) = text.strip_prefix("Subject:") else {
-        return (None, text);
-    };
-    let (subject, body) = rest.split_once('\n').unwrap_or((rest, ""));
-    let body = body.trim_start_matches(['\r', '\n']);
-    (Some(subject.trim()), body)
 }

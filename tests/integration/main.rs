@@ -7,6 +7,7 @@ mod support;
 
 mod a11y;
 mod bad_inputs;
+mod bilingual;
 mod browser;
 mod build;
 mod check;

@@ -172,23 +172,41 @@ fn every_key_the_templates_ask_for_is_in_en_toml() {
 }
 
 #[test]
-fn every_page_the_helper_links_to_has_its_text() {
-    let en = strings("en");
+fn every_page_the_helper_links_to_has_its_text_and_each_heading_its_id_in_every_language() {
     let text =
         std::fs::read_to_string(theme().join("templates/partials/where-to-start.html")).unwrap();
     let list = &text[text.find("<template id=\"starter-pages\">").unwrap()..];
     let list = &list[..list.find("] %}").unwrap()];
-    let keys: Vec<&str> = list
+    // [key, path, anchored]
+    let links: Vec<(&str, bool)> = list
         .split("[\"")
         .skip(1)
-        .map(|entry| entry.split('"').next().unwrap())
+        .map(|entry| {
+            let key = entry.split('"').next().unwrap();
+            let anchored = entry
+                .split(']')
+                .next()
+                .unwrap()
+                .trim_end()
+                .ends_with("true");
+            (key, anchored)
+        })
         .collect();
-    assert!(keys.len() > 15, "only {} pages", keys.len());
-    for key in keys {
-        assert!(
-            en.contains_key(&format!("helper.pages.{key}")),
-            "no helper.pages.{key}"
-        );
+    assert!(links.len() > 15, "only {} pages", links.len());
+    assert!(links.iter().filter(|(_, a)| *a).count() > 10);
+    for language in ["en", "es"] {
+        let table = strings(language);
+        for (key, anchored) in &links {
+            assert!(
+                table.contains_key(&format!("helper.pages.{key}")),
+                "{language}: no helper.pages.{key}"
+            );
+            assert_eq!(
+                table.contains_key(&format!("helper.anchors.{key}")),
+                *anchored,
+                "{language}: helper.anchors.{key} and the template disagree on whether the link has a heading"
+            );
+        }
     }
 }
 
@@ -257,19 +275,24 @@ fn every_key_the_javascript_asks_for_is_in_en_toml() {
 }
 
 #[test]
-fn the_english_checker_hints_are_the_rule_files() {
-    let en = strings("en");
-    let rules: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("src/script/message-rules.json")).unwrap(),
-    )
-    .unwrap();
-    for rule in rules["rules"].as_array().unwrap() {
-        let id = rule["id"].as_str().unwrap();
-        assert_eq!(
-            en.get(&format!("js.checker.{id}")).map(String::as_str),
-            rule["hint"].as_str(),
-            "js.checker.{id} is not message-rules.json's hint"
-        );
+fn each_languages_checker_hints_are_its_rule_files() {
+    for (language, file) in [
+        ("en", "src/script/message-rules.json"),
+        ("es", "src/script/message-rules.es.json"),
+    ] {
+        let theme = strings(language);
+        let rules: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(repo().join(file)).unwrap()).unwrap();
+        let rules = rules["rules"].as_array().unwrap();
+        assert!(rules.len() >= 8, "{file} has {} rules", rules.len());
+        for rule in rules {
+            let id = rule["id"].as_str().unwrap();
+            assert_eq!(
+                theme.get(&format!("js.checker.{id}")).map(String::as_str),
+                rule["hint"].as_str(),
+                "js.checker.{id} of {language}.toml is not {file}'s hint"
+            );
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 // The message checker, as src/script/checker.rs runs it: the phrases the
 // guide teaches against, found in the reader's own text. The rules come
-// from the generator (src/script/message-rules.json, inside each script's
-// data); tests/vectors/message-checker.json keeps this engine and Rust's
+// from the generator, in the page's language (src/script/message-rules.json,
+// message-rules.es.json, inside each script's data), so this engine knows
+// no language; tests/vectors/message-checker.json keeps it and Rust's
 // identical. Text is read as lowercase words (letters, digits, apostrophes;
 // a curly apostrophe counts as a straight one), never with regular
 // expressions over the whole text, so the two engines cannot disagree.

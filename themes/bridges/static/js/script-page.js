@@ -21,6 +21,7 @@ import { h } from "./dom.js";
 import { segments } from "./message.js";
 import { check } from "./checker.js";
 import { t, has, list } from "./strings.js";
+import { splitSubject } from "./subject.js";
 
 const TAB_KEY = "_m";
 const LIMIT_KEY = "guide-limit:";
@@ -51,20 +52,6 @@ function limitsOf(channel) {
 /** Counts characters the way people (and LinkedIn) do: by code point. */
 function characterCount(text) {
   return [...text].length;
-}
-
-/**
- * Splits an email's `Subject: …` first line from its body. The contract puts
- * the subject in the body's first line and in `subject`; the body's line wins
- * because it is the message-language source.
- */
-function splitSubject(message) {
-  if (message.subject === null || message.subject === undefined) {
-    return { subject: null, body: message.body };
-  }
-  const match = /^Subject:[ \t]*(.*)(?:\r?\n|$)/.exec(message.body);
-  if (!match) return { subject: message.subject, body: message.body };
-  return { subject: match[1], body: message.body.slice(match[0].length).replace(/^(?:\r?\n)+/, "") };
 }
 
 /** Copies text to the clipboard, falling back to a hidden textarea. */

@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::config::{Config, Label};
 use crate::content::Kind;
 use crate::output::Output;
-use crate::render::{output_path, Origin};
+use crate::render::{output_path, Origin, Templates};
 use crate::script::Script;
 use crate::site::{NodeId, Site};
 
@@ -93,10 +93,10 @@ pub struct Language {
 }
 
 impl Language {
-    pub fn of(config: &Config, site: &Site, prefix: &str) -> Language {
+    pub fn of(config: &Config, site: &Site, templates: &Templates, prefix: &str) -> Language {
         Language {
             config: config.clone(),
-            pages: Pages::of(config, site),
+            pages: Pages::of(config, site, templates),
             prefix: prefix.to_string(),
         }
     }
@@ -146,7 +146,7 @@ pub struct Pages {
 
 impl Pages {
     /// The pages of `site` to index.
-    pub fn of(config: &Config, site: &Site) -> Pages {
+    pub fn of(config: &Config, site: &Site, templates: &Templates) -> Pages {
         let mut entries = Vec::with_capacity(site.documents.len() + site.scripts.len());
         let mut positions = Vec::with_capacity(site.documents.len());
         for (index, document) in site.documents.iter().enumerate() {
@@ -162,7 +162,7 @@ impl Pages {
             });
         }
         let first_script = entries.len();
-        let kind = script_kind(config, site);
+        let kind = script_kind(config, templates);
         entries.extend(
             site.scripts
                 .iter()
@@ -320,14 +320,11 @@ const SCRIPT_KIND: (&str, &str) = ("guide.script", "Script");
 
 /// The word that says a result is a script, in the site's language: the
 /// theme's (`guide.script`), else "Script". Searched too, so that "guion"
-/// finds the scripts of a Spanish site. (Read from the theme's files: the
-/// index is made from the site model, without the templates.)
-fn script_kind(config: &Config, site: &Site) -> String {
-    if site.scripts.is_empty() {
-        return String::new();
-    }
-    crate::render::strings::lookup(config, SCRIPT_KIND.0)
-        .unwrap_or_else(|| SCRIPT_KIND.1.to_string())
+/// finds the scripts of a Spanish site.
+pub fn script_kind(config: &Config, templates: &Templates) -> String {
+    templates
+        .text(&config.language, SCRIPT_KIND.0, SCRIPT_KIND.1)
+        .to_string()
 }
 
 /// A script's filters (the ids of its situation, relationships and
@@ -397,8 +394,8 @@ pub struct Indexer {
 impl Indexer {
     /// Starts the indexer for every page, section and script of `site`;
     /// each is then given with [`Indexer::add`].
-    pub fn start(config: &Config, site: &Site) -> Indexer {
-        let pages = Pages::of(config, site);
+    pub fn start(config: &Config, site: &Site, templates: &Templates) -> Indexer {
+        let pages = Pages::of(config, site, templates);
         let (positions, first_script) = (pages.positions.clone(), pages.first_script);
         let language = config.language.clone();
         let (sender, received) = mpsc::channel::<(usize, Vec<u8>)>();

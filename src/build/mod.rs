@@ -253,10 +253,14 @@ fn render_and_index_into(
     r: Renderer<'_>,
     store: &(dyn Fn(String, &[u8]) -> Result<()> + Sync),
 ) -> Result<()> {
-    let Renderer { config, site, .. } = r;
+    let Renderer {
+        config,
+        site,
+        templates,
+    } = r;
     let indexer = config
         .search
-        .then(|| crate::search::Indexer::start(config, site));
+        .then(|| crate::search::Indexer::start(config, site, templates));
     crate::render::render_into(r, &|origin, path, bytes| {
         let Some(indexer) = &indexer else {
             return store(path, &bytes);

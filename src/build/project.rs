@@ -164,10 +164,11 @@ impl Project {
     /// What a new search index needs of the site in each language, to be
     /// built from [`Project::output`] on another thread.
     pub fn search_pages(&self) -> Vec<crate::search::Language> {
-        let own = crate::search::Language::of(&self.config, &self.site, "");
+        let templates = &self.templates;
+        let own = crate::search::Language::of(&self.config, &self.site, templates, "");
         let theirs = self.editions.iter().map(|e| {
             let prefix = format!("{}/", e.config.language);
-            crate::search::Language::of(&e.config, &e.site, &prefix)
+            crate::search::Language::of(&e.config, &e.site, templates, &prefix)
         });
         std::iter::once(own).chain(theirs).collect()
     }

@@ -10,8 +10,7 @@
 //! guide's own words (the search index's kind of a result, the link that
 //! stands for a script's form in a feed, the titles of the 404 and offline
 //! pages in their sharing metadata) are theme strings too, with an English
-//! default where the theme has none: see [`super::Templates::text`] and
-//! [`lookup`].
+//! default where the theme has none: see [`super::Templates::text`].
 //!
 //! Tables may nest: `[search] placeholder = "…"` is `search.placeholder`.
 
@@ -161,17 +160,6 @@ impl Strings {
         }
         found
     }
-}
-
-/// The theme string `key` in the language of `config`, read from the
-/// theme's and the site's files, for what is made from the site model
-/// without the templates (the search index's word for a script). `None`
-/// when no language has the key, or when a file cannot be read (the
-/// templates' load reports that).
-pub fn lookup(config: &Config, key: &str) -> Option<String> {
-    let theme = super::templates::theme_folder(config);
-    let strings = Strings::read(config, theme.as_deref()).ok()?;
-    strings.get(&config.language, key).map(str::to_string)
 }
 
 /// One file's strings, nested tables flattened with dots.

@@ -395,12 +395,6 @@ fn too_large(config: &Config, tera: &Tera, name: &str, page: Option<&Path>, most
     d.into()
 }
 
-/// The folder of the site's theme, if it has one that exists.
-pub(super) fn theme_folder(config: &Config) -> Option<PathBuf> {
-    let name = config.theme.as_ref()?;
-    theme_dir(config, name).ok().map(|(_, dir)| dir)
-}
-
 fn theme_dir(config: &Config, name: &str) -> Result<(String, PathBuf)> {
     let themes = config.root.join("themes");
     let dir = themes.join(name);

@@ -377,24 +377,25 @@ impl Project {
         }
         let mut changes = Changes::default();
         changes.add(Read::Files);
+        let stale = plan.stale(&self.site, &templates, &changes);
+        let mut rendered = nodes(&stale);
         let mut files = crate::render::render_claims(
             Renderer {
                 config: &self.config,
                 site: &self.site,
                 templates: &templates,
             },
-            &plan.stale(&self.site, &templates, &changes),
+            &stale,
         )?;
-        let mut rendered = files.len();
         for (edition, plan) in self.editions.iter().zip(&mut self.plans) {
             let r = Renderer {
                 config: &edition.config,
                 site: &edition.site,
                 templates: &templates,
             };
-            let theirs =
-                crate::render::render_claims(r, &plan.stale(&edition.site, &templates, &changes))?;
-            rendered += theirs.len();
+            let stale = plan.stale(&edition.site, &templates, &changes);
+            rendered += nodes(&stale);
+            let theirs = crate::render::render_claims(r, &stale)?;
             let prefix = format!("{}/", edition.config.language);
             files.extend(
                 theirs
@@ -525,8 +526,15 @@ fn render_stale(
     if let Some(new) = replanned {
         *plan = new;
     }
-    let nodes = stale.iter().filter(|(_, c)| matches!(c, Claimant::Node(_)));
-    Ok(nodes.count())
+    Ok(nodes(&stale))
+}
+
+/// How many pages, sections and scripts these claims render.
+fn nodes(claims: &[(String, Claimant)]) -> usize {
+    let nodes = claims
+        .iter()
+        .filter(|(_, c)| matches!(c, Claimant::Node(_)));
+    nodes.count()
 }
 
 /// The whole site rendered and indexed, with the plan of each language and

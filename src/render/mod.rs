@@ -112,7 +112,7 @@ fn render_lone_page(r: Renderer<'_>, page: &str) -> Result<String> {
         config, templates, ..
     } = r;
     if !templates.has(page) {
-        return Ok(crate::offline::fallback_page(config));
+        return Ok(crate::offline::fallback_page(config, templates));
     }
     let mut context = Context::new();
     let url = format!("{}{page}", config.base_path);

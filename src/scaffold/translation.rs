@@ -40,6 +40,34 @@ struct YamlOverlay<'a> {
 /// The first line of a new translation: it is a draft until translated.
 const DRAFT_NOTE: &str = "# A translation to write: every text below is the source's. Remove `draft: true`\n# once it is translated, to publish it (guide check says what is left).\n";
 
+/// The source's and the translation's words for an email's subject line.
+#[derive(Clone, Copy)]
+struct Words<'a> {
+    from: &'a str,
+    to: &'a str,
+}
+
+impl Words<'_> {
+    fn reword(self, body: &str) -> String {
+        crate::script::subject::reword_subject(body, self.from, self.to)
+    }
+
+    /// A Markdown script's body with the first line of each message fence
+    /// reworded.
+    fn reword_fences(self, body: &str) -> String {
+        let mut out = String::with_capacity(body.len());
+        let mut after_fence = false;
+        for line in body.split_inclusive('\n') {
+            match after_fence {
+                true => out.push_str(&self.reword(line)),
+                false => out.push_str(line),
+            }
+            after_fence = line.trim_start().starts_with("```message");
+        }
+        out
+    }
+}
+
 /// Writes the translation of the content file `path` into `tag`.
 pub fn new_translation(config: &Config, tag: &str, path: &str) -> Result<Created> {
     let language = config
@@ -56,12 +84,17 @@ pub fn new_translation(config: &Config, tag: &str, path: &str) -> Result<Created
     let own = format!("{stem}.{}.{extension}", language.tag);
     let file = config.content_dir().join(&own);
     refuse_existing(&file)?;
+    // An email's subject line starts with the translation's word for it.
+    let words = Words {
+        from: &config.current_language().subject,
+        to: &language.subject,
+    };
     let written = match extension {
         "md" if relative.starts_with("scripts/") && !relative.ends_with("_index.md") => {
-            markdown_script(config, &relative, &text, &hash)?
+            markdown_script(config, &relative, &text, &hash, words)?
         }
         "md" => page(&text, &hash),
-        _ => yaml_script(config, &relative, &text, &hash)?,
+        _ => yaml_script(config, &relative, &text, &hash, words)?,
     };
     write_new(&file, written.as_bytes())?;
     Ok(Created {
@@ -159,7 +192,13 @@ fn page(text: &str, hash: &str) -> String {
 
 /// A YAML script's translation: every field and message by name, with the
 /// source's text in place.
-fn yaml_script(config: &Config, relative: &str, text: &str, hash: &str) -> Result<String> {
+fn yaml_script(
+    config: &Config,
+    relative: &str,
+    text: &str,
+    hash: &str,
+    words: Words<'_>,
+) -> Result<String> {
     let script = load_script(config, relative, text)?;
     let overlay = YamlOverlay {
         source_hash: hash.to_string(),
@@ -182,7 +221,7 @@ fn yaml_script(config: &Config, relative: &str, text: &str, hash: &str) -> Resul
             .map(|m| MessageText {
                 name: &m.name,
                 label: &m.label,
-                body: format!("{}\n", m.body),
+                body: format!("{}\n", words.reword(&m.body)),
             })
             .collect(),
         notes: &script.notes,
@@ -193,7 +232,13 @@ fn yaml_script(config: &Config, relative: &str, text: &str, hash: &str) -> Resul
 
 /// A Markdown script's translation: its fields by name in the front
 /// matter, then the source's notes and message fences.
-fn markdown_script(config: &Config, relative: &str, text: &str, hash: &str) -> Result<String> {
+fn markdown_script(
+    config: &Config,
+    relative: &str,
+    text: &str,
+    hash: &str,
+    words: Words<'_>,
+) -> Result<String> {
     let script = load_script(config, relative, text)?;
     #[derive(Serialize)]
     struct Front<'a> {
@@ -225,6 +270,7 @@ fn markdown_script(config: &Config, relative: &str, text: &str, hash: &str) -> R
     };
     let yaml = serde_yaml::to_string(&front).map_err(|e| Error::msg(e.to_string()))?;
     let body = crate::content::frontmatter::split(text).map_or(text, |s| &text[s.body_offset..]);
+    let body = words.reword_fences(body);
     Ok(format!("---\n{DRAFT_NOTE}{yaml}---\n{body}"))
 }
 

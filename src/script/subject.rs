@@ -28,9 +28,44 @@ pub fn split_subject<'t>(text: &'t str, word: &str) -> (Option<&'t str>, &'t str
     (Some(subject.trim()), body)
 }
 
+/// `text` with its subject line, if it has one in the word `from`, written
+/// in the word `to` instead (`Subject: Hi` → `Asunto: Hi`), the rest as it
+/// was: what a new translation starts from.
+pub fn reword_subject(text: &str, from: &str, to: &str) -> String {
+    let colon = text
+        .strip_prefix(from)
+        .map(|r| r.trim_start_matches(BEFORE_COLON))
+        .and_then(|r| r.strip_prefix(':'));
+    match colon {
+        Some(rest) if from != to => format!("{to}:{rest}"),
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::split_subject;
+    use super::{reword_subject, split_subject};
+
+    #[test]
+    fn a_subject_line_is_reworded_into_another_languages_word() {
+        assert_eq!(
+            reword_subject("Subject: Hi\n\nHello.", "Subject", "Asunto"),
+            "Asunto: Hi\n\nHello."
+        );
+        assert_eq!(
+            reword_subject("Objet : Salut\nX", "Objet", "Subject"),
+            "Subject: Salut\nX"
+        );
+        // No subject line, or one in another word: as it was.
+        assert_eq!(
+            reword_subject("Hello.\nSubject: x", "Subject", "Asunto"),
+            "Hello.\nSubject: x"
+        );
+        assert_eq!(
+            reword_subject("Asunto: ya", "Subject", "Asunto"),
+            "Asunto: ya"
+        );
+    }
 
     #[test]
     fn the_subject_line_is_split_off_in_the_languages_word() {

@@ -541,3 +541,93 @@ fn serve_rebuilds_the_search_index_of_the_language_edited() {
         .get("es/pagefind/pagefind-entry.json")
         .is_some());
 }
+
+#[test]
+fn new_translation_writes_an_emails_subject_line_in_the_translations_word() {
+    let email = "title: Ask\nsummary: A short ask.\nsituation: first-contact\nrelationship: peer\nfields:\n  - name: name\n    label: Their first name\n    example: Priya\nmessages:\n  - name: email\n    channel: email\n    body: |\n      Subject: A small favour, {{name}}\n      Hi {{name}},\n\n      Could we talk?\n";
+    let markdown = "---\ntitle: Intro\nsummary: An introduction.\nsituation: first-contact\nrelationship: [peer]\nfields:\n  - name: name\n    label: Their first name\n    example: Priya\n---\nUse it once.\n\n```message ask email The ask\nSubject: A note from me\nHi {{name}},\n\nSubject: not a subject line here.\n```\n";
+    let site = bilingual(&[
+        ("content/scripts/ask.yaml", email),
+        ("content/scripts/intro.md", markdown),
+    ]);
+    for (path, own) in [
+        ("scripts/ask.yaml", "content/scripts/ask.es.yaml"),
+        ("scripts/intro.md", "content/scripts/intro.es.md"),
+    ] {
+        let run = site.run(&["new", "translation", "es", path]);
+        assert!(run.ok, "{}", run.stderr);
+        let text = std::fs::read_to_string(site.root().join(own)).unwrap();
+        assert!(text.contains("Asunto: A "), "{own}:\n{text}");
+    }
+    let yaml = std::fs::read_to_string(site.root().join("content/scripts/ask.es.yaml")).unwrap();
+    assert!(!yaml.contains("Subject"), "{yaml}");
+    let markdown =
+        std::fs::read_to_string(site.root().join("content/scripts/intro.es.md")).unwrap();
+    // Only a fence's first line is a subject line.
+    assert_contains!(
+        markdown,
+        "Asunto: A note from me\nHi {{name}},\n\nSubject: not a subject line here."
+    );
+}
+
+#[test]
+fn each_language_has_its_offline_worker_manifest_and_page() {
+    let site = bilingual(&[]);
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}\n[offline]\nenabled = true\n"),
+    );
+    site.build();
+    for (prefix, lang, home) in [("", "en", "/"), ("es/", "es", "/es/")] {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&site.public(&format!("{prefix}manifest.webmanifest"))).unwrap();
+        assert_eq!(manifest["lang"], lang);
+        assert_eq!(manifest["start_url"], home);
+        assert_eq!(manifest["scope"], home);
+        let worker = site.public(&format!("{prefix}sw.js"));
+        assert_contains!(worker, &format!("const PREFIX = \"guide:{home}:\""));
+        assert_contains!(worker, "\"/css/style.css\"");
+        let page = site.public(&format!("{prefix}index.html"));
+        assert_contains!(
+            page,
+            &format!("<meta name=\"guide-worker\" content=\"{home}sw.js\">")
+        );
+        assert_contains!(
+            page,
+            &format!("<link rel=\"manifest\" href=\"{home}manifest.webmanifest\">")
+        );
+    }
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&site.public("es/manifest.webmanifest")).unwrap()
+            ["name"],
+        "Puentes"
+    );
+    // Each worker saves its own language's pages and not the other's.
+    let english = site.public("sw.js");
+    let spanish = site.public("es/sw.js");
+    assert!(!english.contains("\"/es/"), "{english}");
+    assert_contains!(spanish, "\"/es/guide/timing/\"");
+    assert!(!spanish.contains("\"/guide/timing/\""), "{spanish}");
+    assert_contains!(site.public("es/offline.html"), "lang=\"es\"");
+}
+
+#[test]
+fn the_built_in_offline_page_speaks_the_pages_language() {
+    // A theme without offline.html gets guide's own page, in its strings.
+    let site = bilingual(&[]);
+    site.write(
+        "site.toml",
+        &format!("{SITE_TOML}\n[offline]\nenabled = true\n"),
+    );
+    std::fs::remove_file(site.root().join("themes/bridges/templates/offline.html")).unwrap();
+    site.build();
+    let spanish = site.public("es/offline.html");
+    assert_contains!(spanish, "<html lang=\"es\" dir=\"ltr\">");
+    assert_contains!(
+        spanish,
+        "Esta página no está guardada para leerla sin conexión"
+    );
+    assert_contains!(spanish, "<a href=\"/es/\">");
+    let english = site.public("offline.html");
+    assert_contains!(english, "This page is not saved for offline reading");
+}

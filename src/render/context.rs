@@ -333,7 +333,7 @@ pub struct SwitcherView<'a> {
     pub language: &'a str,
     pub name: &'a str,
     pub direction: &'a str,
-    pub url: &'a str,
+    pub url: std::borrow::Cow<'a, str>,
     pub translated: bool,
     pub current: bool,
 }
@@ -382,11 +382,22 @@ impl<'a> Views<'a> {
                     language: &home.tag,
                     name: &home.name,
                     direction: home.direction,
-                    url,
+                    url: url.into(),
                     translated,
                     current: Some(place) == here,
                 }
             })
             .collect()
+    }
+
+    /// The language switcher of a page guide makes in every language at
+    /// the same place under each language's home (the offline page).
+    pub fn switcher_to(&self, page: &str) -> Vec<SwitcherView<'a>> {
+        let mut switcher = self.switcher(None);
+        for entry in &mut switcher {
+            entry.url = format!("{}{page}", entry.url).into();
+            entry.translated = true;
+        }
+        switcher
     }
 }

@@ -127,6 +127,14 @@ fn render_lone_page(r: Renderer<'_>, page: &str) -> Result<String> {
     if templates.shares() {
         context.insert("share", &share::view(r, &share::Subject::of(&url, title)));
     }
+    if page == crate::offline::PAGE && r.site.versions.is_multilingual() {
+        // Every language has one: the switcher leads to each.
+        let views = Views {
+            config,
+            site: r.site,
+        };
+        context.insert("languages", &views.switcher_to(page));
+    }
     let tera = prepare(r);
     templates::render(config, &tera, page, &context, None)
 }

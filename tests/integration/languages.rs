@@ -608,7 +608,14 @@ fn each_language_has_its_offline_worker_manifest_and_page() {
     assert!(!english.contains("\"/es/"), "{english}");
     assert_contains!(spanish, "\"/es/guide/timing/\"");
     assert!(!spanish.contains("\"/guide/timing/\""), "{spanish}");
-    assert_contains!(site.public("es/offline.html"), "lang=\"es\"");
+    let offline = site.public("es/offline.html");
+    assert_contains!(offline, "lang=\"es\"");
+    // Both languages have an offline page: the switcher leads to the other.
+    assert_contains!(offline, "<a href=\"/offline.html\" hreflang=\"en\"");
+    assert_contains!(
+        site.public("offline.html"),
+        "<a href=\"/es/offline.html\" hreflang=\"es\""
+    );
 }
 
 #[test]

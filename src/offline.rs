@@ -324,28 +324,31 @@ pub fn manifest(config: &Config, has: impl Fn(&str) -> bool) -> String {
     serde_json::to_string_pretty(&manifest).expect("JSON serializes") + "\n"
 }
 
-/// The offline page when the theme has no `offline.html`, in the page's
-/// language where the theme's strings have it (`offline.title`,
-/// `offline.heading`, `offline.lede`, `offline.home`).
-pub fn fallback_page(config: &Config, templates: &crate::render::Templates) -> String {
-    let lang = &config.language;
-    let text = |key: &str, english: &'static str| escape(templates.text(lang, key, english));
+/// The theme strings guide's own offline page says, with their English
+/// for themes without them: its title, heading, text and home link.
+pub const FALLBACK_WORDS: [(&str, &str); 4] = [
+    ("offline.title", "Offline"),
+    ("offline.heading", "You are offline"),
+    (
+        "offline.lede",
+        "This page has not been saved for reading offline yet. The pages you have opened \
+         before, and every page of the guide, open without a network once the site has been saved.",
+    ),
+    ("offline.home", "Go to the start"),
+];
+
+/// The offline page when the theme has no `offline.html`: `words` are
+/// [`FALLBACK_WORDS`] in the page's language.
+pub fn fallback_page(config: &Config, words: [&str; 4]) -> String {
+    let [label, heading, lede, home] = words.map(escape);
     format!(
         "<!doctype html>\n<html lang=\"{lang}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{label} · {title}</title></head><body><main>\
          <h1>{heading}</h1><p>{lede}</p><p><a href=\"{base}\">{home}</a></p>\
          </main></body></html>\n",
-        lang = escape(lang),
+        lang = escape(&config.language),
         dir = config.current_language().direction.as_str(),
-        label = text("offline.title", "Offline"),
-        heading = text("offline.heading", "You are offline"),
-        lede = text(
-            "offline.lede",
-            "This page has not been saved for reading offline yet. The pages you have opened \
-             before, and every page of the guide, open without a network once the site has been saved."
-        ),
-        home = text("offline.home", "Go to the start"),
         title = escape(&config.title),
         base = escape(&config.base_path),
     )

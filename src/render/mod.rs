@@ -112,7 +112,9 @@ fn render_lone_page(r: Renderer<'_>, page: &str) -> Result<String> {
         config, templates, ..
     } = r;
     if !templates.has(page) {
-        return Ok(crate::offline::fallback_page(config, templates));
+        let words = crate::offline::FALLBACK_WORDS
+            .map(|(key, english)| templates.text(&config.language, key, english));
+        return Ok(crate::offline::fallback_page(config, words));
     }
     let mut context = Context::new();
     let url = format!("{}{page}", config.base_path);

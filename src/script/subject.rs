@@ -16,11 +16,7 @@ const BEFORE_COLON: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
 /// the line is `word`, a colon (with the spaces some languages put before
 /// one), then the subject.
 pub fn split_subject<'t>(text: &'t str, word: &str) -> (Option<&'t str>, &'t str) {
-    let colon = text
-        .strip_prefix(word)
-        .map(|r| r.trim_start_matches(BEFORE_COLON))
-        .and_then(|r| r.strip_prefix(':'));
-    let Some(rest) = colon else {
+    let Some(rest) = after_word(text, word) else {
         return (None, text);
     };
     let (subject, body) = rest.split_once('\n').unwrap_or((rest, ""));
@@ -32,14 +28,17 @@ pub fn split_subject<'t>(text: &'t str, word: &str) -> (Option<&'t str>, &'t str
 /// in the word `to` instead (`Subject: Hi` → `Asunto: Hi`), the rest as it
 /// was: what a new translation starts from.
 pub fn reword_subject(text: &str, from: &str, to: &str) -> String {
-    let colon = text
-        .strip_prefix(from)
-        .map(|r| r.trim_start_matches(BEFORE_COLON))
-        .and_then(|r| r.strip_prefix(':'));
-    match colon {
+    match after_word(text, from) {
         Some(rest) if from != to => format!("{to}:{rest}"),
         _ => text.to_string(),
     }
+}
+
+/// What follows `word` and its colon at the start of `text`, if it starts so.
+fn after_word<'t>(text: &'t str, word: &str) -> Option<&'t str> {
+    text.strip_prefix(word)
+        .map(|r| r.trim_start_matches(BEFORE_COLON))
+        .and_then(|r| r.strip_prefix(':'))
 }
 
 #[cfg(test)]

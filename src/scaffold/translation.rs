@@ -206,15 +206,7 @@ fn yaml_script(
         title: &script.title,
         summary: &script.summary,
         tags: &script.tags,
-        fields: script
-            .fields
-            .iter()
-            .map(|f| FieldText {
-                name: &f.name,
-                label: &f.label,
-                example: &f.example,
-            })
-            .collect(),
+        fields: field_texts(&script),
         messages: script
             .messages
             .iter()
@@ -251,15 +243,7 @@ fn markdown_script(
         #[serde(skip_serializing_if = "Vec::is_empty")]
         fields: Vec<FieldText<'a>>,
     }
-    let own: Vec<FieldText<'_>> = script
-        .fields
-        .iter()
-        .map(|f| FieldText {
-            name: &f.name,
-            label: &f.label,
-            example: &f.example,
-        })
-        .collect();
+    let own = field_texts(&script);
     let front = Front {
         source_hash: hash,
         draft: true,
@@ -272,6 +256,16 @@ fn markdown_script(
     let body = crate::content::frontmatter::split(text).map_or(text, |s| &text[s.body_offset..]);
     let body = words.reword_fences(body);
     Ok(format!("---\n{DRAFT_NOTE}{yaml}---\n{body}"))
+}
+
+/// Each field of `script` by name, with its source text to translate.
+fn field_texts(script: &crate::script::Script) -> Vec<FieldText<'_>> {
+    let fields = script.fields.iter().map(|f| FieldText {
+        name: &f.name,
+        label: &f.label,
+        example: &f.example,
+    });
+    fields.collect()
 }
 
 fn load_script(config: &Config, relative: &str, text: &str) -> Result<crate::script::Script> {
